@@ -1,0 +1,32 @@
+/// The result of one run: what was linted and what was found, in report order.
+public struct LintReport: Sendable {
+    /// Findings sorted by file, line, column, rule (deterministic).
+    public var findings: [Finding]
+    /// The files read, in the order they were linted (sorted by path).
+    public var files: [SourceFile]
+    /// Documents read (a YAML stream counts each of its documents).
+    public var documentCount: Int
+    /// Documents recognised as one of the shapes rolecheck knows.
+    public var recognizedDocumentCount: Int
+
+    public init(findings: [Finding], files: [SourceFile], documentCount: Int, recognizedDocumentCount: Int) {
+        self.findings = findings
+        self.files = files
+        self.documentCount = documentCount
+        self.recognizedDocumentCount = recognizedDocumentCount
+    }
+
+    public func count(_ severity: Severity) -> Int { findings.reduce(0) { $0 + ($1.severity == severity ? 1 : 0) } }
+
+    /// The file a finding's path names, to show its source line.
+    public func file(named path: String) -> SourceFile? { files.first { $0.path == path } }
+
+    /// Whether a finding at or above `threshold` exists (`nil` = never fail).
+    public func fails(at threshold: Severity?) -> Bool {
+        guard let threshold else { return false }
+        return findings.contains { $0.severity >= threshold }
+    }
+
+    /// Ids of the rules that have findings, sorted.
+    public var ruleIdsWithFindings: [String] { Array(Set(findings.map(\.ruleId))).sorted() }
+}

@@ -1,0 +1,139 @@
+/// Options of one run.
+public struct LintOptions: Sendable {
+    public var limits: ParseLimits = .default
+
+    public init() {}
+}
+
+/// One input of a run: a file's bytes, or a file too large to read.
+public enum LintInput: Sendable {
+    case file(SourceFile)
+    case tooLarge(path: String, size: Int)
+}
+
+/// Runs the pipeline: read → recognise → model → rules → sorted findings.
+public struct Linter: Sendable {
+    public var options: LintOptions
+
+    public init(options: LintOptions = LintOptions()) {
+        self.options = options
+    }
+
+    public func lint(files: [SourceFile]) -> LintReport {
+        lint(inputs: files.map { .file($0) })
+    }
+
+    public func lint(inputs: [LintInput]) -> LintReport {
+        var findings: [Finding] = []
+        var classified: [ClassifiedDocument] = []
+        var documents: [Document] = []
+        var files: [SourceFile] = []
+        let rc001 = RuleCatalog.defaultSeverity("RC001")
+        let rc003 = RuleCatalog.defaultSeverity("RC003")
+
+        for input in inputs {
+            let file: SourceFile
+            switch input {
+            case .tooLarge(let path, let size):
+                let empty = SourceFile(path: path, bytes: [])
+                files.append(empty)
+                findings.append(Finding(ruleId: "RC001", severity: rc001,
+                                        message: "file is \(size) bytes, over the \(options.limits.maxFileSize)-byte limit; it was not read",
+                                        location: Location(file: path, range: empty.range(from: 0, to: 0), pointer: nil),
+                                        identity: "size"))
+                continue
+            case .file(let f):
+                file = f
+            }
+            files.append(file)
+            let loaded = DocumentLoader.load(file, limits: options.limits)
+            if let error = loaded.error {
+                let start = error.offset
+                let end = error.endOffset ?? nextScalarEnd(file.bytes, start)
+                let format = loaded.format == .json ? "JSON" : "YAML"
+                findings.append(Finding(ruleId: "RC001", severity: rc001, message: "invalid \(format): \(error.message)",
+                                        location: Location(file: file.path, range: file.range(from: start, to: end),
+                                                           pointer: nil, documentIndex: loaded.documents.count),
+                                        identity: error.message))
+            } else if loaded.documents.isEmpty {
+                findings.append(Finding(ruleId: "RC003", severity: rc003, message: "the file holds no document; nothing was checked",
+                                        location: Location(file: file.path, range: file.range(from: 0, to: 0), pointer: ""),
+                                        identity: "empty"))
+            }
+            for doc in loaded.documents {
+                documents.append(doc)
+                if let kind = DocumentClassifier.classify(doc) {
+                    classified.append(ClassifiedDocument(document: doc, kind: kind))
+                } else {
+                    findings.append(Finding(ruleId: "RC003", severity: rc003, message: unrecognisedMessage(doc),
+                                            location: Location(node: doc.root), identity: "unrecognised"))
+                }
+            }
+        }
+
+        var model = ModelBuilder(limits: options.limits)
+        for doc in classified { model.add(doc) }
+        findings.append(contentsOf: model.findings)
+        let setup = Setup(documents: classified, model: model)
+
+        findings.append(contentsOf: duplicateKeyFindings(documents + setup.embeddedDocuments))
+
+        for doc in classified {
+            for rule in RuleRegistry.documentRules where rule.kinds.contains(doc.kind) {
+                var context = RuleContext(ruleId: rule.id, defaultSeverity: RuleCatalog.defaultSeverity(rule.id))
+                rule.check(doc, in: setup, &context)
+                findings.append(contentsOf: context.findings)
+            }
+        }
+        for rule in RuleRegistry.setupRules {
+            var context = RuleContext(ruleId: rule.id, defaultSeverity: RuleCatalog.defaultSeverity(rule.id))
+            rule.check(setup, &context)
+            findings.append(contentsOf: context.findings)
+        }
+
+        findings.sort(by: Finding.reportOrder)
+        var unique: [Finding] = []
+        unique.reserveCapacity(findings.count)
+        for f in findings where unique.last != f { unique.append(f) }
+        return LintReport(findings: unique, files: files, documentCount: documents.count,
+                          recognizedDocumentCount: classified.count)
+    }
+
+    func duplicateKeyFindings(_ documents: [Document]) -> [Finding] {
+        let severity = RuleCatalog.defaultSeverity("RC002")
+        var out: [Finding] = []
+        for doc in documents {
+            for dup in doc.duplicateKeys {
+                let name = dup.key.string ?? ""
+                let first = Location(node: dup.first)
+                out.append(Finding(ruleId: "RC002", severity: severity,
+                                   message: "key \"\(name)\" appears more than once in this object; AWS keeps only one of the values without saying which (rolecheck reads the last)",
+                                   location: Location(node: dup.key),
+                                   related: [RelatedLocation(location: first, message: "first \"\(name)\" here")],
+                                   identity: name))
+            }
+        }
+        return out
+    }
+
+    func unrecognisedMessage(_ doc: Document) -> String {
+        let root = doc.root
+        guard root.kind == .object else {
+            return "the document is a \(root.kind), not one of the shapes rolecheck recognises; it was skipped"
+        }
+        let keys = root.members.compactMap { $0.key.string }
+        let shown = keys.prefix(5).joined(separator: ", ")
+        let more = keys.count > 5 ? ", …" : ""
+        return keys.isEmpty
+            ? "the document is an empty object, not one of the shapes rolecheck recognises; it was skipped"
+            : "the document (top-level keys: \(shown)\(more)) is not one of the shapes rolecheck recognises; it was skipped"
+    }
+
+    /// End of the character at `offset` (so an error range covers one character).
+    func nextScalarEnd(_ bytes: [UInt8], _ offset: Int) -> Int {
+        guard offset < bytes.count else { return offset }
+        var e = offset + 1
+        while e < bytes.count && bytes[e] & 0xC0 == 0x80 && e - offset < 4 { e += 1 }
+        return e
+    }
+}

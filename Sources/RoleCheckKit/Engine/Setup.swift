@@ -1,0 +1,33 @@
+/// Every document of a run, recognised and indexed once, with the typed model built from them.
+/// Setup rules join documents through these indexes instead of re-scanning the inputs.
+public final class Setup: Sendable {
+    public let documents: [ClassifiedDocument]
+    public let byKind: [DocumentKind: [ClassifiedDocument]]
+    public let securityConfigurations: [SecurityConfiguration]
+    /// Security configurations by name (a describe-cluster names its configuration).
+    public let securityConfigurationsByName: [String: [SecurityConfiguration]]
+    /// Documents parsed out of strings (embedded configurations and policies).
+    public let embeddedDocuments: [Document]
+
+    public init(documents: [ClassifiedDocument], model: ModelBuilder) {
+        self.documents = documents
+        self.byKind = Dictionary(grouping: documents, by: \.kind)
+        self.securityConfigurations = model.securityConfigurations
+        var byName: [String: [SecurityConfiguration]] = [:]
+        for config in model.securityConfigurations {
+            if let name = config.name { byName[name, default: []].append(config) }
+        }
+        self.securityConfigurationsByName = byName
+        self.embeddedDocuments = model.embeddedDocuments
+        self.configurationsByDocument = Dictionary(grouping: model.securityConfigurations) { ObjectIdentifier($0.source.document) }
+    }
+
+    private let configurationsByDocument: [ObjectIdentifier: [SecurityConfiguration]]
+
+    /// The security configurations read from one input document.
+    public func securityConfigurations(in document: ClassifiedDocument) -> [SecurityConfiguration] {
+        configurationsByDocument[ObjectIdentifier(document.document)] ?? []
+    }
+
+    public func documents(of kind: DocumentKind) -> [ClassifiedDocument] { byKind[kind] ?? [] }
+}

@@ -1,0 +1,63 @@
+/// A check. Its metadata (title, severity, docs, examples) is not in the Swift code but in
+/// `rules/<id>.yaml`, embedded in the binary and looked up by `id`.
+public protocol Rule: Sendable {
+    var id: String { get }
+}
+
+/// A rule that looks at one recognised document at a time.
+public protocol DocumentRule: Rule {
+    /// The document kinds the rule wants; the engine calls it only for those.
+    var kinds: Set<DocumentKind> { get }
+    func check(_ document: ClassifiedDocument, in setup: Setup, _ context: inout RuleContext)
+}
+
+/// A rule that sees every document of the run at once, through the setup's indexes.
+public protocol SetupRule: Rule {
+    func check(_ setup: Setup, _ context: inout RuleContext)
+}
+
+/// Collects a rule's findings, with the rule's id and default severity filled in.
+public struct RuleContext {
+    public let ruleId: String
+    public let defaultSeverity: Severity
+    public private(set) var findings: [Finding] = []
+
+    public init(ruleId: String, defaultSeverity: Severity) {
+        self.ruleId = ruleId
+        self.defaultSeverity = defaultSeverity
+    }
+
+    /// Reports a finding at a node. `severity` lowers (or raises) the rule's default for this
+    /// finding only — for the doubtful cases a rule documents.
+    public mutating func report(_ message: String, at node: Node, severity: Severity? = nil,
+                                related: [RelatedLocation] = [], identity: String? = nil) {
+        findings.append(Finding(ruleId: ruleId, severity: severity ?? defaultSeverity, message: message,
+                                location: Location(node: node), related: related,
+                                identity: identity ?? node.scalarText ?? ""))
+    }
+
+    /// Reports a finding at an explicit location.
+    public mutating func report(_ message: String, at location: Location, severity: Severity? = nil,
+                                related: [RelatedLocation] = [], identity: String = "") {
+        findings.append(Finding(ruleId: ruleId, severity: severity ?? defaultSeverity, message: message,
+                                location: location, related: related, identity: identity))
+    }
+}
+
+/// Every rule rolecheck runs. Input rules RC001 (syntax) and RC002 (duplicate keys) are produced
+/// while reading; RC003 while recognising documents; the rest are here.
+public enum RuleRegistry {
+    public static let documentRules: [any DocumentRule] = [
+        RC205SecurityConfigurationRuntimeRoles(),
+    ]
+
+    public static let setupRules: [any SetupRule] = []
+
+    /// Ids of the rules the reader and the recogniser report themselves.
+    public static let builtinIds: [String] = ["RC001", "RC002", "RC003"]
+
+    /// All implemented rule ids, sorted.
+    public static var implementedIds: [String] {
+        (builtinIds + documentRules.map(\.id) + setupRules.map(\.id)).sorted()
+    }
+}
