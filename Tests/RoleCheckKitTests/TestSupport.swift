@@ -1,0 +1,58 @@
+import Testing
+@testable import RoleCheckKit
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Helpers shared by the test files.
+enum TestSupport {
+    /// The package root (this file is Tests/RoleCheckKitTests/TestSupport.swift).
+    static var packageRoot: String {
+        var parts = #filePath.split(separator: "/", omittingEmptySubsequences: false)
+        parts.removeLast(3)
+        return parts.joined(separator: "/")
+    }
+
+    static var isCI: Bool { getenv("CI").map { String(cString: $0) } == "true" }
+
+    /// A folder of the third-party data beside the clone (`../shared/data/<name>`, or
+    /// `$ROLECHECK_SHARED_DATA/<name>`). Nil when it is missing outside CI (the caller skips and
+    /// says so); under `CI=true` a missing corpus is a test failure.
+    static func sharedData(_ name: String) -> String? {
+        let base = getenv("ROLECHECK_SHARED_DATA").map { String(cString: $0) } ?? packageRoot + "/../shared/data"
+        let path = base + "/" + name
+        var st = stat()
+        if stat(path, &st) == 0 { return path }
+        if isCI {
+            Issue.record("shared test data \(path) is missing, and CI=true requires it")
+        } else {
+            print("note: skipping: shared test data \(path) is missing")
+        }
+        return nil
+    }
+
+    static func readFile(_ path: String) -> [UInt8]? {
+        if case .success(.bytes(let b)) = Inputs.read(path, limit: 1 << 30) { return b }
+        return nil
+    }
+
+    /// Sorted names of a folder's entries.
+    static func listDirectory(_ path: String) -> [String] {
+        guard let dir = opendir(path) else { return [] }
+        defer { closedir(dir) }
+        var names: [String] = []
+        while let e = readdir(dir) {
+            let name = withUnsafePointer(to: e.pointee.d_name) {
+                $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+            }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names.sorted()
+    }
+
+    /// Lints in-memory files.
+    static func lint(_ files: [(String, String)]) -> LintReport {
+        Linter().lint(files: files.map { SourceFile(path: $0.0, text: $0.1) })
+    }
+}
