@@ -12,6 +12,15 @@ public enum NodeKind: UInt8, Sendable, CustomStringConvertible {
         case .object: "object"
         }
     }
+
+    /// "a string", "an array", "null".
+    public var withArticle: String {
+        switch self {
+        case .null: "null"
+        case .array, .object: "an \(self)"
+        default: "a \(self)"
+        }
+    }
 }
 
 public enum DocumentFormat: String, Sendable {

@@ -119,7 +119,7 @@ public struct Linter: Sendable {
     func unrecognisedMessage(_ doc: Document) -> String {
         let root = doc.root
         guard root.kind == .object else {
-            return "the document is a \(root.kind), not one of the shapes rolecheck recognises; it was skipped"
+            return "the document is \(root.kind.withArticle), not one of the shapes rolecheck recognises; it was skipped"
         }
         let keys = root.members.compactMap { $0.key.string }
         let shown = keys.prefix(5).joined(separator: ", ")

@@ -51,7 +51,7 @@ public struct ModelBuilder {
                         securityConfigurations.append(SecurityConfiguration(name: nameNode?.string, nameNode: nameNode,
                                                                             configuration: embedded.root, source: doc))
                     } else {
-                        skipped(value, "the SecurityConfiguration string holds a JSON \(embedded.root.kind), not an object; the configuration was not checked")
+                        skipped(value, "the SecurityConfiguration string holds JSON \(embedded.root.kind.withArticle), not an object; the configuration was not checked")
                     }
                 case .failure(let error):
                     let file = doc.document.file
@@ -64,7 +64,7 @@ public struct ModelBuilder {
                                             identity: error.message))
                 }
             default:
-                skipped(value, "SecurityConfiguration is a \(value.kind), neither a JSON string nor an object; the configuration was not checked")
+                skipped(value, "SecurityConfiguration is \(value.kind.withArticle), neither a JSON string nor an object; the configuration was not checked")
             }
         default:
             break

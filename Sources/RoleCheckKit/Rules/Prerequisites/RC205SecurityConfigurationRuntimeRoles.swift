@@ -25,7 +25,7 @@ public struct RC205SecurityConfigurationRuntimeRoles: DocumentRule {
             return
         }
         guard authz.kind == .object else {
-            context.report("runtime roles are off: AuthorizationConfiguration is a \(authz.kind), not an object; it must hold IAMConfiguration.EnableApplicationScopedIAMRole: true",
+            context.report("runtime roles are off: AuthorizationConfiguration is \(authz.kind.withArticle), not an object; it must hold IAMConfiguration.EnableApplicationScopedIAMRole: true",
                            at: authz, identity: "AuthorizationConfiguration")
             return
         }
@@ -35,7 +35,7 @@ public struct RC205SecurityConfigurationRuntimeRoles: DocumentRule {
             return
         }
         guard iam.kind == .object else {
-            context.report("runtime roles are off: IAMConfiguration is a \(iam.kind), not an object; it must hold EnableApplicationScopedIAMRole: true",
+            context.report("runtime roles are off: IAMConfiguration is \(iam.kind.withArticle), not an object; it must hold EnableApplicationScopedIAMRole: true",
                            at: iam, identity: "IAMConfiguration")
             return
         }
@@ -64,7 +64,7 @@ public struct RC205SecurityConfigurationRuntimeRoles: DocumentRule {
         case .string: "the string \"\(node.string ?? "")\""
         case .null: "null"
         case .number: "the number \(node.scalarText ?? "")"
-        default: "a \(node.kind)"
+        default: node.kind.withArticle
         }
     }
 }
