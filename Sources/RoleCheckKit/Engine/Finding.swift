@@ -90,7 +90,9 @@ public struct Finding: Sendable, Hashable {
     /// A stable fingerprint that survives lines moving: FNV-1a 64 of rule, file, pointer and identity.
     public var fingerprint: String {
         var h: UInt64 = 0xcbf29ce484222325
-        for part in [ruleId, location.file, location.pointer ?? "", identity] {
+        var file = Substring(location.file)
+        while file.hasPrefix("./") { file = file.dropFirst(2) }
+        for part in [ruleId, String(file), location.pointer ?? "", identity] {
             for b in part.utf8 {
                 h ^= UInt64(b)
                 h = h &* 0x100000001b3

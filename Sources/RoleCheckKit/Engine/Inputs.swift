@@ -52,7 +52,7 @@ public enum Inputs {
             closedir(handle)
             names.sort { $0.utf8.lexicographicallyPrecedes($1.utf8) }
             for name in names {
-                let child = dir.hasSuffix("/") ? dir + name : dir + "/" + name
+                let child = dir == "." ? name : dir.hasSuffix("/") ? dir + name : dir + "/" + name
                 var st = stat()
                 guard stat(child, &st) == 0 else {
                     // A dangling symlink or a file that vanished: say so, do not guess.
