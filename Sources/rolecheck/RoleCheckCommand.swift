@@ -1,0 +1,238 @@
+import ArgumentParser
+import RoleCheckKit
+
+/// Exit codes: 0 nothing at or above the threshold; 1 findings at or above it; 2 usage error,
+/// unreadable input, unwritable output or internal error.
+enum Exit {
+    static let clean: Int32 = 0
+    static let findings: Int32 = 1
+    static let usage: Int32 = 2
+}
+
+/// A failure that ends the command with exit code 2 and a message on stderr.
+struct UsageFailure: Error, CustomStringConvertible {
+    var description: String
+}
+
+struct RoleCheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rolecheck",
+        abstract: "Lint SageMaker Studio ↔ Amazon EMR runtime-role setups before they are deployed.",
+        discussion: """
+        Exit codes: 0 no finding at or above --fail-on; 1 findings at or above it; \
+        2 usage error, unreadable input, unwritable output.
+        """,
+        version: "rolecheck \(RoleCheck.version)",
+        subcommands: [Lint.self, Rules.self, Explain.self, Docs.self],
+        defaultSubcommand: nil
+    )
+}
+
+enum FailOn: String, ExpressibleByArgument, CaseIterable {
+    case error, warning, note, never
+
+    var threshold: Severity? {
+        switch self {
+        case .error: .error
+        case .warning: .warning
+        case .note: .note
+        case .never: nil
+        }
+    }
+}
+
+enum ColorChoice: String, ExpressibleByArgument, CaseIterable {
+    case auto, always, never
+}
+
+extension OutputFormat: ExpressibleByArgument {}
+
+struct Lint: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Lint files and folders (folders are searched for .json, .yaml and .yml files).",
+        discussion: "Use - to read standard input (recognised by content, or by --stdin-filename)."
+    )
+
+    @Argument(help: "Files or folders to lint; - for standard input.")
+    var paths: [String]
+
+    @Option(help: "Report format.")
+    var format: OutputFormat = .text
+
+    @Option(help: "Write the report to this file instead of standard output.")
+    var output: String?
+
+    @Option(name: .customLong("fail-on"), help: "Exit 1 when a finding is at or above this severity.")
+    var failOn: FailOn = .error
+
+    @Flag(help: "Report only findings at or above --fail-on, without source lines or summary.")
+    var quiet = false
+
+    @Option(help: "Colour in text output; auto means on a terminal, unless NO_COLOR is set.")
+    var color: ColorChoice = .auto
+
+    @Option(name: .customLong("stdin-filename"), help: "The name to report standard input under; its extension picks JSON or YAML.")
+    var stdinFilename: String?
+
+    func validate() throws {
+        if paths.isEmpty { throw ValidationError("name at least one file or folder to lint") }
+        if paths.filter({ $0 == "-" }).count > 1 { throw ValidationError("standard input (-) can be named only once") }
+    }
+
+    func run() throws {
+        // Open the output first: an unwritable --output fails before any work.
+        var sink: OutputSink
+        if let output {
+            sink = try OutputSink.file(output)
+        } else {
+            sink = .standardOutput
+        }
+
+        let options = LintOptions()
+        let collected = Inputs.collect(paths)
+        var inputErrors = collected.errors
+        var inputs: [LintInput] = []
+        for path in collected.paths {
+            let display = path == "-" ? (stdinFilename ?? "<stdin>") : path
+            switch Inputs.read(path, limit: options.limits.maxFileSize) {
+            case .success(.bytes(let bytes)):
+                inputs.append(.file(SourceFile(path: display, bytes: bytes)))
+            case .success(.tooLarge(let size)):
+                inputs.append(.tooLarge(path: display, size: size))
+            case .failure(let error):
+                inputErrors.append(error)
+            }
+        }
+
+        var report = Linter(options: options).lint(inputs: inputs)
+        if quiet, let threshold = failOn.threshold {
+            report.findings = report.findings.filter { $0.severity >= threshold }
+        }
+
+        let rendered: String
+        var summary: String?
+        switch format {
+        case .text:
+            let useColor: Bool
+            switch color {
+            case .always: useColor = true
+            case .never: useColor = false
+            case .auto: useColor = output == nil && Terminal.isTerminal(1) && Terminal.env("NO_COLOR") == nil
+            }
+            rendered = quiet ? TextReporter(color: useColor).renderQuiet(report) : TextReporter(color: useColor).render(report)
+        case .json:
+            rendered = JSONReporter().render(report)
+        case .sarif:
+            rendered = SARIFReporter(srcRoot: Terminal.currentDirectory().map { $0.hasSuffix("/") ? $0 : $0 + "/" }).render(report)
+        case .github:
+            let out = GitHubReporter().render(report)
+            rendered = out.log
+            summary = out.summary
+        }
+        try sink.write(rendered)
+        try sink.close()
+        if let summary, let path = Terminal.env("GITHUB_STEP_SUMMARY"), !path.isEmpty {
+            try OutputSink.append(summary, to: path)
+        }
+
+        for error in inputErrors {
+            Terminal.writeError("rolecheck: error: \(error.description)\n")
+        }
+        if !inputErrors.isEmpty { throw ExitCode(Exit.usage) }
+        if report.fails(at: failOn.threshold) { throw ExitCode(Exit.findings) }
+    }
+}
+
+struct Rules: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "List every rule: id, default severity, category and title.")
+
+    enum Format: String, ExpressibleByArgument, CaseIterable { case text, json }
+
+    @Option(help: "Listing format.")
+    var format: Format = .text
+
+    func run() throws {
+        let rules = RuleCatalog.summaries.sorted { $0.id < $1.id }
+        switch format {
+        case .text:
+            var out = ""
+            let width = max(8, rules.map(\.category.count).max() ?? 8)
+            for r in rules {
+                let sev = r.severity.rawValue.padding(7)
+                out += "\(r.id)  \(sev)  \(r.category.padding(width))  \(r.title)\n"
+            }
+            Terminal.writeOutput(out)
+        case .json:
+            let items = rules.map { r in
+                "  {\"id\": \(jsonString(r.id)), \"severity\": \(jsonString(r.severity.rawValue)), \"category\": \(jsonString(r.category)), \"title\": \(jsonString(r.title)), \"tags\": [\(r.tags.map(jsonString).joined(separator: ", "))]}"
+            }
+            Terminal.writeOutput("[\n" + items.joined(separator: ",\n") + "\n]\n")
+        }
+    }
+}
+
+struct Explain: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Print a rule's documentation, with its examples.")
+
+    enum Format: String, ExpressibleByArgument, CaseIterable { case text, markdown }
+
+    @Argument(help: "A rule id, such as RC205.")
+    var ruleId: String
+
+    @Option(help: "Documentation format.")
+    var format: Format = .text
+
+    func run() throws {
+        guard let rule = RuleCatalog.description(for: ruleId) else {
+            let known = RuleCatalog.summaries.map(\.id).sorted().joined(separator: ", ")
+            throw UsageFailure(description: "unknown rule '\(ruleId)'; known rules: \(known)")
+        }
+        Terminal.writeOutput(format == .text ? RuleDocumentation.text(rule) : RuleDocumentation.markdown(rule))
+    }
+}
+
+/// Writes docs/rules/RCnnn.md from the embedded metadata (`rolecheck docs docs/rules`).
+struct Docs: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Write every rule's Markdown documentation into a folder.",
+        shouldDisplay: false
+    )
+
+    @Argument(help: "The folder to write RCnnn.md files into.")
+    var folder: String
+
+    func run() throws {
+        for rule in RuleCatalog.all {
+            try OutputSink.writeFile(RuleDocumentation.markdown(rule), to: folder + "/" + rule.id + ".md")
+        }
+        var index = "# Rules\n\n| id | severity | category | title |\n|---|---|---|---|\n"
+        for r in RuleCatalog.summaries.sorted(by: { $0.id < $1.id }) {
+            index += "| [\(r.id)](\(r.id).md) | \(r.severity.rawValue) | \(r.category) | \(r.title) |\n"
+        }
+        try OutputSink.writeFile(index, to: folder + "/README.md")
+    }
+}
+
+func jsonString(_ s: String) -> String {
+    var out = "\""
+    for u in s.unicodeScalars {
+        switch u {
+        case "\"": out += "\\\""
+        case "\\": out += "\\\\"
+        case "\n": out += "\\n"
+        case "\r": out += "\\r"
+        case "\t": out += "\\t"
+        case _ where u.value < 0x20:
+            let hex = String(u.value, radix: 16)
+            out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+        default: out.unicodeScalars.append(u)
+        }
+    }
+    return out + "\""
+}
+
+extension String {
+    func padding(_ width: Int) -> String {
+        count >= width ? self : self + String(repeating: " ", count: width - count)
+    }
+}

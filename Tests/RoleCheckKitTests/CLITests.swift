@@ -1,0 +1,189 @@
+import Foundation
+import Testing
+@testable import RoleCheckKit
+
+/// Runs the built `rolecheck` executable (built by `swift test` beside the test bundle).
+@Suite(.serialized) struct CLITests {
+    struct Run {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    static var binary: String {
+        let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        return bundle.appendingPathComponent("rolecheck").path
+    }
+
+    @discardableResult
+    func run(_ args: [String], stdin: String? = nil, env: [String: String] = [:]) throws -> Run {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.binary)
+        process.arguments = args
+        process.currentDirectoryURL = URL(fileURLWithPath: TestSupport.packageRoot)
+        var environment = ProcessInfo.processInfo.environment
+        environment["GITHUB_STEP_SUMMARY"] = nil
+        environment["NO_COLOR"] = nil
+        for (k, v) in env { environment[k] = v }
+        process.environment = environment
+        let out = Pipe(), err = Pipe(), input = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = input
+        try process.run()
+        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+        try input.fileHandleForWriting.close()
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Run(status: process.terminationStatus, stdout: String(decoding: o, as: UTF8.self),
+                   stderr: String(decoding: e, as: UTF8.self))
+    }
+
+    /// `file:line:col ruleId` of each finding in a JSON report.
+    func findings(_ json: String) throws -> [String] {
+        let doc = try JSONParser.parse(file: SourceFile(path: "report.json", text: json)).get()
+        return try #require(doc.root["findings"]).elements.map { f in
+            let loc = f["location"]!
+            return "\(loc["file"]!.string!):\(loc["line"]!.scalarText!):\(loc["column"]!.scalarText!) \(f["ruleId"]!.string!)"
+        }
+    }
+
+    @Test func workingSamplesExitZero() throws {
+        let r = try run(["lint", "samples/security-configuration/working"])
+        #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
+        #expect(r.stdout.contains("no findings"))
+    }
+
+    @Test func brokenSamplesExitOne() throws {
+        let r = try run(["lint", "samples"])
+        #expect(r.status == 1)
+        #expect(r.stdout.contains("error[RC205]"))
+    }
+
+    /// samples/expected-findings.txt is the contract for the samples (one line per finding).
+    @Test func samplesProduceExactlyTheExpectedFindings() throws {
+        let r = try run(["lint", "samples", "--format", "json", "--fail-on", "never"])
+        #expect(r.status == 0)
+        let expected = try #require(TestSupport.readFile(TestSupport.packageRoot + "/samples/expected-findings.txt"))
+        let lines = String(decoding: expected, as: UTF8.self).split(separator: "\n").map(String.init)
+            .filter { !$0.hasPrefix("#") && !$0.isEmpty }
+        #expect(try findings(r.stdout) == lines)
+    }
+
+    @Test func missingPathIsExitTwo() throws {
+        let r = try run(["lint", "samples/does-not-exist.json"])
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("samples/does-not-exist.json: no such file or folder"))
+    }
+
+    @Test func unwritableOutputIsExitTwoBeforeLinting() throws {
+        let r = try run(["lint", "samples", "--output", "/nonexistent-folder/report.sarif"])
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("cannot write --output /nonexistent-folder/report.sarif"))
+        #expect(r.stdout.isEmpty)
+    }
+
+    @Test func usageErrorsAreExitTwo() throws {
+        #expect(try run(["lint", "samples", "--format", "xml"]).status == 2)
+        #expect(try run(["lint"]).status == 2)
+        #expect(try run(["frobnicate"]).status == 2)
+        let explain = try run(["explain", "RC999"])
+        #expect(explain.status == 2)
+        #expect(explain.stderr.contains("unknown rule 'RC999'"))
+    }
+
+    @Test func failOnThreshold() throws {
+        let quoted = "samples/security-configuration/broken/runtime-roles-quoted.yaml"
+        #expect(try run(["lint", quoted]).status == 0) // only a warning
+        #expect(try run(["lint", quoted, "--fail-on", "warning"]).status == 1)
+        #expect(try run(["lint", "samples", "--fail-on", "never"]).status == 0)
+    }
+
+    @Test func quietShowsOnlyFindingsAtTheThreshold() throws {
+        let r = try run(["lint", "samples", "--quiet"])
+        #expect(r.status == 1)
+        #expect(!r.stdout.contains("note[RC003]"))
+        #expect(!r.stdout.contains("warning[RC205]"))
+        #expect(r.stdout.contains("error[RC205]"))
+    }
+
+    @Test func standardInputIsRecognisedByContentOrName() throws {
+        let yaml = "AuthorizationConfiguration:\n  IAMConfiguration:\n    EnableApplicationScopedIAMRole: false\n"
+        let r = try run(["lint", "-", "--format", "json"], stdin: yaml)
+        #expect(r.status == 1)
+        #expect(try findings(r.stdout) == ["<stdin>:3:37 RC205"])
+        let named = try run(["lint", "-", "--stdin-filename", "cfg/sc.json", "--format", "json"], stdin: "{\"a\": 1,}")
+        #expect(try findings(named.stdout) == ["cfg/sc.json:1:9 RC001"])
+    }
+
+    @Test func outputIsDeterministic() throws {
+        for format in ["text", "json", "sarif", "github"] {
+            let a = try run(["lint", "samples", "--format", format])
+            let b = try run(["lint", "samples", "--format", format])
+            #expect(a.stdout == b.stdout && !a.stdout.isEmpty, "\(format) output differs between runs")
+        }
+    }
+
+    @Test func outputFileReceivesTheReport() throws {
+        let path = NSTemporaryDirectory() + "rolecheck-cli-\(getpid()).json"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let r = try run(["lint", "samples", "--format", "json", "--output", path])
+        #expect(r.status == 1)
+        #expect(r.stdout.isEmpty)
+        let written = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(try findings(written).contains { $0.hasSuffix("RC205") })
+    }
+
+    @Test func githubFormatWritesTheStepSummary() throws {
+        let path = NSTemporaryDirectory() + "rolecheck-summary-\(getpid()).md"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let r = try run(["lint", "samples", "--format", "github"], env: ["GITHUB_STEP_SUMMARY": path])
+        #expect(r.status == 1)
+        #expect(r.stdout.contains("::error file=samples/security-configuration/broken/runtime-roles-disabled.json,line=4"))
+        let summary = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(summary.contains("RC205"))
+    }
+
+    @Test func rulesExplainAndVersion() throws {
+        let rules = try run(["rules", "--format", "json"])
+        #expect(rules.status == 0)
+        let doc = try JSONParser.parse(file: SourceFile(path: "rules.json", text: rules.stdout)).get()
+        #expect(doc.root.elements.compactMap { $0["id"]?.string } == RuleCatalog.summaries.map(\.id).sorted())
+        let explain = try run(["explain", "rc205"])
+        #expect(explain.status == 0)
+        #expect(explain.stdout.hasPrefix("RC205: Security configuration does not enable runtime roles"))
+        #expect(explain.stdout.contains("↓false"))
+        let version = try run(["--version"])
+        #expect(version.status == 0)
+        #expect(version.stdout.hasPrefix("rolecheck \(RoleCheck.version)"))
+    }
+
+    @Test func symlinkLoopsAndHiddenFoldersAreHandled() throws {
+        let dir = NSTemporaryDirectory() + "rolecheck-loop-\(getpid())"
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try FileManager.default.createDirectory(atPath: dir + "/a/.hidden", withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: dir + "/a/loop", withDestinationPath: dir)
+        try "{\"AuthorizationConfiguration\": {}}".write(toFile: dir + "/a/sc.json", atomically: true, encoding: .utf8)
+        try "{oops".write(toFile: dir + "/a/.hidden/skip.json", atomically: true, encoding: .utf8)
+        let r = try run(["lint", dir, "--format", "json"])
+        #expect(r.status == 1)
+        #expect(try findings(r.stdout) == ["\(dir)/a/sc.json:1:2 RC205"])
+    }
+
+    @Test func unreadableFileIsExitTwoButOthersAreLinted() throws {
+        guard getuid() != 0 else {
+            // root reads any file; use a path that is a folder-turned-file error instead.
+            let r = try run(["lint", "samples/security-configuration/working", "/proc/self/mem"])
+            #expect(r.status == 2)
+            #expect(r.stderr.contains("/proc/self/mem"))
+            return
+        }
+        let path = NSTemporaryDirectory() + "rolecheck-unreadable-\(getpid()).json"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try "{}".write(toFile: path, atomically: true, encoding: .utf8)
+        chmod(path, 0)
+        let r = try run(["lint", path])
+        #expect(r.status == 2)
+    }
+}
