@@ -8,6 +8,14 @@ public final class Setup: Sendable {
     public let securityConfigurationsByName: [String: [SecurityConfiguration]]
     /// Documents parsed out of strings (embedded configurations and policies).
     public let embeddedDocuments: [Document]
+    /// Every IAM policy found in the inputs, with its kind and a label.
+    public let policies: [PolicyDocument]
+    private let policiesByDocument: [ObjectIdentifier: [PolicyDocument]]
+
+    /// The policies read from one input document.
+    public func policies(in document: ClassifiedDocument) -> [PolicyDocument] {
+        policiesByDocument[ObjectIdentifier(document.document)] ?? []
+    }
 
     public init(documents: [ClassifiedDocument], model: ModelBuilder) {
         self.documents = documents
@@ -19,6 +27,8 @@ public final class Setup: Sendable {
         }
         self.securityConfigurationsByName = byName
         self.embeddedDocuments = model.embeddedDocuments
+        self.policies = model.policies
+        self.policiesByDocument = model.policySources
         self.configurationsByDocument = Dictionary(grouping: model.securityConfigurations) { ObjectIdentifier($0.source.document) }
     }
 
