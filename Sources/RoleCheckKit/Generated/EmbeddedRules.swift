@@ -5,7 +5,15 @@ enum EmbeddedRules {
         RuleSummary(id: "RC001", title: "File is not valid JSON or YAML", severity: .error, category: "input", tags: ["input", "syntax"]),
         RuleSummary(id: "RC002", title: "Duplicate key in an object", severity: .error, category: "input", tags: ["input", "security"]),
         RuleSummary(id: "RC003", title: "Document not recognised", severity: .note, category: "input", tags: ["input"]),
+        RuleSummary(id: "RC101", title: "Invalid IAM policy grammar", severity: .error, category: "iam-policy", tags: ["iam", "policy", "syntax"]),
+        RuleSummary(id: "RC102", title: "Policy version missing or 2008-10-17", severity: .warning, category: "iam-policy", tags: ["iam", "policy"]),
+        RuleSummary(id: "RC104", title: "Malformed ARN, account ID or principal", severity: .error, category: "iam-policy", tags: ["iam", "policy", "syntax"]),
+        RuleSummary(id: "RC106", title: "Policy allows any principal without a narrowing condition", severity: .error, category: "iam-policy", tags: ["iam", "policy", "security"]),
+        RuleSummary(id: "RC107", title: "Allow combined with NotPrincipal, NotAction or NotResource", severity: .warning, category: "iam-policy", tags: ["iam", "policy", "security"]),
+        RuleSummary(id: "RC109", title: "Duplicate statement Sid", severity: .warning, category: "iam-policy", tags: ["iam", "policy"]),
+        RuleSummary(id: "RC110", title: "Policy exceeds its IAM size quota", severity: .error, category: "iam-policy", tags: ["iam", "policy"]),
         RuleSummary(id: "RC205", title: "Security configuration does not enable runtime roles", severity: .error, category: "prerequisites", tags: ["security-configuration", "emr", "prerequisite"]),
+        RuleSummary(id: "RC307", title: "Runtime-role API allowed without an ExecutionRoleArn condition", severity: .error, category: "runtime-role-permissions", tags: ["iam", "policy", "emr", "security"]),
     ]
 
     static let sources: [(file: String, yaml: String)] = [
@@ -179,6 +187,444 @@ examples:
             Action: elasticmapreduce:ListClusters
             Resource: "*"
 """#),
+        ("RC101.yaml", #"""
+id: RC101
+title: Invalid IAM policy grammar
+severity: error
+category: iam-policy
+tags: [iam, policy, syntax]
+description: |
+  The policy does not follow IAM's policy grammar, so IAM rejects it (`MalformedPolicyDocument`)
+  or reads it differently from what it says. rolecheck checks every policy it finds — policy
+  files, policies inside `get-account-authorization-details`, `get-role`, `get-role-policy`,
+  `get-policy-version` and `get-bucket-policy` output, as objects, JSON strings or URL-encoded
+  strings — against the grammar for where the policy sits:
+
+  - the top level holds only `Version`, `Id` and `Statement`; `Statement` is an object or a
+    non-empty array of objects;
+  - a statement holds only `Sid`, `Effect`, `Principal`/`NotPrincipal`, `Action`/`NotAction`,
+    `Resource`/`NotResource` and `Condition`, never both forms of a pair;
+  - `Effect` is exactly `Allow` or `Deny`; element names and values are case-sensitive;
+  - identity policies have no principal; trust and resource policies must name one; a trust
+    policy has no `Resource`;
+  - actions are `service:Action` (or `*`); value lists are strings and not empty; a `Condition`
+    maps operators to objects of keys and values.
+rationale: |
+  IAM refuses a malformed policy at deployment time, usually after the rest of a stack was
+  created. Worse, a few mistakes survive: a misspelt element is rejected, but a lower-case
+  `"allow"` or a misplaced `Principal` makes the author believe the statement does something it
+  does not.
+remediation: |
+  Fix the element the finding points at. The message says what IAM expects there, and suggests
+  the right spelling when the element differs only in case.
+notes: |
+  Where a policy's kind is not given by where it sits (a policy file on its own), rolecheck
+  infers it: statements with a principal make it a trust policy when every action is an `sts:`
+  role-session action and no statement names a resource, a resource policy otherwise.
+  `Sid` is restricted to letters and digits only in identity policies, where IAM enforces it.
+references:
+  - https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_grammar.html
+  - https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements.html
+examples:
+  triggering:
+    - title: A statement without Effect
+      file: policy.json
+      content: |
+        {
+          "Version": "2012-10-17",
+          "Statement": [
+            ↓{"Action": "elasticmapreduce:ListClusters", "Resource": "*"}
+          ]
+        }
+    - title: Effect in the wrong case
+      file: policy.json
+      content: |
+        {"Version": "2012-10-17", "Statement": {"Effect": ↓"allow", "Action": "sts:AssumeRole", "Resource": "*"}}
+    - title: Action and NotAction together
+      file: policy.yaml
+      content: |
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Action: s3:GetObject
+            ↓NotAction: s3:DeleteObject
+            Resource: "*"
+    - title: A principal in a role's inline (identity) policy
+      file: get-role-policy.json
+      content: |
+        {
+          "RoleName": "studio-execution-role",
+          "PolicyName": "emr-access",
+          "PolicyDocument": {
+            "Version": "2012-10-17",
+            "Statement": [{
+              "Effect": "Allow",
+              ↓"Principal": {"AWS": "arn:aws:iam::111122223333:root"},
+              "Action": "elasticmapreduce:ListClusters",
+              "Resource": "*"
+            }]
+          }
+        }
+    - title: A misspelt element
+      file: policy.json
+      content: |
+        {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:ListBucket", ↓"Resources": "arn:aws:s3:::data"}]}
+  non-triggering:
+    - title: A runtime role's trust policy
+      file: trust-policy.json
+      content: |
+        {
+          "Version": "2012-10-17",
+          "Statement": [{
+            "Sid": "AllowAssumeRole",
+            "Effect": "Allow",
+            "Principal": {"AWS": "arn:aws:iam::111122223333:role/EMR_EC2_DefaultRole"},
+            "Action": ["sts:AssumeRole", "sts:TagSession"]
+          }]
+        }
+    - title: A Studio execution role's permission policy (YAML)
+      file: policy.yaml
+      content: |
+        Version: "2012-10-17"
+        Statement:
+          - Sid: AllowClusterDiscovery
+            Effect: Allow
+            Action: elasticmapreduce:ListClusters
+            Resource: "*"
+"""#),
+        ("RC102.yaml", #"""
+id: RC102
+title: Policy version missing or 2008-10-17
+severity: warning
+category: iam-policy
+tags: [iam, policy]
+description: |
+  The policy has no `Version`, or has the old `2008-10-17`. IAM then reads policy variables such
+  as `${aws:username}` or `${aws:PrincipalTag/team}` as literal text.
+rationale: |
+  A policy written with variables in mind silently stops matching anything (or matches a literal
+  `${aws:username}` resource) under the old version. Bucket policies exported from old accounts
+  often still carry `2008-10-17`.
+remediation: |
+  Add `"Version": "2012-10-17"` at the top of the policy.
+references:
+  - https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_version.html
+examples:
+  triggering:
+    - title: No Version (the finding points at the policy, where Version belongs)
+      file: policy.json
+      content: |
+        ↓{"Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::team-data/${aws:username}/*"}]}
+    - title: The old version
+      file: bucket-policy.json
+      content: |
+        {
+          "Version": ↓"2008-10-17",
+          "Statement": [{
+            "Effect": "Allow",
+            "Principal": {"AWS": "arn:aws:iam::444455556666:role/emr-runtime-analyst"},
+            "Action": "s3:GetObject",
+            "Resource": "arn:aws:s3:::analytics-data/*"
+          }]
+        }
+  non-triggering:
+    - title: The current version
+      file: policy.json
+      content: |
+        {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::team-data/${aws:username}/*"}]}
+"""#),
+        ("RC104.yaml", #"""
+id: RC104
+title: Malformed ARN, account ID or principal
+severity: error
+category: iam-policy
+tags: [iam, policy, syntax]
+description: |
+  A resource ARN, an account ID or a principal in a policy is not well formed: an ARN without its
+  six parts, an unknown partition, an account ID that is not 12 digits, a wildcard inside a
+  principal ARN, a principal that is neither an account, an IAM ARN nor `*`.
+rationale: |
+  IAM rejects most of these when the policy is saved. Those it accepts match nothing: a resource
+  ARN with a missing colon never equals a real ARN, so the statement silently grants or denies
+  nothing — a deny that protects nothing is worse than none.
+remediation: |
+  Write ARNs as `arn:partition:service:region:account:resource` (S3 and IAM leave region and
+  account empty or region empty: `arn:aws:s3:::bucket/*`, `arn:aws:iam::111122223333:role/name`)
+  and account IDs as 12 digits. To match many principals, use `"*"` with a condition on
+  `aws:PrincipalArn` (`ArnLike`) rather than a wildcard in the principal.
+references:
+  - https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html
+  - https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html
+examples:
+  triggering:
+    - title: An S3 ARN with a missing colon
+      file: policy.json
+      content: |
+        {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": ↓"arn:aws:s3::analytics-data/*"}]}
+    - title: An account ID with 11 digits in a trust principal
+      file: trust-policy.json
+      content: |
+        {
+          "Version": "2012-10-17",
+          "Statement": [{
+            "Effect": "Allow",
+            "Principal": {"AWS": ↓"arn:aws:iam::11112222333:role/EMR_EC2_DefaultRole"},
+            "Action": "sts:AssumeRole"
+          }]
+        }
+    - title: A wildcard inside a principal ARN
+      file: trust-policy.yaml
+      content: |
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Principal:
+              AWS: ↓arn:aws:iam::111122223333:role/emr-*
+            Action: sts:AssumeRole
+  non-triggering:
+    - title: Well-formed ARNs and principals
+      file: trust-policy.json
+      content: |
+        {
+          "Version": "2012-10-17",
+          "Statement": [{
+            "Effect": "Allow",
+            "Principal": {"AWS": ["111122223333", "arn:aws:iam::444455556666:role/service-role/EMR_EC2_DefaultRole"]},
+            "Action": "sts:AssumeRole"
+          }]
+        }
+"""#),
+        ("RC106.yaml", #"""
+id: RC106
+title: Policy allows any principal without a narrowing condition
+severity: error
+category: iam-policy
+tags: [iam, policy, security]
+security-severity: 9.0
+description: |
+  A trust or resource policy allows `"Principal": "*"` or `{"AWS": "*"}` and no condition narrows
+  who the caller can be (`aws:PrincipalOrgID`, `aws:PrincipalArn`, `aws:PrincipalAccount`,
+  `aws:SourceAccount`, `aws:SourceArn`, `aws:SourceVpce`, `aws:SourceIp`, `sts:ExternalId` …, with
+  a positive operator and a value other than `*`). Deny statements are not reported.
+rationale: |
+  A runtime role whose trust allows anyone can be assumed from any AWS account in the world, and
+  with it every table Lake Formation grants it. A bucket policy that allows anyone publishes the
+  data.
+remediation: |
+  Name the principals (for a runtime role: the role behind the cluster's instance profile), or
+  keep `"*"` and add a condition that limits callers to your organisation or accounts, such as
+  `"StringEquals": {"aws:PrincipalOrgID": "o-exampleorgid"}`.
+references:
+  - https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html
+examples:
+  triggering:
+    - title: A runtime role that anyone may assume
+      file: trust-policy.json
+      content: |
+        {
+          "Version": "2012-10-17",
+          "Statement": [{
+            "Effect": "Allow",
+            "Principal": {"AWS": ↓"*"},
+            "Action": ["sts:AssumeRole", "sts:TagSession"]
+          }]
+        }
+    - title: A bucket readable by everyone, with a condition that does not narrow who
+      file: bucket-policy.yaml
+      content: |
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Principal: ↓"*"
+            Action: s3:GetObject
+            Resource: arn:aws:s3:::analytics-data/*
+            Condition:
+              Bool:
+                aws:SecureTransport: "true"
+  non-triggering:
+    - title: Anyone in the organisation
+      file: bucket-policy.json
+      content: |
+        {
+          "Version": "2012-10-17",
+          "Statement": [{
+            "Effect": "Allow",
+            "Principal": "*",
+            "Action": "s3:GetObject",
+            "Resource": "arn:aws:s3:::analytics-data/*",
+            "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}}
+          }]
+        }
+    - title: A deny for everyone
+      file: bucket-policy.json
+      content: |
+        {
+          "Version": "2012-10-17",
+          "Statement": [{
+            "Effect": "Deny",
+            "Principal": "*",
+            "Action": "s3:*",
+            "Resource": "arn:aws:s3:::analytics-data/*",
+            "Condition": {"Bool": {"aws:SecureTransport": "false"}}
+          }]
+        }
+"""#),
+        ("RC107.yaml", #"""
+id: RC107
+title: Allow combined with NotPrincipal, NotAction or NotResource
+severity: warning
+category: iam-policy
+tags: [iam, policy, security]
+security-severity: 5.0
+description: |
+  An `Allow` statement uses `NotPrincipal`, `NotAction` or `NotResource`: it allows everything
+  except what it lists.
+rationale: |
+  An exclusion list grows with AWS: `"Effect": "Allow", "NotAction": "iam:*"` grants every action
+  of every service, including services launched next year. Reviewers tend to read the list as
+  what is granted, which is the opposite of what it means.
+remediation: |
+  List what you mean to allow in `Action`, `Resource` or `Principal`. Keep the `Not…` forms for
+  `Deny` statements, where they are the idiom for guardrails.
+references:
+  - https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notaction.html
+examples:
+  triggering:
+    - title: Allow everything but IAM
+      file: policy.json
+      content: |
+        {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", ↓"NotAction": "iam:*", "Resource": "*"}]}
+  non-triggering:
+    - title: NotAction in a Deny guardrail
+      file: policy.json
+      content: |
+        {"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "NotAction": ["sts:GetCallerIdentity"], "Resource": "*", "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "false"}}}]}
+"""#),
+        ("RC109.yaml", #"""
+id: RC109
+title: Duplicate statement Sid
+severity: warning
+category: iam-policy
+tags: [iam, policy]
+description: |
+  Two statements of the same policy have the same `Sid`.
+rationale: |
+  Several AWS services reject policies with duplicate `Sid`s (S3 bucket policies, for instance),
+  and tools that update a statement by its `Sid` — scripts, CloudFormation custom resources,
+  reviewers' comments — cannot tell the two apart.
+remediation: |
+  Give each statement its own `Sid`, or drop the `Sid` of one.
+references:
+  - https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_sid.html
+examples:
+  triggering:
+    - title: The same Sid twice
+      file: policy.json
+      content: |
+        {
+          "Version": "2012-10-17",
+          "Statement": [
+            {"Sid": "EmrAccess", "Effect": "Allow", "Action": "elasticmapreduce:ListClusters", "Resource": "*"},
+            {"Sid": ↓"EmrAccess", "Effect": "Allow", "Action": "elasticmapreduce:DescribeCluster", "Resource": "*"}
+          ]
+        }
+  non-triggering:
+    - title: Distinct Sids
+      file: policy.json
+      content: |
+        {
+          "Version": "2012-10-17",
+          "Statement": [
+            {"Sid": "ListClusters", "Effect": "Allow", "Action": "elasticmapreduce:ListClusters", "Resource": "*"},
+            {"Sid": "DescribeCluster", "Effect": "Allow", "Action": "elasticmapreduce:DescribeCluster", "Resource": "*"}
+          ]
+        }
+"""#),
+        ("RC110.yaml", #"""
+id: RC110
+title: Policy exceeds its IAM size quota
+severity: error
+category: iam-policy
+tags: [iam, policy]
+description: |
+  The policy is larger than IAM accepts where it is attached, counted as IAM counts: characters of
+  its JSON without white space. The quotas: a role's trust policy 2,048 characters by default
+  (4,096 after a quota increase); a managed policy 6,144; a role's inline policies 10,240 in total,
+  a user's 2,048, a group's 5,120; an S3 bucket policy 20 KB.
+rationale: |
+  IAM rejects an oversized policy when it is saved, often in the middle of a deployment. Trust
+  policies of runtime roles grow as clusters are added, and hit the 2,048 default first.
+remediation: |
+  Shorten the policy: merge statements, use wildcards that cover the same actions, move
+  statements into a managed policy, or for a trust policy ask for the quota increase (up to
+  4,096).
+notes: |
+  A trust policy between 2,048 and 4,096 characters is a **warning**: it is accepted in accounts
+  whose quota was raised, which the files do not show. A policy file on its own does not say
+  where it will be attached (inline or managed, by a customer or by AWS, whose own managed
+  policies are not bound by these quotas), so any overage there is a warning, measured against the
+  smallest quota of its kind. Errors are reserved for policies whose place the input shows:
+  trust policies above 4,096, customer managed policies, and the inline policies of a role, user
+  or group in a `get-account-authorization-details` or `get-role-policy` export.
+references:
+  - https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html
+examples:
+  triggering:
+    - title: A trust policy over the default 2,048 characters (a warning)
+      file: trust-policy.json
+      content: |
+        ↓{
+          "Version": "2012-10-17",
+          "Statement": [{
+            "Effect": "Allow",
+            "Principal": {"AWS": [
+        "arn:aws:iam::111122223333:role/analytics/emr-runtime-role-team-00",
+        "arn:aws:iam::111122223333:role/analytics/emr-runtime-role-team-01",
+        "arn:aws:iam::111122223333:role/analytics/emr-runtime-role-team-02",
+        "arn:aws:iam::111122223333:role/analytics/emr-runtime-role-team-03",
+        "arn:aws:iam::111122223333:role/analytics/emr-runtime-role-team-04",
+        "arn:aws:iam::111122223333:role/analytics/emr-runtime-role-team-05",
+        "arn:aws:iam::111122223333:role/analytics/emr-runtime-role-team-06",
+        "arn:aws:iam::111122223333:role/analytics/emr-runtime-role-team-07",
+        "arn:aws:iam::111122223333:role/analytics/emr-runtime-role-team-08",
+        "arn:aws:iam::111122223333:role/analytics/emr-runtime-role-team-09",
+        "arn:aws:iam::111122223333:role/analytics/emr-runtime-role-team-10",
+        "arn:aws:iam::111122223333:role/analytics/emr-runtime-role-team-11",
+        "arn:aws:iam::111122223333:role/analytics/emr-runtime-role-team-12",
+        "arn:aws:iam::111122223333:role/analytics/emr-runtime-role-team-13",
+        "arn:aws:iam::111122223333:role/analytics/emr-runtime-role-team-14",
+        "arn:aws:iam::111122223333:role/analytics/emr-runtime-role-team-15",
+        "arn:aws:iam::111122223333:role/analytics/emr-runtime-role-team-16",
+        "arn:aws:iam::111122223333:role/analytics/emr-runtime-role-team-17",
+        "arn:aws:iam::111122223333:role/analytics/emr-runtime-role-team-18",
+        "arn:aws:iam::111122223333:role/analytics/emr-runtime-role-team-19",
+        "arn:aws:iam::111122223333:role/analytics/emr-runtime-role-team-20",
+        "arn:aws:iam::111122223333:role/analytics/emr-runtime-role-team-21",
+        "arn:aws:iam::111122223333:role/analytics/emr-runtime-role-team-22",
+        "arn:aws:iam::111122223333:role/analytics/emr-runtime-role-team-23",
+        "arn:aws:iam::111122223333:role/analytics/emr-runtime-role-team-24",
+        "arn:aws:iam::111122223333:role/analytics/emr-runtime-role-team-25",
+        "arn:aws:iam::111122223333:role/analytics/emr-runtime-role-team-26",
+        "arn:aws:iam::111122223333:role/analytics/emr-runtime-role-team-27",
+        "arn:aws:iam::111122223333:role/analytics/emr-runtime-role-team-28",
+        "arn:aws:iam::111122223333:role/analytics/emr-runtime-role-team-29"
+            ]},
+            "Action": ["sts:AssumeRole", "sts:TagSession"]
+          }]
+        }
+  non-triggering:
+    - title: A short trust policy
+      file: trust-policy.json
+      content: |
+        {
+          "Version": "2012-10-17",
+          "Statement": [{
+            "Effect": "Allow",
+            "Principal": {"AWS": "arn:aws:iam::111122223333:role/EMR_EC2_DefaultRole"},
+            "Action": ["sts:AssumeRole", "sts:TagSession"]
+          }]
+        }
+"""#),
         ("RC205.yaml", #"""
 id: RC205
 title: Security configuration does not enable runtime roles
@@ -287,6 +733,95 @@ examples:
         EncryptionConfiguration:
           EnableInTransitEncryption: true
           EnableAtRestEncryption: false
+"""#),
+        ("RC307.yaml", #"""
+id: RC307
+title: Runtime-role API allowed without an ExecutionRoleArn condition
+severity: error
+category: runtime-role-permissions
+tags: [iam, policy, emr, security]
+security-severity: 8.5
+description: |
+  An identity policy allows `elasticmapreduce:GetClusterSessionCredentials` or
+  `elasticmapreduce:AddJobFlowSteps` (by name or through a wildcard such as `elasticmapreduce:*`
+  or `*`) without an `elasticmapreduce:ExecutionRoleArn` condition that limits which runtime roles
+  may be passed. The check applies to every identity policy on its own, whatever it is attached
+  to.
+rationale: |
+  Runtime roles isolate users on a shared cluster only if each user can pass only their own
+  roles. Without the condition, whoever holds the policy can connect as any runtime role the
+  cluster's instance-profile role can assume — including another team's, with its Lake Formation
+  grants. EMR's documentation requires the condition for both APIs.
+remediation: |
+  Add a condition on the execution role to the statement, for example:
+
+      "Condition": {
+        "StringLike": {
+          "elasticmapreduce:ExecutionRoleArn": [
+            "arn:aws:iam::111122223333:role/emr-runtime-analytics-*"
+          ]
+        }
+      }
+
+  (`ArnLike` works too.) A `Deny` statement in the same policy that refuses every other role
+  (`StringNotLike` on the key) also satisfies the rule.
+notes: |
+  A condition with a negated operator (`StringNotLike`) on an `Allow` does not restrict the role
+  list and is not accepted; a condition that matches almost everything (`arn:aws:iam::*:role/*`)
+  satisfies this rule but is reported by RC313.
+references:
+  - https://docs.aws.amazon.com/emr/latest/ManagementGuide/emr-steps-runtime-roles.html
+  - https://docs.aws.amazon.com/sagemaker/latest/dg/studio-notebooks-emr-cluster-rbac.html
+examples:
+  triggering:
+    - title: The Studio execution role may pass any runtime role
+      file: studio-execution-role-policy.json
+      content: |
+        {
+          "Version": "2012-10-17",
+          "Statement": [{
+            "Sid": "AllowEmrConnect",
+            "Effect": "Allow",
+            "Action": [↓"elasticmapreduce:GetClusterSessionCredentials", "elasticmapreduce:ListClusters"],
+            "Resource": "*"
+          }]
+        }
+    - title: A service wildcard covers both APIs
+      file: policy.yaml
+      content: |
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Action: ↓elasticmapreduce:*
+            Resource: arn:aws:elasticmapreduce:us-east-1:111122223333:cluster/*
+  non-triggering:
+    - title: The documented condition
+      file: studio-execution-role-policy.json
+      content: |
+        {
+          "Version": "2012-10-17",
+          "Statement": [{
+            "Effect": "Allow",
+            "Action": "elasticmapreduce:GetClusterSessionCredentials",
+            "Resource": "*",
+            "Condition": {
+              "ArnLike": {
+                "elasticmapreduce:ExecutionRoleArn": ["arn:aws:iam::111122223333:role/emr-execution-role-ml-*"]
+              }
+            }
+          }]
+        }
+    - title: A deny that refuses every other role
+      file: policy.json
+      content: |
+        {
+          "Version": "2012-10-17",
+          "Statement": [
+            {"Effect": "Allow", "Action": "elasticmapreduce:*", "Resource": "*"},
+            {"Effect": "Deny", "Action": ["elasticmapreduce:GetClusterSessionCredentials", "elasticmapreduce:AddJobFlowSteps"], "Resource": "*",
+             "Condition": {"StringNotLike": {"elasticmapreduce:ExecutionRoleArn": "arn:aws:iam::111122223333:role/emr-runtime-*"}}}
+          ]
+        }
 """#),
     ]
 }

@@ -48,7 +48,15 @@ public struct RuleContext {
 /// while reading; RC003 while recognising documents; the rest are here.
 public enum RuleRegistry {
     public static let documentRules: [any DocumentRule] = [
+        RC101PolicyGrammar(),
+        RC102PolicyVersion(),
+        RC104MalformedARN(),
+        RC106PublicPrincipal(),
+        RC107AllowWithNot(),
+        RC109DuplicateSid(),
+        RC110PolicySize(),
         RC205SecurityConfigurationRuntimeRoles(),
+        RC307UnconditionedExecutionRole(),
     ]
 
     public static let setupRules: [any SetupRule] = []

@@ -1,0 +1,101 @@
+/// RC110: the policy is larger than IAM accepts for where it is attached.
+public struct RC110PolicySize: PolicyRule {
+    public let id = "RC110"
+    public init() {}
+
+    /// Checks each policy, then the inline policies of each role, user and group together (their
+    /// quota is for the total).
+    public func check(_ document: ClassifiedDocument, in setup: Setup, _ context: inout RuleContext) {
+        var totals: [PolicyOrigin: [PolicyDocument]] = [:]
+        for policy in setup.policies(in: document) {
+            switch policy.origin {
+            case .inlineRole, .inlineUser, .inlineGroup:
+                totals[policy.origin, default: []].append(policy)
+            default:
+                check(policy, &context)
+            }
+        }
+        for (origin, policies) in totals.sorted(by: { $0.value[0].root.range.start < $1.value[0].root.range.start }) {
+            if policies.count == 1 {
+                check(policies[0], &context)
+                continue
+            }
+            let (limit, what): (Int, String)
+            switch origin {
+            case .inlineRole(let r): (limit, what) = (10_240, "role \(r)")
+            case .inlineUser(let u): (limit, what) = (2_048, "user \(u)")
+            case .inlineGroup(let g): (limit, what) = (5_120, "group \(g)")
+            default: continue
+            }
+            let total = policies.reduce(0) { $0 + PolicySize.characters($1.root) }
+            if total > limit {
+                let largest = policies.max { PolicySize.characters($0.root) < PolicySize.characters($1.root) }!
+                context.report("the \(policies.count) inline policies of \(what) total \(total) characters without white space, over IAM's quota of \(limit) for them; IAM rejects the last one added. Move some statements into a managed policy",
+                               at: largest.root,
+                               related: policies.filter { $0 !== largest }.map { RelatedLocation(location: Location(node: $0.root), message: "\($0.label): \(PolicySize.characters($0.root)) characters") },
+                               identity: what)
+            }
+        }
+    }
+
+    public func check(_ policy: PolicyDocument, _ context: inout RuleContext) {
+        let size = PolicySize.characters(policy.root)
+        // (quota that is certain, quota that may apply, what)
+        let limits: (hard: Int, soft: Int?, what: String)
+        switch policy.origin {
+        case .trust: limits = (4_096, 2_048, "a role trust policy (2,048 characters by default, 4,096 after a quota increase)")
+        case .managed: limits = (6_144, nil, "a managed policy (6,144 characters)")
+        case .inlineRole: limits = (10_240, nil, "the inline policies of a role (10,240 characters in total)")
+        case .inlineUser: limits = (2_048, nil, "the inline policies of a user (2,048 characters in total)")
+        case .inlineGroup: limits = (5_120, nil, "the inline policies of a group (5,120 characters in total)")
+        case .bucket: limits = (20_480, nil, "an S3 bucket policy (20 KB)")
+        case .awsManaged:
+            return // AWS's own policies are not bound by the customer quotas
+        case .standalone:
+            // Where the file will be attached is unknown: an overage is a doubt, so a warning.
+            switch policy.kind {
+            case .trust: limits = (.max, 2_048, "a role trust policy (2,048 characters by default, 4,096 after a quota increase)")
+            case .resource: limits = (.max, 20_480, "a resource policy (an S3 bucket policy takes 20 KB)")
+            case .identity: limits = (.max, 6_144, "a customer managed policy (6,144 characters; a role's inline policies take 10,240 in total)")
+            }
+        }
+        let message = "\(policy.label) is \(size) characters without white space, over the quota for \(limits.what)"
+        if size > limits.hard {
+            context.report(message + "; IAM rejects it. Split it into several policies or use wildcards that cover the same actions",
+                           at: policy.root, identity: String(limits.hard))
+        } else if let soft = limits.soft, size > soft {
+            context.report(message + "; IAM rejects it unless it is attached where a larger quota applies",
+                           at: policy.root, severity: .warning, identity: String(soft))
+        }
+    }
+}
+
+/// How IAM measures a policy: its JSON without white space.
+enum PolicySize {
+    static func characters(_ node: Node) -> Int {
+        switch node.kind {
+        case .object:
+            var n = 2 + max(0, node.count - 1)
+            for (k, v) in node.members { n += string(k) + 1 + characters(v) }
+            return n
+        case .array:
+            return 2 + max(0, node.count - 1) + node.elements.reduce(0) { $0 + characters($1) }
+        case .string:
+            return string(node)
+        default:
+            return node.scalarText?.unicodeScalars.count ?? 0
+        }
+    }
+
+    static func string(_ node: Node) -> Int {
+        var n = 2
+        for u in (node.scalarText ?? "").unicodeScalars {
+            switch u {
+            case " ", "\t", "\n", "\r": continue
+            case "\"", "\\": n += 2
+            default: n += 1
+            }
+        }
+        return n
+    }
+}
