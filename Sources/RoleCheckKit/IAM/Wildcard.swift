@@ -6,8 +6,10 @@ public enum Wildcard {
     /// Whether `value` matches `pattern`. Matching works on Unicode scalars, so `?` consumes one
     /// scalar, as AWS's matcher consumes one character.
     public static func matches(_ pattern: String, _ value: String, caseInsensitive: Bool = false) -> Bool {
-        if !pattern.contains("*") && !pattern.contains("?") {
-            return caseInsensitive ? asciiLowered(pattern) == asciiLowered(value) : pattern == value
+        if !hasWildcard(pattern) {
+            // Byte comparison: String's == would apply canonical equivalence (é == e + U+0301).
+            return caseInsensitive ? asciiLowered(pattern).utf8.elementsEqual(asciiLowered(value).utf8)
+                : pattern.utf8.elementsEqual(value.utf8)
         }
         let p = Array((caseInsensitive ? asciiLowered(pattern) : pattern).unicodeScalars)
         let v = Array((caseInsensitive ? asciiLowered(value) : value).unicodeScalars)
@@ -46,5 +48,9 @@ public enum Wildcard {
         return String(decoding: s.utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 32 : $0 }, as: UTF8.self)
     }
 
-    public static func hasWildcard(_ s: String) -> Bool { s.contains("*") || s.contains("?") }
+    /// Whether `s` contains a `*` or `?` scalar (even one followed by a combining mark, which
+    /// `String.contains(Character)` would miss).
+    public static func hasWildcard(_ s: String) -> Bool {
+        s.utf8.contains { $0 == UInt8(ascii: "*") || $0 == UInt8(ascii: "?") }
+    }
 }
