@@ -100,6 +100,8 @@ public struct EvaluationResult: Sendable {
 /// - Across accounts both sides must allow; without the resource's policy among the inputs the
 ///   answer is an implicit deny whose reasons say the resource side is missing.
 /// - A service principal is allowed only by a resource policy.
+/// - A role's trust policy must always allow the caller: when it names the role's own account
+///   rather than the caller, the caller's identity side must allow as well.
 public enum Evaluator {
     public static func evaluate(_ request: AccessRequest, _ policies: PolicySet) -> EvaluationResult {
         let caller = PrincipalIdentity.parse(request.principal)
@@ -187,6 +189,13 @@ public enum Evaluator {
                                                 node: nil, policyLabel: nil))
             }
             decision = identityAllows && boundaryAllows && resourceAllows == true ? .allow : .implicitDeny
+        } else if policies.resource?.kind == .trust && resourceAllows != true {
+            // A role's trust policy is never optional: even within one account an identity
+            // policy alone cannot assume a role or tag its session.
+            decision = .implicitDeny
+            reasons.append(EvaluationReason(role: .missing,
+                                            message: "\(policies.resource!.label) has no statement that allows \(request.principal) to \(request.action); a role's trust policy must allow the caller even within one account",
+                                            node: policies.resource!.root, policyLabel: policies.resource!.label))
         } else {
             let identitySide = identityAllows && boundaryAllows
             // A resource policy that names the caller itself grants on its own; one that names the
