@@ -23,7 +23,7 @@ struct RoleCheckCommand: ParsableCommand {
         2 usage error, unreadable input, unwritable output.
         """,
         version: "rolecheck \(RoleCheck.version)",
-        subcommands: [Lint.self, Rules.self, Explain.self, Docs.self],
+        subcommands: [Lint.self, Simulate.self, Rules.self, Explain.self, Docs.self],
         defaultSubcommand: nil
     )
 }
