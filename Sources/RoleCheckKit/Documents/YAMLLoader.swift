@@ -164,8 +164,10 @@ public enum YAMLLoader {
                 append(NodeRecord(start: UInt32(truncatingIfNeeded: start), end: UInt32(truncatingIfNeeded: start),
                                   parent: 0, a: 0, b: 0, tag: tagId(tag, standard: isMapping ? "map" : "seq"),
                                   kind: isMapping ? .object : .array, flags: 0))
-                stack.append(Frame(index: records.count - 1, children: 0, isMapping: isMapping,
-                                   anchor: anchorPtr.map { String(cString: $0) }))
+                let anchor = anchorPtr.map { String(cString: $0) }
+                stack.append(Frame(index: records.count - 1, children: 0, isMapping: isMapping, anchor: anchor))
+                // The anchor is defined from the collection's start, so an alias inside it is recursive.
+                if let anchor { anchors[anchor] = records.count - 1 }
             case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
                 guard let top = stack.popLast() else { return }
                 let end = byteOffset(event.end_mark)
@@ -270,7 +272,6 @@ public enum YAMLLoader {
             }
             let newStart = records.count
             let parent = stack.last.map { UInt32($0.index) } ?? NodeRecord.noParent
-            records.reserveCapacity(records.count + count)
             for k in 0..<count {
                 var r = records[source + k]
                 if k == 0 {
