@@ -84,6 +84,9 @@ public enum JSONParser {
                 case UInt8(ascii: "{"), UInt8(ascii: "["):
                     let isObject = c == UInt8(ascii: "{")
                     let idx = records.count
+                    if stack.count >= maxDepth {
+                        throw ParseError("nesting deeper than \(maxDepth) levels", at: i)
+                    }
                     append(kind: isObject ? .object : .array, start: i, end: i, a: 0, b: 0, flags: 0)
                     i += 1
                     skipWS(&i)
@@ -91,9 +94,6 @@ public enum JSONParser {
                         i += 1
                         records[idx].end = UInt32(truncatingIfNeeded: i)
                     } else {
-                        if stack.count >= maxDepth {
-                            throw ParseError("nesting deeper than \(maxDepth) levels", at: Int(records[idx].start))
-                        }
                         stack.append(Frame(index: idx, children: 0, isObject: isObject))
                         if isObject {
                             try parseKey(buf, &i)
