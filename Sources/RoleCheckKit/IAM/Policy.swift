@@ -201,7 +201,7 @@ struct PolicyParser {
                 continue
             }
             if name == "Version" {
-                if let text = value.string {
+                if let text = text(value) {
                     version = PolicyValue(text: text, node: value)
                     if text == "2008-10-17" {
                         problem("RC102", "Version is 2008-10-17: policy variables such as ${aws:username} are read as literal text; use \"2012-10-17\"", value)
@@ -263,7 +263,7 @@ struct PolicyParser {
         var effect: Effect?
         let effectNode = node["Effect"]
         if let e = effectNode {
-            if let text = e.string, let parsed = Effect(rawValue: text) {
+            if let text = text(e), let parsed = Effect(rawValue: text) {
                 effect = parsed
             } else if let text = e.string, let parsed = Effect(rawValue: text.prefix(1).uppercased() + text.dropFirst().lowercased()) {
                 problem("RC101", "Effect must be \"\(parsed.rawValue)\" exactly; \"\(text)\" is rejected by IAM (values are case-sensitive)", e)
@@ -284,6 +284,14 @@ struct PolicyParser {
         return PolicyStatement(node: node, index: index, sid: sid, effect: effect, effectNode: effectNode,
                                principal: principal, action: action, resource: resource, conditions: conditions,
                                conditionNode: conditionNode)
+    }
+
+    /// A string value; in YAML also an unquoted number or boolean, which YAML tools such as
+    /// CloudFormation turn into strings (`AWS: 111122223333`).
+    func text(_ n: Node) -> String? {
+        if let s = n.string { return s }
+        if n.document.format == .yaml && (n.kind == .number || n.kind == .bool) { return n.scalarText }
+        return nil
     }
 
     func describe(_ n: Node) -> String {
@@ -312,12 +320,12 @@ struct PolicyParser {
         let name = negated ? negative : positive
         var values: [PolicyValue] = []
         switch value.kind {
-        case .string:
-            values.append(PolicyValue(text: value.string!, node: value))
+        case _ where value.kind != .array && text(value) != nil:
+            values.append(PolicyValue(text: text(value)!, node: value))
         case .array:
             if value.count == 0 { problem("RC101", "\(name) is an empty array", value) }
             for e in value.elements {
-                if let t = e.string { values.append(PolicyValue(text: t, node: e)) } else {
+                if let t = text(e) { values.append(PolicyValue(text: t, node: e)) } else {
                     problem("RC101", "each \(name) value must be a string, not \(e.kind.withArticle)", e)
                 }
             }
@@ -401,12 +409,12 @@ struct PolicyParser {
                 continue
             }
             var values: [PolicyValue] = []
-            if let t = list.string {
+            if list.kind != .array, let t = text(list) {
                 values.append(PolicyValue(text: t, node: list))
             } else if list.kind == .array {
                 if list.count == 0 { problem("RC101", "\(name).\(type) is an empty array", list) }
                 for e in list.elements {
-                    if let t = e.string { values.append(PolicyValue(text: t, node: e)) } else {
+                    if let t = text(e) { values.append(PolicyValue(text: t, node: e)) } else {
                         problem("RC101", "each \(name).\(type) value must be a string, not \(e.kind.withArticle)", e)
                     }
                 }
