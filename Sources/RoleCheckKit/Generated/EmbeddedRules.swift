@@ -7,9 +7,12 @@ enum EmbeddedRules {
         RuleSummary(id: "RC003", title: "Document not recognised", severity: .note, category: "input", tags: ["input"]),
         RuleSummary(id: "RC101", title: "Invalid IAM policy grammar", severity: .error, category: "iam-policy", tags: ["iam", "policy", "syntax"]),
         RuleSummary(id: "RC102", title: "Policy version missing or 2008-10-17", severity: .warning, category: "iam-policy", tags: ["iam", "policy"]),
+        RuleSummary(id: "RC103", title: "Unknown service prefix or action", severity: .warning, category: "iam-policy", tags: ["iam", "policy"]),
         RuleSummary(id: "RC104", title: "Malformed ARN, account ID or principal", severity: .error, category: "iam-policy", tags: ["iam", "policy", "syntax"]),
+        RuleSummary(id: "RC105", title: "Condition operator, key or value problem", severity: .error, category: "iam-policy", tags: ["iam", "policy"]),
         RuleSummary(id: "RC106", title: "Policy allows any principal without a narrowing condition", severity: .error, category: "iam-policy", tags: ["iam", "policy", "security"]),
         RuleSummary(id: "RC107", title: "Allow combined with NotPrincipal, NotAction or NotResource", severity: .warning, category: "iam-policy", tags: ["iam", "policy", "security"]),
+        RuleSummary(id: "RC108", title: "Resources match no resource type of the action", severity: .warning, category: "iam-policy", tags: ["iam", "policy"]),
         RuleSummary(id: "RC109", title: "Duplicate statement Sid", severity: .warning, category: "iam-policy", tags: ["iam", "policy"]),
         RuleSummary(id: "RC110", title: "Policy exceeds its IAM size quota", severity: .error, category: "iam-policy", tags: ["iam", "policy"]),
         RuleSummary(id: "RC205", title: "Security configuration does not enable runtime roles", severity: .error, category: "prerequisites", tags: ["security-configuration", "emr", "prerequisite"]),
@@ -333,6 +336,63 @@ examples:
       content: |
         {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::team-data/${aws:username}/*"}]}
 """#),
+        ("RC103.yaml", #"""
+id: RC103
+title: Unknown service prefix or action
+severity: warning
+category: iam-policy
+tags: [iam, policy]
+description: |
+  An `Action` or `NotAction` value names a service prefix or an action that the embedded IAM
+  catalog does not know, or a wildcard that matches no action. The message suggests the nearest
+  known name. The catalog is generated from the AWS Service Authorization Reference; its date is
+  in `rolecheck --version` and in every message of this rule.
+rationale: |
+  IAM accepts unknown action names without complaint and simply never matches them: a typo such
+  as `elasticmapreduce:GetClusterSessionCredential` silently grants nothing, and a typo in a
+  `Deny` silently protects nothing.
+remediation: |
+  Correct the name (the suggestion is usually it). If the action is newer than the catalog,
+  suppress the finding for that value, or update rolecheck.
+notes: |
+  A malformed action (no `service:` prefix, characters IAM does not allow) is an RC101 error,
+  because IAM rejects the policy. An action the catalog does not know is only a warning here:
+  AWS adds services and actions every week, and a newer action is not a mistake.
+references:
+  - https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html
+examples:
+  triggering:
+    - title: A typo in the action name
+      file: studio-execution-role-policy.json
+      content: |
+        {
+          "Version": "2012-10-17",
+          "Statement": [{
+            "Effect": "Allow",
+            "Action": ↓"elasticmapreduce:GetClusterSessionCredential",
+            "Resource": "*",
+            "Condition": {"StringLike": {"elasticmapreduce:ExecutionRoleArn": "arn:aws:iam::111122223333:role/emr-runtime-*"}}
+          }]
+        }
+    - title: A typo in the service prefix
+      file: policy.yaml
+      content: |
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Action:
+              - ↓elasticmapreduse:ListClusters
+            Resource: "*"
+    - title: A wildcard that matches nothing
+      file: policy.json
+      content: |
+        {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ↓"sts:Asume*", "Resource": "*"}]}
+  non-triggering:
+    - title: Known actions, in any case, and wildcards that match
+      file: policy.json
+      content: |
+        {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["STS:assumerole", "elasticmapreduce:Describe*", "glue:Get*"], "Resource": "*"}]}
+"""#),
         ("RC104.yaml", #"""
 id: RC104
 title: Malformed ARN, account ID or principal
@@ -392,6 +452,78 @@ examples:
             "Principal": {"AWS": ["111122223333", "arn:aws:iam::444455556666:role/service-role/EMR_EC2_DefaultRole"]},
             "Action": "sts:AssumeRole"
           }]
+        }
+"""#),
+        ("RC105.yaml", #"""
+id: RC105
+title: Condition operator, key or value problem
+severity: error
+category: iam-policy
+tags: [iam, policy]
+description: |
+  Checks each condition of a policy:
+
+  - **error**: an unknown condition operator (IAM rejects the policy), with a suggestion when the
+    name differs only in case or by a typo;
+  - **warning**: a condition key unknown to the embedded IAM catalog (neither a global `aws:` key
+    nor a key of any service), or a service key that none of the statement's actions supports;
+  - **warning**: an operator that does not fit the key's type (`Bool` on a string key,
+    `NumericLessThan` on an ARN), a set qualifier (`ForAllValues:`, `ForAnyValue:`) on a
+    single-valued key or none on a multivalued key, and values the operator cannot read (a date
+    that is not ISO 8601, a CIDR block that is not one).
+rationale: |
+  A condition IAM cannot evaluate the way the author meant is the quietest failure of all: a
+  misspelt key is absent from every request, so a condition with a positive operator never holds
+  (the statement grants nothing), and one with a negated operator always holds (a guardrail
+  protects nothing). `ForAllValues:` on a single-valued key also holds when the key is absent.
+remediation: |
+  Use the operator the message suggests, the key's exact name (keys are case-insensitive, names
+  of operators are not), and values of the key's type. For the runtime-role keys:
+  `elasticmapreduce:ExecutionRoleArn` is an ARN (`ArnLike` or `StringLike`), `sts:SourceIdentity`
+  a string, `aws:RequestTag/LakeFormationAuthorizedCaller` a string.
+notes: |
+  ARN operators (`ArnLike`, `ArnEquals`) are accepted on string keys that hold ARNs, as AWS's own
+  managed policies use them on `kms:EncryptionContext:` keys. Key types and applicability come
+  from the catalog, whose date the messages state; a key newer than the catalog is reported as
+  unknown, as a warning.
+references:
+  - https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html
+  - https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html
+examples:
+  triggering:
+    - title: An operator in the wrong case (error)
+      file: policy.json
+      content: |
+        {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "elasticmapreduce:GetClusterSessionCredentials", "Resource": "*",
+          "Condition": {↓"stringLike": {"elasticmapreduce:ExecutionRoleArn": "arn:aws:iam::111122223333:role/emr-runtime-*"}}}]}
+    - title: A misspelt global key (warning)
+      file: policy.yaml
+      content: |
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Deny
+            Action: "*"
+            Resource: "*"
+            Condition:
+              NotIpAddress:
+                ↓aws:SourceIP4: 10.0.0.0/8
+    - title: Bool on an IP address key, with a value it cannot read (warnings)
+      file: policy.json
+      content: |
+        {"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "s3:*", "Resource": "*", "Condition": {↓"Bool": {"aws:SourceIp": ↓"yes"}}}]}
+  non-triggering:
+    - title: The runtime-role conditions as AWS documents them
+      file: trust-policy.json
+      content: |
+        {
+          "Version": "2012-10-17",
+          "Statement": [
+            {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:role/EMR_EC2_DefaultRole"}, "Action": "sts:AssumeRole"},
+            {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:role/EMR_EC2_DefaultRole"}, "Action": "sts:TagSession",
+             "Condition": {"StringEquals": {"aws:RequestTag/LakeFormationAuthorizedCaller": "Amazon EMR"}}},
+            {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:role/EMR_EC2_DefaultRole"}, "Action": "sts:SetSourceIdentity",
+             "Condition": {"StringLike": {"sts:SourceIdentity": "*"}}}
+          ]
         }
 """#),
         ("RC106.yaml", #"""
@@ -499,6 +631,64 @@ examples:
       file: policy.json
       content: |
         {"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "NotAction": ["sts:GetCallerIdentity"], "Resource": "*", "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "false"}}}]}
+"""#),
+        ("RC108.yaml", #"""
+id: RC108
+title: Resources match no resource type of the action
+severity: warning
+category: iam-policy
+tags: [iam, policy]
+description: |
+  A statement lists specific resources, but for one of its actions none of them matches a
+  resource type the action takes, according to the embedded IAM catalog: `s3:GetObject` on a
+  bucket ARN (it takes objects, `bucket/key`), `elasticmapreduce:ListClusters` on a cluster ARN
+  (it takes only `"*"`). For that action the statement grants (or denies) nothing.
+rationale: |
+  The policy looks right in review and fails at run time with `AccessDenied`. For runtime roles
+  the usual victims are S3 object actions written against the bucket ARN in a bucket policy, and
+  the cluster-discovery actions Studio needs (`ListClusters` takes only `*`).
+remediation: |
+  Use the resource form the action takes: `arn:aws:s3:::bucket/*` for object actions,
+  `arn:aws:s3:::bucket` for bucket actions, `"*"` for actions that support no resource-level
+  permissions. The message lists the resource types the action takes, with their ARN formats.
+notes: |
+  A wildcard action is reported only when none of the actions it covers matches a resource.
+  Resource types come from the catalog, whose date `rolecheck --version` states.
+references:
+  - https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html
+examples:
+  triggering:
+    - title: An object action on the bucket ARN
+      file: runtime-role-policy.json
+      content: |
+        {
+          "Version": "2012-10-17",
+          "Statement": [{
+            "Effect": "Allow",
+            "Action": [↓"s3:GetObject", "s3:ListBucket"],
+            "Resource": "arn:aws:s3:::analytics-data"
+          }]
+        }
+    - title: A list action that takes only "*"
+      file: policy.yaml
+      content: |
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Action: ↓elasticmapreduce:ListClusters
+            Resource: arn:aws:elasticmapreduce:us-east-1:111122223333:cluster/*
+  non-triggering:
+    - title: Object and bucket actions on their own resources
+      file: runtime-role-policy.json
+      content: |
+        {
+          "Version": "2012-10-17",
+          "Statement": [
+            {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::analytics-data/*"},
+            {"Effect": "Allow", "Action": ["s3:ListBucket", "s3:Get*"], "Resource": "arn:aws:s3:::analytics-data"},
+            {"Effect": "Allow", "Action": "elasticmapreduce:ListClusters", "Resource": "*"}
+          ]
+        }
 """#),
         ("RC109.yaml", #"""
 id: RC109

@@ -50,9 +50,12 @@ public enum RuleRegistry {
     public static let documentRules: [any DocumentRule] = [
         RC101PolicyGrammar(),
         RC102PolicyVersion(),
+        RC103UnknownAction(),
         RC104MalformedARN(),
+        RC105ConditionProblems(),
         RC106PublicPrincipal(),
         RC107AllowWithNot(),
+        RC108ResourceMismatch(),
         RC109DuplicateSid(),
         RC110PolicySize(),
         RC205SecurityConfigurationRuntimeRoles(),
