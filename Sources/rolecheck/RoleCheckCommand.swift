@@ -22,7 +22,7 @@ struct RoleCheckCommand: ParsableCommand {
         Exit codes: 0 no finding at or above --fail-on; 1 findings at or above it; \
         2 usage error, unreadable input, unwritable output.
         """,
-        version: "rolecheck \(RoleCheck.version)",
+        version: "rolecheck \(RoleCheck.version)\nIAM catalog: \(IAMCatalog.source), data of \(IAMCatalog.dataDate)",
         subcommands: [Lint.self, Simulate.self, Rules.self, Explain.self, Docs.self],
         defaultSubcommand: nil
     )

@@ -17,7 +17,11 @@ public struct JSONReporter: Sendable {
     func value(_ report: LintReport) -> JSONValue {
         .object([
             ("schemaVersion", .int(JSONReporter.schemaVersion)),
-            ("tool", .object([("name", .string(RoleCheck.name)), ("version", .string(RoleCheck.version))])),
+            ("tool", .object([
+                ("name", .string(RoleCheck.name)),
+                ("version", .string(RoleCheck.version)),
+                ("iamCatalog", .object([("source", .string(IAMCatalog.source)), ("date", .string(IAMCatalog.dataDate))])),
+            ])),
             ("findings", .array(report.findings.map(finding))),
             ("summary", .object([
                 ("files", .int(report.files.count)),

@@ -53,7 +53,15 @@ public struct SARIFReporter: Sendable {
                 ("semanticVersion", .string(RoleCheck.version)),
                 ("informationUri", .string(RoleCheck.informationURI)),
                 ("rules", .array(descriptions.map(rule))),
-            ]))])),
+            ])),
+            // The IAM catalog the IAM rules judged by, as a tool extension with its date.
+            ("extensions", .array([.object([
+                ("name", .string("aws-iam-catalog")),
+                ("version", .string(IAMCatalog.dataDate)),
+                ("fullName", .string(IAMCatalog.source)),
+                ("informationUri", .string("https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html")),
+            ])])),
+            ])),
         ]
         if let root = srcRoot.map(SARIFReporter.baseURI) {
             run.append(("originalUriBaseIds", .object([("%SRCROOT%", .object([("uri", .string(root))]))])))
