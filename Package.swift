@@ -35,7 +35,8 @@ let package = Package(
         ),
         .testTarget(
             name: "RoleCheckKitTests",
-            dependencies: ["RoleCheckKit"]
+            dependencies: ["RoleCheckKit"],
+            exclude: ["Fixtures", "Snapshots"]
         ),
     ]
 )
