@@ -432,16 +432,24 @@ func grouped(_ n: Int) -> String {
 
 var runs = 7
 var writeFolder: String?
+var only: String?
+var evaluationsPerRun = 250_000
 var args = CommandLine.arguments.dropFirst()
 while let arg = args.popFirst() {
     if arg == "--runs", let n = args.popFirst().flatMap({ Int($0) }), n > 0 {
         runs = n
     } else if arg == "--write", let folder = args.popFirst() {
         writeFolder = folder
+    } else if arg == "--evaluations", let n = args.popFirst().flatMap({ Int($0) }), n > 0 {
+        evaluationsPerRun = n
+    } else if arg == "--only", let part = args.popFirst(), ["parsers", "evaluator"].contains(part) {
+        only = part
     } else {
         print("usage: rolecheck-bench [--runs N] [--write FOLDER]")
         print("  --runs N         timed runs per input (default \(runs))")
         print("  --write FOLDER   also save the generated inputs there (to profile the CLI on them)")
+        print("  --only PART      parsers or evaluator")
+        print("  --evaluations N  evaluator requests per timed run (default 250000)")
         exit(arg == "--help" || arg == "-h" ? 0 : 2)
     }
 }
@@ -454,6 +462,11 @@ func write(_ bytes: [UInt8], to path: String) {
     _ = bytes.withUnsafeBufferPointer { fwrite($0.baseAddress, 1, $0.count, f) }
     fclose(f)
     print("wrote \(path)")
+}
+
+if only == "evaluator" {
+    evaluatorBenchmark(runs: runs, perRun: evaluationsPerRun)
+    exit(0)
 }
 
 let clock = ContinuousClock()
@@ -508,3 +521,66 @@ for m in results {
           + pad(fixed(median), 9, right: true) + "  " + pad("[\(fixed(mbs.first!)) – \(fixed(mbs.last!))]", 18)
           + pad("≥ \(Int(m.target))", 8, right: true) + "  " + status)
 }
+
+// MARK: Evaluator throughput
+
+/// Typical runtime-role questions: the instance-profile role assuming and tagging runtime roles
+/// under a three-statement trust policy (source identity and a Lake Formation session tag), and a
+/// Studio role asking for cluster credentials under an ExecutionRoleArn condition. Evaluated on
+/// one thread; reports request evaluations per second.
+func evaluatorBenchmark(runs: Int, perRun: Int) {
+    let trustJSON = """
+    {"Version": "2012-10-17", "Statement": [
+      {"Sid": "AllowAssumeRole", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:role/EMR_EC2_DefaultRole"}, "Action": "sts:AssumeRole"},
+      {"Sid": "AllowSetSourceIdentity", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:role/EMR_EC2_DefaultRole"}, "Action": "sts:SetSourceIdentity"},
+      {"Sid": "AllowTagSession", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:role/EMR_EC2_DefaultRole"}, "Action": "sts:TagSession",
+       "Condition": {"StringEquals": {"aws:RequestTag/LakeFormationAuthorizedCaller": "Amazon EMR"}}}
+    ]}
+    """
+    let identityJSON = """
+    {"Version": "2012-10-17", "Statement": [
+      {"Effect": "Allow", "Action": "elasticmapreduce:GetClusterSessionCredentials", "Resource": "arn:aws:elasticmapreduce:us-east-1:111122223333:cluster/*",
+       "Condition": {"ArnLike": {"elasticmapreduce:ExecutionRoleArn": ["arn:aws:iam::111122223333:role/emr-runtime-ml-*", "arn:aws:iam::111122223333:role/emr-runtime-bi-*"]}}},
+      {"Effect": "Deny", "Action": "*", "Resource": "*", "Condition": {"NotIpAddress": {"aws:SourceIp": ["10.0.0.0/8"]}}}
+    ]}
+    """
+    func policy(_ text: String, _ kind: PolicyKind) -> PolicyDocument {
+        guard case .success(let doc) = JSONParser.parse(file: SourceFile(path: "bench.json", text: text)) else {
+            print("error: benchmark policy does not parse")
+            exit(1)
+        }
+        return PolicyDocument.parse(doc.root, kind: kind, label: "bench")
+    }
+    let trust = PolicySet(resource: policy(trustJSON, .trust))
+    let identity = PolicySet(identity: [policy(identityJSON, .identity)])
+    let runtimeRole = "arn:aws:iam::111122223333:role/emr-runtime-ml-analyst"
+    let instanceRole = "arn:aws:iam::111122223333:role/EMR_EC2_DefaultRole"
+    let tag = RequestContext([("aws:RequestTag/LakeFormationAuthorizedCaller", "Amazon EMR")])
+    let credentials = RequestContext([("elasticmapreduce:ExecutionRoleArn", runtimeRole), ("aws:SourceIp", "10.1.2.3")])
+    let questions: [(AccessRequest, PolicySet)] = [
+        (AccessRequest(principal: instanceRole, action: "sts:AssumeRole", resource: runtimeRole), trust),
+        (AccessRequest(principal: instanceRole, action: "sts:TagSession", resource: runtimeRole, context: tag), trust),
+        (AccessRequest(principal: "arn:aws:iam::111122223333:role/other", action: "sts:AssumeRole", resource: runtimeRole), trust),
+        (AccessRequest(principal: "arn:aws:sts::111122223333:assumed-role/studio-execution-role/alice",
+                       action: "elasticmapreduce:GetClusterSessionCredentials",
+                       resource: "arn:aws:elasticmapreduce:us-east-1:111122223333:cluster/j-2AXXXXXXGAPLF", context: credentials), identity),
+    ]
+    var allowed = 0
+    var rates: [Double] = []
+    let clock = ContinuousClock()
+    for run in 0...runs {
+        let d = clock.measure {
+            for i in 0..<perRun {
+                let (request, policies) = questions[i & 3]
+                if Evaluator.evaluate(request, policies).allowed { allowed += 1 }
+            }
+        }
+        if run > 0 { rates.append(Double(perRun) / seconds(d)) } // run 0 warms up
+    }
+    rates.sort()
+    print("")
+    print("evaluator: \(grouped(perRun)) evaluations per run (4 questions: trust AssumeRole/TagSession with a condition, a denied principal, GetClusterSessionCredentials with ArnLike and NotIpAddress); \(allowed / (runs + 1)) allowed per run")
+    print("evaluations/s median \(grouped(Int(rates[rates.count / 2]))) [\(grouped(Int(rates.first!))) – \(grouped(Int(rates.last!)))], target ≥ 1,000,000  \(rates[rates.count / 2] >= 1_000_000 ? "ok" : "BELOW")")
+}
+
+if only == nil { evaluatorBenchmark(runs: runs, perRun: evaluationsPerRun) }
