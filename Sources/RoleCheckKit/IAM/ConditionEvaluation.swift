@@ -52,7 +52,13 @@ enum ConditionEvaluator {
             return Outcome(satisfied: ok, explanation: ok ? "" : "\(op) \(key): the key is \(absent ? "absent" : "present") in the request")
         }
 
-        guard let values = requestValues, !values.isEmpty else {
+        let values = requestValues ?? []
+        // For the set operators, request values that "resolve to an empty data set (for example,
+        // an empty string)" count as no values: ForAllValues is true, ForAnyValue false.
+        if values.isEmpty || (op.qualifier != .none && values.allSatisfy(\.isEmpty)) {
+            // …IfExists: "If the key is not present, evaluate the condition element as true",
+            // whatever the set qualifier.
+            if op.ifExists && values.isEmpty { return Outcome(satisfied: true, explanation: "") }
             switch op.qualifier {
             case .forAllValues:
                 return Outcome(satisfied: true, explanation: "")
@@ -234,6 +240,10 @@ enum DateValue {
                 v = v * 10 + Int(u[k] - 0x30)
             }
             return v
+        }
+        // W3C's "year and month" form (YYYY-MM): the first instant of the month.
+        if u.count == 7, let year = num(0, 4), u[4] == UInt8(ascii: "-"), let month = num(5, 2), (1...12).contains(month) {
+            return Double(daysFromCivil(year, month, 1)) * 86_400
         }
         guard let year = num(0, 4), u.count >= 10, u[4] == UInt8(ascii: "-"), let month = num(5, 2), u[7] == UInt8(ascii: "-"),
               let day = num(8, 2), (1...12).contains(month), (1...31).contains(day) else { return nil }
