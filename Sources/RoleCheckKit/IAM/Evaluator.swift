@@ -64,11 +64,23 @@ public struct EvaluationReason: Sendable {
 
 /// How a resource policy's principal matched the caller.
 enum PrincipalMatch {
-    /// Named directly (its ARN, its session, or everyone).
+    /// Named directly (a user's or a session's own ARN, or everyone).
     case direct
+    /// Through the ARN of the role whose session calls: grants on its own, but "permissions
+    /// granted to the role ARN … are limited by an implicit deny in a permissions boundary".
+    case role
     /// Through its account (`"AWS": "111122223333"` or `…:root`): the account delegates to its
     /// identity policies.
     case account
+
+    /// Which of two matches of one policy counts: a direct one, then the role, then the account.
+    var rank: Int {
+        switch self {
+        case .direct: 2
+        case .role: 1
+        case .account: 0
+        }
+    }
 }
 
 /// The evaluator's answer.
@@ -127,7 +139,7 @@ public enum Evaluator {
                                                         node: statement.effectNode ?? statement.node, policyLabel: policy.label))
                     } else if statement.effect == .allow {
                         allows = true
-                        if via == .direct || bestMatch == nil { bestMatch = via }
+                        if let via, via.rank > bestMatch?.rank ?? -1 { bestMatch = via }
                         reasons.append(EvaluationReason(role: .allows, message: "\(policy.label): \(statement.label) allows \(request.action)",
                                                         node: statement.node, policyLabel: policy.label))
                     }
@@ -201,13 +213,19 @@ public enum Evaluator {
             // A resource policy that names the caller itself grants on its own; one that names the
             // account only delegates to the identity side. A boundary still caps a grant made to
             // a role ARN (not to a session).
-            var resourceSide = resourceAllows == true && resourceMatch == .direct
-            if resourceSide, policies.boundary != nil, !boundaryAllows, case .role = caller { resourceSide = false }
+            var resourceSide = resourceAllows == true && (resourceMatch == .direct || resourceMatch == .role)
+            var roleCaller = false
+            if case .role = caller { roleCaller = true }
+            if resourceSide, policies.boundary != nil, !boundaryAllows, roleCaller || resourceMatch == .role { resourceSide = false }
             decision = identitySide || resourceSide ? .allow : .implicitDeny
             if decision == .implicitDeny {
                 if resourceAllows == true && resourceMatch == .account {
                     reasons.append(EvaluationReason(role: .missing,
                                                     message: "\(policies.resource!.label) trusts the whole account \(caller.account ?? ""), which delegates to the caller's own policies, and none of them allows \(request.action)",
+                                                    node: policies.resource!.root, policyLabel: policies.resource!.label))
+                } else if resourceAllows == true && resourceMatch == .role {
+                    reasons.append(EvaluationReason(role: .missing,
+                                                    message: "\(policies.resource!.label) allows the role rather than the session \(request.principal), and a grant to a role's ARN is capped by its permissions boundary",
                                                     node: policies.resource!.root, policyLabel: policies.resource!.label))
                 } else if !identityAllows {
                     let what = policies.identity.isEmpty ? "no identity policy was given" : "no identity policy allows it"
@@ -289,7 +307,9 @@ enum StatementMatcher {
         if let principal = s.principal {
             let m = principalMatch(principal, caller)
             if principal.negated {
-                if m != nil { return .doesNotApply("\(request.principal) is excluded by NotPrincipal", principal.node) }
+                // NotPrincipal exempts only the principals it lists: listing Bob and his account
+                // exempts Bob, not the account's other users; a role, not its other sessions.
+                if notPrincipalExempts(principal, caller) { return .doesNotApply("\(request.principal) is excluded by NotPrincipal", principal.node) }
                 via = .direct
             } else {
                 guard let m else {
@@ -333,10 +353,10 @@ enum StatementMatcher {
                         if case .service = caller { continue }
                         if best == nil { best = .account }
                     case (.role(let a, let name, let arn), .role(let b, _, let callerArn)):
-                        if arn == callerArn || (a == b && name == roleName(callerArn)) { return .direct }
+                        if arn == callerArn || (a == b && name == roleName(callerArn)) { best = .role }
                     case (.role(let a, let name, _), .assumedRole(let b, let roleName, _, _)):
                         // A session of the role, whatever the role's path.
-                        if a == b && name == roleName { return .direct }
+                        if a == b && name == roleName { best = .role }
                     case (.assumedRole(_, _, _, let arn), .assumedRole(_, _, _, let callerArn)),
                          (.user(_, _, let arn), .user(_, _, let callerArn)),
                          (.federatedUser(_, let arn), .federatedUser(_, let callerArn)):
@@ -352,6 +372,37 @@ enum StatementMatcher {
             }
         }
         return best
+    }
+
+    /// Whether a NotPrincipal block lists the caller itself: its own ARN (the session's, not
+    /// only its role's), its account when the caller is the account, or its service.
+    static func notPrincipalExempts(_ p: PrincipalBlock, _ caller: PrincipalIdentity) -> Bool {
+        if p.isWildcardString { return true }
+        for entry in p.entries {
+            for v in entry.values {
+                switch entry.type {
+                case "AWS":
+                    if v.text == "*" { return true }
+                    switch (PrincipalIdentity.parse(v.text), caller) {
+                    case (.account(let a), .account(let b)):
+                        if a == b { return true }
+                    case (.role(let a, let name, let arn), .role(let b, _, let callerArn)):
+                        if arn == callerArn || (a == b && name == roleName(callerArn)) { return true }
+                    case (.assumedRole(_, _, _, let arn), .assumedRole(_, _, _, let callerArn)),
+                         (.user(_, _, let arn), .user(_, _, let callerArn)),
+                         (.federatedUser(_, let arn), .federatedUser(_, let callerArn)):
+                        if arn == callerArn { return true }
+                    default:
+                        continue
+                    }
+                case "Service":
+                    if case .service(let name) = caller, Wildcard.asciiLowered(name) == Wildcard.asciiLowered(v.text) { return true }
+                default:
+                    if case .other(let text) = caller, text == v.text { return true }
+                }
+            }
+        }
+        return false
     }
 
     static func roleName(_ arn: String) -> String {
