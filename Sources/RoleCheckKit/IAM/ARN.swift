@@ -45,12 +45,51 @@ public struct ARN: Hashable, Sendable, CustomStringConvertible {
     /// resource. A pattern that is not ARN-shaped is matched as a whole string.
     public static func matches(pattern: String, value: String) -> Bool {
         if pattern == "*" { return true }
-        guard let p = ARN(pattern), let v = ARN(value) else {
-            return Wildcard.matches(pattern, value)
+        var p = pattern, v = value
+        return p.withUTF8 { pb in v.withUTF8 { vb in matches(pb, vb) } }
+    }
+
+    /// Byte offsets of the five colons that split an ARN into six parts, or nil.
+    @inline(__always)
+    static func colons(_ b: UnsafeBufferPointer<UInt8>) -> (Int, Int, Int, Int, Int)? {
+        guard b.count >= 4, b[0] == UInt8(ascii: "a"), b[1] == UInt8(ascii: "r"), b[2] == UInt8(ascii: "n"),
+              b[3] == UInt8(ascii: ":") else { return nil }
+        var found = (3, 0, 0, 0, 0)
+        var n = 1
+        var i = 4
+        while i < b.count && n < 5 {
+            if b[i] == UInt8(ascii: ":") {
+                switch n {
+                case 1: found.1 = i
+                case 2: found.2 = i
+                case 3: found.3 = i
+                default: found.4 = i
+                }
+                n += 1
+            }
+            i += 1
         }
-        let pp = p.parts, vp = v.parts
-        for i in 0..<5 where !Wildcard.matches(pp[i], vp[i]) { return false }
-        return true
+        return n == 5 ? found : nil
+    }
+
+    static func matches(_ p: UnsafeBufferPointer<UInt8>, _ v: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let pc = colons(p), let vc = colons(v) else { return Wildcard.matches(p, v, caseInsensitive: false) }
+        @inline(__always) func part(_ a: Int, _ b: Int, _ c: Int, _ d: Int) -> Bool {
+            Wildcard.matches(UnsafeBufferPointer(rebasing: p[(a + 1)..<b]), UnsafeBufferPointer(rebasing: v[(c + 1)..<d]),
+                             caseInsensitive: false)
+        }
+        // The resource part first: it differs most often.
+        return part(pc.4, p.count, vc.4, v.count) && part(pc.3, pc.4, vc.3, vc.4) && part(pc.2, pc.3, vc.2, vc.3)
+            && part(pc.1, pc.2, vc.1, vc.2) && part(pc.0, pc.1, vc.0, vc.1)
+    }
+
+    /// The account part of an ARN, without allocating the other parts; nil when not an ARN or empty.
+    static func account(of text: String) -> String? {
+        var t = text
+        return t.withUTF8 { b -> String? in
+            guard let c = colons(b), c.4 > c.3 + 1 else { return nil }
+            return String(decoding: UnsafeBufferPointer(rebasing: b[(c.3 + 1)..<c.4]), as: UTF8.self)
+        }
     }
 }
 
