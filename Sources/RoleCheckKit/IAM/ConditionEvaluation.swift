@@ -21,6 +21,7 @@ public struct RequestContext: Sendable {
     }
 
     public func values(_ key: String) -> [String]? { values[Wildcard.asciiLowered(key)] }
+    func values(lowered key: String) -> [String]? { values[key] }
     public func contains(_ key: String) -> Bool { values[Wildcard.asciiLowered(key)] != nil }
 
     /// Keys as first written, sorted.
@@ -31,17 +32,31 @@ public struct RequestContext: Sendable {
 enum ConditionEvaluator {
     struct Outcome {
         var satisfied: Bool
-        /// Why not, for the evaluator's reasons.
-        var explanation: String
+        /// Why not, for the evaluator's reasons (written only if asked).
+        var explain: @Sendable () -> String
+
+        static let holds = Outcome(satisfied: true) { "" }
+
+        init(satisfied: Bool, explain: @escaping @Sendable () -> String) {
+            self.satisfied = satisfied
+            self.explain = explain
+        }
+
+        init(satisfied: Bool, explanation: @autoclosure @escaping @Sendable () -> String) {
+            self.init(satisfied: satisfied, explain: explanation)
+        }
+
+        var explanation: String { explain() }
     }
 
-    static func evaluate(_ entry: ConditionEntry, context: RequestContext, variables: Bool) -> Outcome {
+    static func evaluate(_ entry: ConditionEntry, context: EvalContext, variables: Bool) -> Outcome {
         guard let op = entry.op else {
-            return Outcome(satisfied: false, explanation: "unknown operator \(entry.operatorText)")
+            let text = entry.operatorText
+            return Outcome(satisfied: false, explanation: "unknown operator \(text)")
         }
         let key = entry.key
-        let requestValues = context.values(key)
-        let policyValues = entry.values.map(\.text)
+        let requestValues = context.values(lowered: entry.loweredKey)
+        let policyValues = entry.texts
 
         if op.base == .null {
             // Null: "true" means the key must be absent, "false" that it must be present.
@@ -49,7 +64,8 @@ enum ConditionEvaluator {
             let wantsPresent = policyValues.contains { Wildcard.asciiLowered($0) == "false" }
             let absent = requestValues == nil || requestValues!.isEmpty
             let ok = (wantsAbsent && absent) || (wantsPresent && !absent)
-            return Outcome(satisfied: ok, explanation: ok ? "" : "\(op) \(key): the key is \(absent ? "absent" : "present") in the request")
+            if ok { return .holds }
+            return Outcome(satisfied: false, explanation: "\(op) \(key): the key is \(absent ? "absent" : "present") in the request")
         }
 
         let values = requestValues ?? []
@@ -58,22 +74,36 @@ enum ConditionEvaluator {
         if values.isEmpty || (op.qualifier != .none && values.allSatisfy(\.isEmpty)) {
             // …IfExists: "If the key is not present, evaluate the condition element as true",
             // whatever the set qualifier.
-            if op.ifExists && values.isEmpty { return Outcome(satisfied: true, explanation: "") }
+            if op.ifExists && values.isEmpty { return .holds }
             switch op.qualifier {
             case .forAllValues:
-                return Outcome(satisfied: true, explanation: "")
+                return .holds
             case .forAnyValue:
                 return Outcome(satisfied: false, explanation: "\(op) \(key): the request has no value for the key")
             case .none:
-                if op.ifExists || op.isNegated { return Outcome(satisfied: true, explanation: "") }
+                if op.ifExists || op.isNegated { return .holds }
                 return Outcome(satisfied: false, explanation: "\(op) \(key): the request has no \(key)")
             }
         }
 
         // A value "matches" when it matches at least one policy value (for negated operators, the
         // positive form is computed and inverted per the operator's meaning).
+        let substitute = variables && entry.hasVariables
         func positiveMatch(_ value: String) -> Bool {
-            policyValues.contains { matchOne(op.base, policyValue: $0, requestValue: value, context: context, variables: variables) }
+            switch op.family {
+            case .ipAddress:
+                // Blocks were read once with the policy.
+                guard let address = IPBlock.parse(value) else { return false }
+                return entry.ipBlocks.contains { $0?.contains(address) == true }
+            case .numeric where !substitute:
+                guard let r = Double(value) else { return false }
+                return entry.numbers.contains { p in p.map { compare(op.base, r, $0) } ?? false }
+            case .date where !substitute:
+                guard let r = DateValue.parse(value) else { return false }
+                return entry.numbers.contains { p in p.map { compare(op.base, r, $0) } ?? false }
+            default:
+                return policyValues.contains { matchOne(op.base, policyValue: $0, requestValue: value, context: context, variables: substitute) }
+            }
         }
 
         let satisfied: Bool
@@ -90,7 +120,11 @@ enum ConditionEvaluator {
                 satisfied = values.contains(where: positiveMatch)
             }
         }
-        if satisfied { return Outcome(satisfied: true, explanation: "") }
+        if satisfied { return .holds }
+        return Outcome(satisfied: false) { explainMismatch(op, key: key, values: values, policyValues: policyValues) }
+    }
+
+    static func explainMismatch(_ op: ConditionOperator, key: String, values: [String], policyValues: [String]) -> String {
         let shown = values.count == 1 ? "\"\(values[0])\"" : "[\(values.map { "\"\($0)\"" }.joined(separator: ", "))]"
         let wanted = policyValues.count == 1 ? "\"\(policyValues[0])\"" : "one of [\(policyValues.map { "\"\($0)\"" }.joined(separator: ", "))]"
         let verb: String
@@ -106,16 +140,28 @@ enum ConditionEvaluator {
         case .numericGreaterThanEquals, .dateGreaterThanEquals: verb = "is not at least"
         default: verb = "is not"
         }
-        return Outcome(satisfied: false, explanation: "\(op) \(key): request value \(shown) \(verb) \(wanted)")
+        return "\(op) \(key): request value \(shown) \(verb) \(wanted)"
+    }
+
+    /// The positive form of a numeric or date comparison of a request value `r` with a policy value `p`.
+    static func compare(_ base: ConditionOperator.Base, _ r: Double, _ p: Double) -> Bool {
+        switch base {
+        case .numericEquals, .numericNotEquals, .dateEquals, .dateNotEquals: r == p
+        case .numericLessThan, .dateLessThan: r < p
+        case .numericLessThanEquals, .dateLessThanEquals: r <= p
+        case .numericGreaterThan, .dateGreaterThan: r > p
+        case .numericGreaterThanEquals, .dateGreaterThanEquals: r >= p
+        default: false
+        }
     }
 
     /// Whether one request value satisfies the positive form of `base` for one policy value.
     static func matchOne(_ base: ConditionOperator.Base, policyValue: String, requestValue: String,
-                         context: RequestContext, variables: Bool) -> Bool {
+                         context: EvalContext, variables: Bool) -> Bool {
         switch base {
         case .stringEquals, .stringNotEquals:
             guard let p = PolicyVariables.substitute(policyValue, context: context, enabled: variables, literal: true) else { return false }
-            return p == requestValue
+            return p.utf8.elementsEqual(requestValue.utf8) // bytes: no Unicode normalisation
         case .stringEqualsIgnoreCase, .stringNotEqualsIgnoreCase:
             guard let p = PolicyVariables.substitute(policyValue, context: context, enabled: variables, literal: true) else { return false }
             return p.lowercased() == requestValue.lowercased()
@@ -166,7 +212,7 @@ enum PolicyVariables {
     /// Substitutes variables. With `literal` true the result is plain text (`${*}` → `*`);
     /// otherwise it is a wildcard pattern in which substituted `*`/`?` are protected. Nil when a
     /// variable has no value and no default.
-    static func substitute(_ text: String, context: RequestContext, enabled: Bool, literal: Bool) -> String? {
+    static func substitute(_ text: String, context: EvalContext, enabled: Bool, literal: Bool) -> String? {
         guard enabled, text.contains("${") else { return text }
         var out = String.UnicodeScalarView()
         let s = Array(text.unicodeScalars)
@@ -209,7 +255,8 @@ enum PolicyVariables {
     }
 
     /// Wildcard match of a policy pattern (after substitution) against a value.
-    static func matches(pattern: String, value: String, context: RequestContext, enabled: Bool, arn: Bool) -> Bool {
+    static func matches(pattern: String, value: String, context: EvalContext, enabled: Bool, arn: Bool) -> Bool {
+        if !enabled { return arn ? ARN.matches(pattern: pattern, value: value) : Wildcard.matches(pattern, value) }
         guard let p = substitute(pattern, context: context, enabled: enabled, literal: false) else { return false }
         let protected = p.unicodeScalars.contains { $0 == literalStar || $0 == literalQuestion }
         let v = protected ? String(String.UnicodeScalarView(value.unicodeScalars.map { $0 == "*" ? literalStar : $0 == "?" ? literalQuestion : $0 })) : value
@@ -300,13 +347,14 @@ enum DateValue {
 }
 
 /// An IPv4 or IPv6 address or CIDR block.
-struct IPBlock: Equatable {
+struct IPBlock: Equatable, Sendable {
     var isV6: Bool
     var hi: UInt64
     var lo: UInt64
     var prefix: Int
 
     static func parse(_ text: String) -> IPBlock? {
+        if let v4 = parseV4Bytes(text) { return IPBlock(isV6: false, hi: 0, lo: UInt64(v4), prefix: 128) }
         var addr = Substring(text)
         var prefix: Int?
         if let slash = text.firstIndex(of: "/") {
@@ -325,6 +373,29 @@ struct IPBlock: Equatable {
             return IPBlock(isV6: true, hi: hi, lo: lo, prefix: p)
         }
         return nil
+    }
+
+    /// A dotted-quad IPv4 address read from bytes (the common case of a request's source IP).
+    static func parseV4Bytes(_ text: String) -> UInt32? {
+        var t = text
+        return t.withUTF8 { b -> UInt32? in
+            var value: UInt32 = 0, part: UInt32 = 0, digits = 0, dots = 0
+            for c in b {
+                if c >= 0x30 && c <= 0x39 {
+                    part = part * 10 + UInt32(c - 0x30)
+                    digits += 1
+                    if digits > 3 || part > 255 { return nil }
+                } else if c == UInt8(ascii: ".") {
+                    if digits == 0 || dots == 3 { return nil }
+                    value = value << 8 | part
+                    part = 0; digits = 0; dots += 1
+                } else {
+                    return nil
+                }
+            }
+            guard dots == 3, digits > 0 else { return nil }
+            return value << 8 | part
+        }
     }
 
     static func parseV4(_ s: Substring) -> UInt32? {

@@ -2,13 +2,18 @@
 public struct AccessRequest: Sendable {
     /// The caller: a role, user or assumed-role session ARN, an account ID, or a service
     /// principal such as `ec2.amazonaws.com`.
-    public var principal: String
-    public var action: String
+    public var principal: String { didSet { caller = PrincipalIdentity.parse(principal) } }
+    public var action: String { didSet { loweredAction = Wildcard.asciiLowered(action) } }
     /// The resource ARN, or `*` for actions that take none.
-    public var resource: String
+    public var resource: String { didSet { resourceARNAccount = ARN.account(of: resource) } }
     /// The account that owns the resource; taken from the resource ARN when absent.
     public var resourceAccount: String?
     public var context: RequestContext
+
+    // Worked out once per request, not once per evaluation.
+    private(set) var caller: PrincipalIdentity
+    private(set) var loweredAction: String
+    private(set) var resourceARNAccount: String?
 
     public init(principal: String, action: String, resource: String = "*", resourceAccount: String? = nil,
                 context: RequestContext = RequestContext()) {
@@ -17,6 +22,9 @@ public struct AccessRequest: Sendable {
         self.resource = resource
         self.resourceAccount = resourceAccount
         self.context = context
+        self.caller = PrincipalIdentity.parse(principal)
+        self.loweredAction = Wildcard.asciiLowered(action)
+        self.resourceARNAccount = ARN.account(of: resource)
     }
 }
 
@@ -56,10 +64,30 @@ public struct EvaluationReason: Sendable {
     }
 
     public let role: Role
-    public let message: String
     /// The statement (or the policy) the reason is about.
     public let node: Node?
     public let policyLabel: String?
+    /// Messages are written only when read: most evaluations are asked for their decision alone.
+    private let render: @Sendable () -> String
+
+    public var message: String { render() }
+
+    public init(role: Role, message: String, node: Node?, policyLabel: String?) {
+        self.init(role: role, node: node, policyLabel: policyLabel) { message }
+    }
+
+    /// A reason whose message is written only if it is read.
+    static func lazy(role: Role, message: @autoclosure @escaping @Sendable () -> String, node: Node?,
+                     policyLabel: String?) -> EvaluationReason {
+        EvaluationReason(role: role, node: node, policyLabel: policyLabel, render: message)
+    }
+
+    init(role: Role, node: Node?, policyLabel: String?, render: @escaping @Sendable () -> String) {
+        self.role = role
+        self.node = node
+        self.policyLabel = policyLabel
+        self.render = render
+    }
 }
 
 /// How a resource policy's principal matched the caller.
@@ -116,36 +144,43 @@ public struct EvaluationResult: Sendable {
 ///   rather than the caller, the caller's identity side must allow as well.
 public enum Evaluator {
     public static func evaluate(_ request: AccessRequest, _ policies: PolicySet) -> EvaluationResult {
-        let caller = PrincipalIdentity.parse(request.principal)
-        let context = derivedContext(request, caller)
-        let resourceAccount = request.resourceAccount ?? ARN(request.resource).map(\.account).flatMap { $0.isEmpty ? nil : $0 }
+        let caller = request.caller
+        let resourceAccount = request.resourceAccount ?? request.resourceARNAccount
+        let context = EvalContext(explicit: request.context, caller: caller, resourceAccount: resourceAccount)
+        let action = request.loweredAction
         let crossAccount: Bool = {
             guard let a = caller.account, let b = resourceAccount else { return false }
             return a != b
         }()
         var reasons: [EvaluationReason] = []
+        reasons.reserveCapacity(8)
         var denied = false
+        let requestAction = request.action
 
         func run(_ policy: PolicyDocument, side: String) -> (allows: Bool, match: PrincipalMatch?) {
             var allows = false
             var bestMatch: PrincipalMatch?
             for statement in policy.statements {
-                let outcome = StatementMatcher.match(statement, in: policy, request: request, caller: caller, context: context)
+                let outcome = StatementMatcher.match(statement, in: policy, action: action, request: request, caller: caller,
+                                                     context: context)
                 switch outcome {
                 case .applies(let via):
                     if statement.effect == .deny {
                         denied = true
-                        reasons.append(EvaluationReason(role: .denies, message: "\(policy.label): \(statement.label) denies \(request.action)",
-                                                        node: statement.effectNode ?? statement.node, policyLabel: policy.label))
+                        reasons.append(EvaluationReason(role: .denies, node: statement.effectNode ?? statement.node, policyLabel: policy.label) {
+                            "\(policy.label): \(statement.label) denies \(requestAction)"
+                        })
                     } else if statement.effect == .allow {
                         allows = true
                         if let via, via.rank > bestMatch?.rank ?? -1 { bestMatch = via }
-                        reasons.append(EvaluationReason(role: .allows, message: "\(policy.label): \(statement.label) allows \(request.action)",
-                                                        node: statement.node, policyLabel: policy.label))
+                        reasons.append(EvaluationReason(role: .allows, node: statement.node, policyLabel: policy.label) {
+                            "\(policy.label): \(statement.label) allows \(requestAction)"
+                        })
                     }
-                case .doesNotApply(let why, let node):
-                    reasons.append(EvaluationReason(role: .doesNotApply, message: "\(policy.label): \(statement.label) does not apply: \(why)",
-                                                    node: node, policyLabel: policy.label))
+                case .doesNotApply(let node, let why):
+                    reasons.append(EvaluationReason(role: .doesNotApply, node: node, policyLabel: policy.label) {
+                        "\(policy.label): \(statement.label) does not apply: \(why())"
+                    })
                 }
             }
             return (allows, bestMatch)
@@ -160,7 +195,7 @@ public enum Evaluator {
             if let boundary = policies.boundary {
                 boundaryAllows = run(boundary, side: "boundary").allows
                 if !boundaryAllows {
-                    reasons.append(EvaluationReason(role: .missing, message: "the permissions boundary \(boundary.label) does not allow \(request.action)",
+                    reasons.append(EvaluationReason.lazy(role: .missing, message: "the permissions boundary \(boundary.label) does not allow \(request.action)",
                                                     node: boundary.root, policyLabel: boundary.label))
                 }
             }
@@ -179,7 +214,7 @@ public enum Evaluator {
         } else if isService {
             decision = resourceAllows == true ? .allow : .implicitDeny
             if resourceAllows != true {
-                reasons.append(EvaluationReason(role: .missing,
+                reasons.append(EvaluationReason.lazy(role: .missing,
                                                 message: policies.resource == nil
                                                     ? "a service principal is allowed only by a resource policy, and none was given"
                                                     : "\(policies.resource!.label) has no statement that allows \(request.principal) to \(request.action)",
@@ -187,16 +222,16 @@ public enum Evaluator {
             }
         } else if crossAccount {
             if policies.resource == nil {
-                reasons.append(EvaluationReason(role: .missing,
+                reasons.append(EvaluationReason.lazy(role: .missing,
                                                 message: "the request crosses accounts (\(caller.account ?? "?") → \(resourceAccount ?? "?")): the resource's own policy must allow it too, and it is not among the inputs",
                                                 node: nil, policyLabel: nil))
             } else if resourceAllows != true {
-                reasons.append(EvaluationReason(role: .missing,
+                reasons.append(EvaluationReason.lazy(role: .missing,
                                                 message: "\(policies.resource!.label) has no statement that allows \(request.principal) to \(request.action)",
                                                 node: policies.resource!.root, policyLabel: policies.resource!.label))
             }
             if !identityAllows {
-                reasons.append(EvaluationReason(role: .missing,
+                reasons.append(EvaluationReason.lazy(role: .missing,
                                                 message: "the request crosses accounts, so the caller's own policies must allow \(request.action) on \(request.resource), and none does",
                                                 node: nil, policyLabel: nil))
             }
@@ -205,7 +240,7 @@ public enum Evaluator {
             // A role's trust policy is never optional: even within one account an identity
             // policy alone cannot assume a role or tag its session.
             decision = .implicitDeny
-            reasons.append(EvaluationReason(role: .missing,
+            reasons.append(EvaluationReason.lazy(role: .missing,
                                             message: "\(policies.resource!.label) has no statement that allows \(request.principal) to \(request.action); a role's trust policy must allow the caller even within one account",
                                             node: policies.resource!.root, policyLabel: policies.resource!.label))
         } else {
@@ -220,17 +255,17 @@ public enum Evaluator {
             decision = identitySide || resourceSide ? .allow : .implicitDeny
             if decision == .implicitDeny {
                 if resourceAllows == true && resourceMatch == .account {
-                    reasons.append(EvaluationReason(role: .missing,
+                    reasons.append(EvaluationReason.lazy(role: .missing,
                                                     message: "\(policies.resource!.label) trusts the whole account \(caller.account ?? ""), which delegates to the caller's own policies, and none of them allows \(request.action)",
                                                     node: policies.resource!.root, policyLabel: policies.resource!.label))
                 } else if resourceAllows == true && resourceMatch == .role {
-                    reasons.append(EvaluationReason(role: .missing,
+                    reasons.append(EvaluationReason.lazy(role: .missing,
                                                     message: "\(policies.resource!.label) allows the role rather than the session \(request.principal), and a grant to a role's ARN is capped by its permissions boundary",
                                                     node: policies.resource!.root, policyLabel: policies.resource!.label))
                 } else if !identityAllows {
                     let what = policies.identity.isEmpty ? "no identity policy was given" : "no identity policy allows it"
                     let resourceNote = policies.resource.map { " and \($0.label) does not allow it either" } ?? ""
-                    reasons.append(EvaluationReason(role: .missing, message: "\(request.principal) may not \(request.action) on \(request.resource): \(what)\(resourceNote)",
+                    reasons.append(EvaluationReason.lazy(role: .missing, message: "\(request.principal) may not \(request.action) on \(request.resource): \(what)\(resourceNote)",
                                                     node: nil, policyLabel: nil))
                 }
             }
@@ -239,81 +274,99 @@ public enum Evaluator {
                                 resourceAllows: resourceAllows, crossAccount: crossAccount)
     }
 
-    /// Adds the keys AWS sets from the caller itself (`aws:PrincipalArn`, `aws:PrincipalAccount`,
-    /// `aws:username` …) unless the request gives them.
-    static func derivedContext(_ request: AccessRequest, _ caller: PrincipalIdentity) -> RequestContext {
-        var c = request.context
-        func setDefault(_ k: String, _ v: String) { if !c.contains(k) { c.set(k, [v]) } }
-        switch caller {
-        case .assumedRole(let account, let roleName, _, _):
-            setDefault("aws:PrincipalAccount", account)
-            setDefault("aws:PrincipalType", "AssumedRole")
-            // aws:PrincipalArn of a session is the role's ARN; its path is not known here.
-            setDefault("aws:PrincipalArn", "arn:aws:iam::\(account):role/\(roleName)")
-        case .role(let account, _, let arn):
-            setDefault("aws:PrincipalAccount", account)
-            setDefault("aws:PrincipalArn", arn)
-            setDefault("aws:PrincipalType", "AssumedRole")
-        case .user(let account, let name, let arn):
-            setDefault("aws:PrincipalAccount", account)
-            setDefault("aws:PrincipalArn", arn)
-            setDefault("aws:username", name)
-            setDefault("aws:PrincipalType", "User")
-        case .account(let account):
-            setDefault("aws:PrincipalAccount", account)
-            setDefault("aws:PrincipalArn", "arn:aws:iam::\(account):root")
-            setDefault("aws:PrincipalType", "Account")
-        case .service(let name):
-            setDefault("aws:PrincipalServiceName", name)
-            setDefault("aws:PrincipalIsAWSService", "true")
+}
+
+/// The request context as the evaluator reads it: the request's own keys, then the keys AWS sets
+/// from the caller itself (`aws:PrincipalArn`, `aws:PrincipalAccount`, `aws:username` …) and the
+/// resource's account, worked out only when a policy asks for them.
+struct EvalContext {
+    let explicit: RequestContext
+    let caller: PrincipalIdentity
+    let resourceAccount: String?
+
+    /// Values of a key given in lower case.
+    func values(lowered key: String) -> [String]? {
+        if let v = explicit.values(lowered: key) { return v }
+        switch (key, caller) {
+        case ("aws:principalaccount", _):
+            return caller.account.map { [$0] }
+        case ("aws:principalarn", .assumedRole(let account, let roleName, _, _)):
+            // A session's aws:PrincipalArn is its role's ARN; the role's path is not known here.
+            return ["arn:aws:iam::\(account):role/\(roleName)"]
+        case ("aws:principalarn", _):
+            return caller.arn.map { [$0] }
+        case ("aws:principaltype", .assumedRole), ("aws:principaltype", .role):
+            return ["AssumedRole"]
+        case ("aws:principaltype", .user):
+            return ["User"]
+        case ("aws:principaltype", .account):
+            return ["Account"]
+        case ("aws:username", .user(_, let name, _)):
+            return [name]
+        case ("aws:principalservicename", .service(let name)):
+            return [name]
+        case ("aws:principalisawsservice", .service):
+            return ["true"]
+        case ("aws:resourceaccount", _):
+            return resourceAccount.map { [$0] }
         default:
-            break
+            return nil
         }
-        if let account = request.resourceAccount ?? ARN(request.resource)?.account, !account.isEmpty {
-            setDefault("aws:ResourceAccount", account)
-        }
-        return c
     }
+
+    func values(_ key: String) -> [String]? { values(lowered: Wildcard.asciiLowered(key)) }
 }
 
 /// Whether one statement applies to a request, and if not, the first reason why.
 enum StatementMatcher {
     enum Outcome {
         case applies(PrincipalMatch?)
-        case doesNotApply(String, Node)
+        /// Where, and why (written only if asked).
+        case doesNotApply(Node, @Sendable () -> String)
     }
 
-    static func match(_ s: PolicyStatement, in policy: PolicyDocument, request: AccessRequest, caller: PrincipalIdentity,
-                      context: RequestContext) -> Outcome {
-        guard s.effect != nil else { return .doesNotApply("its Effect is invalid", s.node) }
+    /// `action` is the request's action in lower case.
+    static func match(_ s: PolicyStatement, in policy: PolicyDocument, action: String, request: AccessRequest,
+                      caller: PrincipalIdentity, context: EvalContext) -> Outcome {
+        guard s.effect != nil else { return .doesNotApply(s.node) { "its Effect is invalid" } }
         // Action.
-        guard let action = s.action else { return .doesNotApply("it has no Action", s.node) }
-        let listed = action.values.contains { Wildcard.matches($0.text, request.action, caseInsensitive: true) }
-        if listed == action.negated {
-            return .doesNotApply(action.negated ? "\(request.action) is excluded by NotAction" : "\(request.action) is not in its Action \(list(action.values))", action.node)
+        guard let actions = s.action else { return .doesNotApply(s.node) { "it has no Action" } }
+        let listed = actions.patterns.contains { Wildcard.matches($0, action) }
+        if listed == actions.negated {
+            let requestAction = request.action
+            return .doesNotApply(actions.node) {
+                actions.negated ? "\(requestAction) is excluded by NotAction" : "\(requestAction) is not in its Action \(list(actions.values))"
+            }
         }
         // Resource (a trust policy has none: the resource is the role).
-        if let resource = s.resource {
-            let variables = policy.variablesEnabled
-            let hit = resource.values.contains { v in
-                v.text == "*" || PolicyVariables.matches(pattern: v.text, value: request.resource, context: context, enabled: variables, arn: true)
+        if let resources = s.resource {
+            let variables = policy.variablesEnabled && resources.hasVariables
+            let target = request.resource
+            let hit = resources.patterns.contains { pattern in
+                if pattern == "*" { return true }
+                if variables { return PolicyVariables.matches(pattern: pattern, value: target, context: context, enabled: true, arn: true) }
+                return ARN.matches(pattern: pattern, value: target)
             }
-            if hit == resource.negated {
-                return .doesNotApply(resource.negated ? "\(request.resource) is excluded by NotResource" : "\(request.resource) is not in its Resource \(list(resource.values))", resource.node)
+            if hit == resources.negated {
+                return .doesNotApply(resources.node) {
+                    resources.negated ? "\(target) is excluded by NotResource" : "\(target) is not in its Resource \(list(resources.values))"
+                }
             }
         }
         // Principal (resource and trust policies).
         var via: PrincipalMatch?
         if let principal = s.principal {
-            let m = principalMatch(principal, caller)
+            let principalText = request.principal
             if principal.negated {
                 // NotPrincipal exempts only the principals it lists: listing Bob and his account
                 // exempts Bob, not the account's other users; a role, not its other sessions.
-                if notPrincipalExempts(principal, caller) { return .doesNotApply("\(request.principal) is excluded by NotPrincipal", principal.node) }
+                if notPrincipalExempts(principal, caller) {
+                    return .doesNotApply(principal.node) { "\(principalText) is excluded by NotPrincipal" }
+                }
                 via = .direct
             } else {
-                guard let m else {
-                    return .doesNotApply("its Principal \(principalList(principal)) does not name \(request.principal)", principal.node)
+                guard let m = principalMatch(principal, caller) else {
+                    return .doesNotApply(principal.node) { "its Principal \(principalList(principal)) does not name \(principalText)" }
                 }
                 via = m
             }
@@ -321,7 +374,10 @@ enum StatementMatcher {
         // Conditions: every entry must hold.
         for entry in s.conditions {
             let outcome = ConditionEvaluator.evaluate(entry, context: context, variables: policy.variablesEnabled)
-            if !outcome.satisfied { return .doesNotApply("condition \(outcome.explanation)", entry.keyNode) }
+            if !outcome.satisfied {
+                let explain = outcome.explain
+                return .doesNotApply(entry.keyNode) { "condition \(explain())" }
+            }
         }
         return .applies(via)
     }
@@ -336,39 +392,42 @@ enum StatementMatcher {
         return all.count == 1 ? all[0] : "[" + all.joined(separator: ", ") + "]"
     }
 
+    static func isService(_ caller: PrincipalIdentity) -> Bool {
+        if case .service = caller { return true }
+        return false
+    }
+
     /// How a principal block names the caller, if it does.
     static func principalMatch(_ p: PrincipalBlock, _ caller: PrincipalIdentity) -> PrincipalMatch? {
         if p.isWildcardString { return .direct }
         var best: PrincipalMatch?
-        for entry in p.entries {
-            for v in entry.values {
-                switch entry.type {
-                case "AWS":
-                    if v.text == "*" {
-                        if case .service = caller { continue }
-                        return .direct
-                    }
-                    switch (PrincipalIdentity.parse(v.text), caller) {
-                    case (.account(let a), _) where caller.account == a:
-                        if case .service = caller { continue }
-                        if best == nil { best = .account }
-                    case (.role(let a, let name, let arn), .role(let b, _, let callerArn)):
-                        if arn == callerArn || (a == b && name == roleName(callerArn)) { best = .role }
-                    case (.role(let a, let name, _), .assumedRole(let b, let roleName, _, _)):
-                        // A session of the role, whatever the role's path.
-                        if a == b && name == roleName { best = .role }
-                    case (.assumedRole(_, _, _, let arn), .assumedRole(_, _, _, let callerArn)),
-                         (.user(_, _, let arn), .user(_, _, let callerArn)),
-                         (.federatedUser(_, let arn), .federatedUser(_, let callerArn)):
-                        if arn == callerArn { return .direct }
-                    default:
-                        continue
-                    }
-                case "Service":
-                    if case .service(let name) = caller, Wildcard.asciiLowered(name) == Wildcard.asciiLowered(v.text) { return .direct }
-                default:
-                    if case .other(let text) = caller, text == v.text { return .direct }
+        for (type, identity, text) in p.parsed {
+            switch type {
+            case .aws:
+                if case .anyone = identity {
+                    if isService(caller) { continue }
+                    return .direct
                 }
+                switch (identity, caller) {
+                case (.account(let a), _) where caller.account == a:
+                    if isService(caller) { continue }
+                    if best == nil { best = .account }
+                case (.role(let a, let name, let arn), .role(let b, let callerName, let callerArn)):
+                    if arn == callerArn || (a == b && name == callerName) { best = .role }
+                case (.role(let a, let name, _), .assumedRole(let b, let roleName, _, _)):
+                    // A session of the role, whatever the role's path.
+                    if a == b && name == roleName { best = .role }
+                case (.assumedRole(_, _, _, let arn), .assumedRole(_, _, _, let callerArn)),
+                     (.user(_, _, let arn), .user(_, _, let callerArn)),
+                     (.federatedUser(_, let arn), .federatedUser(_, let callerArn)):
+                    if arn == callerArn { return .direct }
+                default:
+                    continue
+                }
+            case .service:
+                if case .service(let name) = caller, Wildcard.asciiLowered(name) == Wildcard.asciiLowered(text) { return .direct }
+            default:
+                if case .other(let other) = caller, other == text { return .direct }
             }
         }
         return best
@@ -378,34 +437,28 @@ enum StatementMatcher {
     /// only its role's), its account when the caller is the account, or its service.
     static func notPrincipalExempts(_ p: PrincipalBlock, _ caller: PrincipalIdentity) -> Bool {
         if p.isWildcardString { return true }
-        for entry in p.entries {
-            for v in entry.values {
-                switch entry.type {
-                case "AWS":
-                    if v.text == "*" { return true }
-                    switch (PrincipalIdentity.parse(v.text), caller) {
-                    case (.account(let a), .account(let b)):
-                        if a == b { return true }
-                    case (.role(let a, let name, let arn), .role(let b, _, let callerArn)):
-                        if arn == callerArn || (a == b && name == roleName(callerArn)) { return true }
-                    case (.assumedRole(_, _, _, let arn), .assumedRole(_, _, _, let callerArn)),
-                         (.user(_, _, let arn), .user(_, _, let callerArn)),
-                         (.federatedUser(_, let arn), .federatedUser(_, let callerArn)):
-                        if arn == callerArn { return true }
-                    default:
-                        continue
-                    }
-                case "Service":
-                    if case .service(let name) = caller, Wildcard.asciiLowered(name) == Wildcard.asciiLowered(v.text) { return true }
+        for (type, identity, text) in p.parsed {
+            switch type {
+            case .aws:
+                if case .anyone = identity { return true }
+                switch (identity, caller) {
+                case (.account(let a), .account(let b)):
+                    if a == b { return true }
+                case (.role(let a, let name, let arn), .role(let b, let callerName, let callerArn)):
+                    if arn == callerArn || (a == b && name == callerName) { return true }
+                case (.assumedRole(_, _, _, let arn), .assumedRole(_, _, _, let callerArn)),
+                     (.user(_, _, let arn), .user(_, _, let callerArn)),
+                     (.federatedUser(_, let arn), .federatedUser(_, let callerArn)):
+                    if arn == callerArn { return true }
                 default:
-                    if case .other(let text) = caller, text == v.text { return true }
+                    continue
                 }
+            case .service:
+                if case .service(let name) = caller, Wildcard.asciiLowered(name) == Wildcard.asciiLowered(text) { return true }
+            default:
+                if case .other(let other) = caller, other == text { return true }
             }
         }
         return false
-    }
-
-    static func roleName(_ arn: String) -> String {
-        arn.split(separator: "/").last.map(String.init) ?? arn
     }
 }

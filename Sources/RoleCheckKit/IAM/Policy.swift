@@ -44,15 +44,28 @@ public struct PolicyValue: Sendable {
 }
 
 /// `Action`/`NotAction` or `Resource`/`NotResource`.
-public struct ValueBlock: Sendable {
+public final class ValueBlock: Sendable {
     public let negated: Bool
     public let keyNode: Node
     public let node: Node
     public let values: [PolicyValue]
+    /// The values as the evaluator matches them (ASCII-lowered for actions), computed once.
+    let patterns: [String]
+    /// Whether any value holds a policy variable (`${…}`).
+    let hasVariables: Bool
+
+    init(negated: Bool, keyNode: Node, node: Node, values: [PolicyValue], lowered: Bool) {
+        self.negated = negated
+        self.keyNode = keyNode
+        self.node = node
+        self.values = values
+        self.patterns = values.map { lowered ? Wildcard.asciiLowered($0.text) : $0.text }
+        self.hasVariables = values.contains { $0.text.contains("${") }
+    }
 }
 
 /// `Principal`/`NotPrincipal`.
-public struct PrincipalBlock: Sendable {
+public final class PrincipalBlock: Sendable {
     public let negated: Bool
     public let keyNode: Node
     public let node: Node
@@ -60,6 +73,22 @@ public struct PrincipalBlock: Sendable {
     public let isWildcardString: Bool
     /// `AWS`, `Service`, `Federated`, `CanonicalUser` → values.
     public let entries: [(type: String, values: [PolicyValue])]
+    enum EntryType { case aws, service, other }
+
+    /// Every value with what it denotes, parsed once for the evaluator.
+    let parsed: [(type: EntryType, identity: PrincipalIdentity, text: String)]
+
+    init(negated: Bool, keyNode: Node, node: Node, isWildcardString: Bool, entries: [(type: String, values: [PolicyValue])]) {
+        self.negated = negated
+        self.keyNode = keyNode
+        self.node = node
+        self.isWildcardString = isWildcardString
+        self.entries = entries
+        self.parsed = entries.flatMap { e in
+            let type: EntryType = e.type == "AWS" ? .aws : e.type == "Service" ? .service : .other
+            return e.values.map { (type, PrincipalIdentity.parse($0.text), $0.text) }
+        }
+    }
 
     /// Whether it names everyone: `"*"` or `{"AWS": "*"}` (or `"*"` in a list).
     public var allowsAnyone: Bool {
@@ -68,7 +97,7 @@ public struct PrincipalBlock: Sendable {
 }
 
 /// One `operator: {key: values}` entry of a `Condition`.
-public struct ConditionEntry: Sendable {
+public final class ConditionEntry: Sendable {
     public let operatorText: String
     public let operatorNode: Node
     /// Nil when the operator is unknown (RC105).
@@ -76,9 +105,44 @@ public struct ConditionEntry: Sendable {
     public let key: String
     public let keyNode: Node
     public let values: [PolicyValue]
+    /// The key ASCII-lowered and the values' texts, computed once for the evaluator.
+    let loweredKey: String
+    let texts: [String]
+    /// Whether a value holds a policy variable.
+    let hasVariables: Bool
+    /// The values read once for the operator's family: CIDR blocks, numbers, dates (nil where a
+    /// value does not read; RC105 reports it).
+    let ipBlocks: [IPBlock?]
+    let numbers: [Double?]
+
+    init(operatorText: String, operatorNode: Node, op: ConditionOperator?, key: String, keyNode: Node, values: [PolicyValue]) {
+        self.operatorText = operatorText
+        self.operatorNode = operatorNode
+        self.op = op
+        self.key = key
+        self.keyNode = keyNode
+        self.values = values
+        self.loweredKey = Wildcard.asciiLowered(key)
+        self.texts = values.map(\.text)
+        self.hasVariables = values.contains { $0.text.contains("${") }
+        switch op?.family {
+        case .ipAddress?:
+            ipBlocks = values.map { IPBlock.parse($0.text) }
+            numbers = []
+        case .numeric?:
+            ipBlocks = []
+            numbers = values.map { Double($0.text) }
+        case .date?:
+            ipBlocks = []
+            numbers = values.map { DateValue.parse($0.text) }
+        default:
+            ipBlocks = []
+            numbers = []
+        }
+    }
 }
 
-public struct PolicyStatement: Sendable {
+public final class PolicyStatement: Sendable {
     public let node: Node
     /// Position in the `Statement` list (0-based).
     public let index: Int
@@ -90,6 +154,20 @@ public struct PolicyStatement: Sendable {
     public let resource: ValueBlock?
     public let conditions: [ConditionEntry]
     public let conditionNode: Node?
+
+    init(node: Node, index: Int, sid: PolicyValue?, effect: Effect?, effectNode: Node?, principal: PrincipalBlock?,
+         action: ValueBlock?, resource: ValueBlock?, conditions: [ConditionEntry], conditionNode: Node?) {
+        self.node = node
+        self.index = index
+        self.sid = sid
+        self.effect = effect
+        self.effectNode = effectNode
+        self.principal = principal
+        self.action = action
+        self.resource = resource
+        self.conditions = conditions
+        self.conditionNode = conditionNode
+    }
 
     /// "statement 2" or "statement \"AllowAssumeRole\"" for messages.
     public var label: String { sid.map { "statement \"\($0.text)\"" } ?? "statement \(index + 1)" }
@@ -144,10 +222,11 @@ public final class PolicyDocument: Sendable {
         self.version = version
         self.statements = statements
         self.problems = problems
+        self.variablesEnabled = version?.text == "2012-10-17"
     }
 
     /// Policy variables (`${aws:username}`) are substituted only under version 2012-10-17.
-    public var variablesEnabled: Bool { version?.text == "2012-10-17" }
+    public let variablesEnabled: Bool
 
     public static func parse(_ root: Node, kind: PolicyKind, label: String, origin: PolicyOrigin = .standalone) -> PolicyDocument {
         var parser = PolicyParser(kind: kind, origin: origin)
@@ -337,7 +416,7 @@ struct PolicyParser {
         } else {
             for v in values { checkResourceSyntax(v, name) }
         }
-        return ValueBlock(negated: negated, keyNode: key, node: value, values: values)
+        return ValueBlock(negated: negated, keyNode: key, node: value, values: values, lowered: positive == "Action")
     }
 
     mutating func checkActionSyntax(_ v: PolicyValue, _ element: String) {
