@@ -139,6 +139,8 @@ public struct IAMService: Sendable {
     let actionIndex: [String: Int]
     let lowercasedActionNames: [String]
     let resourceIndex: [String: Int]
+    /// Each resource type's ARN template, tokenised once.
+    let resourceTokens: [[IAMCatalogARNMatcher.Token]]
 
     /// The action with this name, in any case (`assumerole`).
     public func action(named name: String) -> IAMAction? {
@@ -374,7 +376,7 @@ public final class IAMCatalog: Sendable {
         let target = Array(p.unicodeScalars)
         let limit = IAMCatalogText.allowedDistance(target.count)
         var scored: [(Int, String)] = []
-        for candidate in index().prefixes {
+        for candidate in index().prefixes where abs(candidate.utf8.count - p.utf8.count) <= limit {
             let d = IAMCatalogText.editDistance(target, Array(candidate.unicodeScalars), limit: limit)
             if d <= limit { scored.append((d, candidate)) }
         }
@@ -386,7 +388,8 @@ public final class IAMCatalog: Sendable {
         let target = Array(Wildcard.asciiLowered(name).unicodeScalars)
         let limit = IAMCatalogText.allowedDistance(target.count)
         var scored: [(Int, Int)] = []
-        for (i, candidate) in svc.lowercasedActionNames.enumerated() {
+        // Names whose lengths differ by more than the allowed distance cannot be close.
+        for (i, candidate) in svc.lowercasedActionNames.enumerated() where abs(candidate.utf8.count - target.count) <= limit {
             let d = IAMCatalogText.editDistance(target, Array(candidate.unicodeScalars), limit: limit)
             if d <= limit { scored.append((d, i)) }
         }
@@ -414,8 +417,28 @@ public final class IAMCatalog: Sendable {
     public func resourceTypesMatching(arn: String, for action: IAMAction) -> [IAMResourceType] {
         let types = resourceTypes(for: action)
         if arn == "*" { return types }
-        let policy = IAMCatalogARNMatcher.policyTokens(arn)
-        return types.filter { IAMCatalogARNMatcher.intersects(policy, IAMCatalogARNMatcher.templateTokens($0.arnTemplate)) }
+        let pattern = resourcePattern(arn)
+        return types.filter { matches(pattern, $0) }
+    }
+
+    /// A policy `Resource` value read once, to test against many resource types.
+    public struct ResourcePattern: Sendable {
+        let tokens: [IAMCatalogARNMatcher.Token]
+        let isWildcard: Bool
+    }
+
+    public func resourcePattern(_ arn: String) -> ResourcePattern {
+        ResourcePattern(tokens: arn == "*" ? [] : IAMCatalogARNMatcher.policyTokens(arn), isWildcard: arn == "*")
+    }
+
+    /// Whether a resource value can describe a resource of this type (templates are tokenised
+    /// once per service).
+    public func matches(_ pattern: ResourcePattern, _ type: IAMResourceType) -> Bool {
+        if pattern.isWildcard { return true }
+        if let svc = service(type.service), let i = svc.resourceIndex[type.name] {
+            return IAMCatalogARNMatcher.intersects(pattern.tokens, svc.resourceTokens[i])
+        }
+        return IAMCatalogARNMatcher.intersects(pattern.tokens, IAMCatalogARNMatcher.templateTokens(type.arnTemplate))
     }
 
     // MARK: Condition keys

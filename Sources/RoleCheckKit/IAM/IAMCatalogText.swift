@@ -216,7 +216,8 @@ enum IAMCatalogText {
         for (i, r) in resources.enumerated() { resourceIndex[r.name] = i }
         return IAMService(prefix: prefix, name: name, actions: actions, resourceTypes: resources,
                           conditionKeys: conditionKeys, actionIndex: actionIndex, lowercasedActionNames: lowered,
-                          resourceIndex: resourceIndex)
+                          resourceIndex: resourceIndex,
+                          resourceTokens: resources.map { IAMCatalogARNMatcher.templateTokens($0.arnTemplate) })
     }
 
     /// An action's rows: `|`-separated `[index][*][:id,id…]`; an empty row is the action-level row
