@@ -1,9 +1,22 @@
+import Synchronization
+
 /// RC103: an action or service prefix the embedded IAM catalog does not know.
 public struct RC103UnknownAction: PolicyRule {
     public let id = "RC103"
     public init() {}
 
     static var catalogNote: String { "IAM catalog of \(IAMCatalog.dataDate)" }
+
+    /// Suggestions are costly (edit distances over a service's actions) and the same unknown
+    /// names recur across policies: each is worked out once per process.
+    static let suggestionCache = Mutex<[String: String]>([:])
+
+    static func suggestion(_ key: String, _ compute: () -> String?) -> String {
+        if let cached = suggestionCache.withLock({ $0[key] }) { return cached }
+        let value = compute().map { "; did you mean \"\($0)\"?" } ?? ""
+        suggestionCache.withLock { $0[key] = value }
+        return value
+    }
 
     public func check(_ policy: PolicyDocument, _ context: inout RuleContext) {
         let catalog = IAMCatalog.shared
@@ -20,7 +33,7 @@ public struct RC103UnknownAction: PolicyRule {
                     continue
                 }
                 guard catalog.hasService(service) else {
-                    let hint = catalog.suggestions(forUnknownService: service).first.map { "; did you mean \"\($0)\"?" } ?? ""
+                    let hint = Self.suggestion("service " + service) { catalog.suggestions(forUnknownService: service).first }
                     context.report("unknown service prefix \"\(service)\" in \"\(v.text)\"\(hint) (\(Self.catalogNote); a service newer than the catalog is possible)",
                                    at: v.node)
                     continue
@@ -32,7 +45,7 @@ public struct RC103UnknownAction: PolicyRule {
                     continue
                 }
                 if catalog.action(v.text) == nil {
-                    let hint = catalog.suggestions(forUnknownAction: v.text).first.map { "; did you mean \"\($0)\"?" } ?? ""
+                    let hint = Self.suggestion(v.text) { catalog.suggestions(forUnknownAction: v.text).first }
                     context.report("unknown action \"\(v.text)\"\(hint) (\(Self.catalogNote); an action newer than the catalog is possible)",
                                    at: v.node)
                 }

@@ -9,11 +9,19 @@ public struct RC108ResourceMismatch: PolicyRule {
         for s in policy.statements {
             guard let actions = s.action, !actions.negated, let resources = s.resource, !resources.negated,
                   !resources.values.contains(where: { $0.text == "*" }), !resources.values.isEmpty else { continue }
+            let patterns = resources.values.map { catalog.resourcePattern($0.text) }
+            // Many actions share resource types: decide each type once per statement.
+            var verdicts: [IAMResourceType: Bool] = [:]
             for v in actions.values where v.text != "*" {
                 let matched = Wildcard.hasWildcard(v.text) ? catalog.actions(matching: v.text) : catalog.action(v.text).map { [$0] } ?? []
                 if matched.isEmpty { continue } // RC103's
                 let usable = matched.contains { action in
-                    resources.values.contains { !catalog.resourceTypesMatching(arn: $0.text, for: action).isEmpty }
+                    catalog.resourceTypes(for: action).contains { type in
+                        if let known = verdicts[type] { return known }
+                        let verdict = patterns.contains { catalog.matches($0, type) }
+                        verdicts[type] = verdict
+                        return verdict
+                    }
                 }
                 if usable { continue }
                 let effect = s.effect == .deny ? "denies" : "grants"

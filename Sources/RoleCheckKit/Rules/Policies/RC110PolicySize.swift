@@ -72,28 +72,36 @@ public struct RC110PolicySize: PolicyRule {
 
 /// How IAM measures a policy: its JSON without white space.
 enum PolicySize {
+    /// One pass over the node's records, without building strings.
     static func characters(_ node: Node) -> Int {
-        switch node.kind {
-        case .object:
-            var n = 2 + max(0, node.count - 1)
-            for (k, v) in node.members { n += string(k) + 1 + characters(v) }
-            return n
-        case .array:
-            return 2 + max(0, node.count - 1) + node.elements.reduce(0) { $0 + characters($1) }
-        case .string:
-            return string(node)
-        default:
-            return node.scalarText?.unicodeScalars.count ?? 0
-        }
-    }
-
-    static func string(_ node: Node) -> Int {
-        var n = 2
-        for u in (node.scalarText ?? "").unicodeScalars {
-            switch u {
-            case " ", "\t", "\n", "\r": continue
-            case "\"", "\\": n += 2
-            default: n += 1
+        let doc = node.document
+        let first = Int(node.index)
+        let last = first + node.size
+        var n = 0
+        for i in first...last {
+            let r = doc.records[i]
+            switch r.kind {
+            case .object:
+                let pairs = Int(r.b) / 2
+                n += 2 + max(0, pairs - 1)
+            case .array:
+                n += 2 + max(0, Int(r.b) - 1)
+            case .string:
+                let child = Node(document: doc, index: i)
+                n += 2 + child.withValueBytes { bytes in
+                    var count = 0
+                    for b in bytes {
+                        switch b {
+                        case 0x20, 0x09, 0x0A, 0x0D: continue // white space is not counted
+                        case UInt8(ascii: "\""), UInt8(ascii: "\\"): count += 2
+                        default: if b & 0xC0 != 0x80 { count += 1 } // one per Unicode scalar
+                        }
+                    }
+                    return count
+                }
+                if r.flags & NodeRecord.flagKey != 0 { n += 1 } // the colon after a key
+            default:
+                n += Int(r.b) // a number or literal: its text
             }
         }
         return n
