@@ -60,7 +60,7 @@ public final class ValueBlock: Sendable {
         self.node = node
         self.values = values
         self.patterns = values.map { lowered ? Wildcard.asciiLowered($0.text) : $0.text }
-        self.hasVariables = values.contains { $0.text.contains("${") }
+        self.hasVariables = values.contains { PolicyParser.hasVariable($0.text) }
     }
 }
 
@@ -124,7 +124,7 @@ public final class ConditionEntry: Sendable {
         self.values = values
         self.loweredKey = Wildcard.asciiLowered(key)
         self.texts = values.map(\.text)
-        self.hasVariables = values.contains { $0.text.contains("${") }
+        self.hasVariables = values.contains { PolicyParser.hasVariable($0.text) }
         switch op?.family {
         case .ipAddress?:
             ipBlocks = values.map { IPBlock.parse($0.text) }
@@ -250,6 +250,16 @@ struct PolicyParser {
         "Sid", "Effect", "Principal", "NotPrincipal", "Action", "NotAction", "Resource", "NotResource", "Condition",
     ]
     static let principalTypes: Set<String> = ["AWS", "Service", "Federated", "CanonicalUser"]
+
+    /// Whether a value holds `${`, the start of a policy variable.
+    static func hasVariable(_ text: String) -> Bool {
+        var previous: UInt8 = 0
+        for b in text.utf8 {
+            if previous == UInt8(ascii: "$") && b == UInt8(ascii: "{") { return true }
+            previous = b
+        }
+        return false
+    }
 
     /// Whether an unknown element name is a likely misspelling of a known one.
     static func isNear(_ name: String, _ known: String) -> Bool {
@@ -379,8 +389,9 @@ struct PolicyParser {
 
     /// Reads `Action`/`NotAction` (or `Resource`/`NotResource`): a string or a non-empty array of strings.
     mutating func parseValues(_ statement: Node, _ positive: String, _ negative: String, required: Bool) -> ValueBlock? {
-        let p = statement.members.last { $0.key.string == positive }
-        let n = statement.members.last { $0.key.string == negative }
+        let members = statement.members
+        let p = members.last { $0.key.valueEquals(positive) }
+        let n = members.last { $0.key.valueEquals(negative) }
         if let p, let n {
             problem("RC101", "a statement may have \(positive) or \(negative), not both", n.key)
         }
@@ -421,15 +432,25 @@ struct PolicyParser {
 
     mutating func checkActionSyntax(_ v: PolicyValue, _ element: String) {
         if v.text == "*" { return }
-        let parts = v.text.split(separator: ":", omittingEmptySubsequences: false)
-        guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
+        // service:Action, ASCII letters, digits, '-', '_' (action part only), '*', '?'.
+        var colons = 0, serviceLength = 0, actionLength = 0, valid = true
+        for b in v.text.utf8 {
+            if b == UInt8(ascii: ":") { colons += 1; continue }
+            let letterOrDigit = (b >= 0x61 && b <= 0x7A) || (b >= 0x41 && b <= 0x5A) || (b >= 0x30 && b <= 0x39)
+            let common = letterOrDigit || b == UInt8(ascii: "-") || b == UInt8(ascii: "*") || b == UInt8(ascii: "?")
+            if colons == 0 {
+                serviceLength += 1
+                if !common { valid = false }
+            } else {
+                actionLength += 1
+                if !common && b != UInt8(ascii: "_") { valid = false }
+            }
+        }
+        guard colons == 1, serviceLength > 0, actionLength > 0 else {
             problem("RC101", "\"\(v.text)\" is not an action: \(element) values are service:ActionName (for example sts:AssumeRole) or \"*\"", v.node)
             return
         }
-        let service = parts[0].unicodeScalars, action = parts[1].unicodeScalars
-        let serviceOK = service.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-" || $0 == "*" || $0 == "?") }
-        let actionOK = action.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-" || $0 == "_" || $0 == "*" || $0 == "?") }
-        if !serviceOK || !actionOK {
+        if !valid {
             problem("RC101", "\"\(v.text)\" is not an action: service prefixes and action names hold only letters, digits, '-', '*' and '?'", v.node)
         }
     }
@@ -455,8 +476,9 @@ struct PolicyParser {
     }
 
     mutating func parsePrincipal(_ statement: Node) -> PrincipalBlock? {
-        let p = statement.members.last { $0.key.string == "Principal" }
-        let n = statement.members.last { $0.key.string == "NotPrincipal" }
+        let members = statement.members
+        let p = members.last { $0.key.valueEquals("Principal") }
+        let n = members.last { $0.key.valueEquals("NotPrincipal") }
         if let p, let n { problem("RC101", "a statement may have Principal or NotPrincipal, not both", n.key) }
         guard let (key, value) = p ?? n else {
             if kind != .identity {
