@@ -392,7 +392,7 @@ struct PolicyParser {
         let members = statement.members
         let p = members.last { $0.key.valueEquals(positive) }
         let n = members.last { $0.key.valueEquals(negative) }
-        if let p, let n {
+        if p != nil, let n {
             problem("RC101", "a statement may have \(positive) or \(negative), not both", n.key)
         }
         guard let (key, value) = p ?? n else {
@@ -479,7 +479,7 @@ struct PolicyParser {
         let members = statement.members
         let p = members.last { $0.key.valueEquals("Principal") }
         let n = members.last { $0.key.valueEquals("NotPrincipal") }
-        if let p, let n { problem("RC101", "a statement may have Principal or NotPrincipal, not both", n.key) }
+        if p != nil, let n { problem("RC101", "a statement may have Principal or NotPrincipal, not both", n.key) }
         guard let (key, value) = p ?? n else {
             if kind != .identity {
                 problem("RC101", "a \(kind == .trust ? "trust" : "resource-based") policy statement must name a Principal", statement)
