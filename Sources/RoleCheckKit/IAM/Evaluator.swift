@@ -63,10 +63,22 @@ public struct EvaluationReason: Sendable {
         case missing
     }
 
+    /// For a statement that does not apply: the element that rules it out.
+    public enum Mismatch: Sendable, Equatable {
+        case effect, action, resource, principal
+        /// A condition on this key (as written in the policy).
+        case condition(String)
+    }
+
     public let role: Role
     /// The statement (or the policy) the reason is about.
     public let node: Node?
     public let policyLabel: String?
+    public internal(set) var mismatch: Mismatch?
+    /// The statement a reason is about, when it is about one.
+    public internal(set) var statement: PolicyStatement?
+    /// The policy a reason is about, when it is about one.
+    public internal(set) var policy: PolicyDocument?
     /// Messages are written only when read: most evaluations are asked for their decision alone.
     private let render: @Sendable () -> String
 
@@ -167,20 +179,30 @@ public enum Evaluator {
                 case .applies(let via):
                     if statement.effect == .deny {
                         denied = true
-                        reasons.append(EvaluationReason(role: .denies, node: statement.effectNode ?? statement.node, policyLabel: policy.label) {
+                        var r = EvaluationReason(role: .denies, node: statement.effectNode ?? statement.node, policyLabel: policy.label) {
                             "\(policy.label): \(statement.label) denies \(requestAction)"
-                        })
+                        }
+                        r.statement = statement
+                        r.policy = policy
+                        reasons.append(r)
                     } else if statement.effect == .allow {
                         allows = true
                         if let via, via.rank > bestMatch?.rank ?? -1 { bestMatch = via }
-                        reasons.append(EvaluationReason(role: .allows, node: statement.node, policyLabel: policy.label) {
+                        var r = EvaluationReason(role: .allows, node: statement.node, policyLabel: policy.label) {
                             "\(policy.label): \(statement.label) allows \(requestAction)"
-                        })
+                        }
+                        r.statement = statement
+                        r.policy = policy
+                        reasons.append(r)
                     }
-                case .doesNotApply(let node, let why):
-                    reasons.append(EvaluationReason(role: .doesNotApply, node: node, policyLabel: policy.label) {
+                case .doesNotApply(let node, let mismatch, let why):
+                    var r = EvaluationReason(role: .doesNotApply, node: node, policyLabel: policy.label) {
                         "\(policy.label): \(statement.label) does not apply: \(why())"
-                    })
+                    }
+                    r.mismatch = mismatch
+                    r.statement = statement
+                    r.policy = policy
+                    reasons.append(r)
                 }
             }
             return (allows, bestMatch)
@@ -321,20 +343,20 @@ struct EvalContext {
 enum StatementMatcher {
     enum Outcome {
         case applies(PrincipalMatch?)
-        /// Where, and why (written only if asked).
-        case doesNotApply(Node, @Sendable () -> String)
+        /// Where, which element, and why (written only if asked).
+        case doesNotApply(Node, EvaluationReason.Mismatch, @Sendable () -> String)
     }
 
     /// `action` is the request's action in lower case.
     static func match(_ s: PolicyStatement, in policy: PolicyDocument, action: String, request: AccessRequest,
                       caller: PrincipalIdentity, context: EvalContext) -> Outcome {
-        guard s.effect != nil else { return .doesNotApply(s.node) { "its Effect is invalid" } }
+        guard s.effect != nil else { return .doesNotApply(s.node, .effect) { "its Effect is invalid" } }
         // Action.
-        guard let actions = s.action else { return .doesNotApply(s.node) { "it has no Action" } }
+        guard let actions = s.action else { return .doesNotApply(s.node, .action) { "it has no Action" } }
         let listed = actions.patterns.contains { Wildcard.matches($0, action) }
         if listed == actions.negated {
             let requestAction = request.action
-            return .doesNotApply(actions.node) {
+            return .doesNotApply(actions.node, .action) {
                 actions.negated ? "\(requestAction) is excluded by NotAction" : "\(requestAction) is not in its Action \(list(actions.values))"
             }
         }
@@ -348,7 +370,7 @@ enum StatementMatcher {
                 return ARN.matches(pattern: pattern, value: target)
             }
             if hit == resources.negated {
-                return .doesNotApply(resources.node) {
+                return .doesNotApply(resources.node, .resource) {
                     resources.negated ? "\(target) is excluded by NotResource" : "\(target) is not in its Resource \(list(resources.values))"
                 }
             }
@@ -361,12 +383,12 @@ enum StatementMatcher {
                 // NotPrincipal exempts only the principals it lists: listing Bob and his account
                 // exempts Bob, not the account's other users; a role, not its other sessions.
                 if notPrincipalExempts(principal, caller) {
-                    return .doesNotApply(principal.node) { "\(principalText) is excluded by NotPrincipal" }
+                    return .doesNotApply(principal.node, .principal) { "\(principalText) is excluded by NotPrincipal" }
                 }
                 via = .direct
             } else {
                 guard let m = principalMatch(principal, caller) else {
-                    return .doesNotApply(principal.node) { "its Principal \(principalList(principal)) does not name \(principalText)" }
+                    return .doesNotApply(principal.node, .principal) { "its Principal \(principalList(principal)) does not name \(principalText)" }
                 }
                 via = m
             }
@@ -376,7 +398,7 @@ enum StatementMatcher {
             let outcome = ConditionEvaluator.evaluate(entry, context: context, variables: policy.variablesEnabled)
             if !outcome.satisfied {
                 let explain = outcome.explain
-                return .doesNotApply(entry.keyNode) { "condition \(explain())" }
+                return .doesNotApply(entry.keyNode, .condition(entry.key)) { "condition \(explain())" }
             }
         }
         return .applies(via)
