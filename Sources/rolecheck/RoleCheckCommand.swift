@@ -23,7 +23,7 @@ struct RoleCheckCommand: ParsableCommand {
         2 usage error, unreadable input, unwritable output.
         """,
         version: "rolecheck \(RoleCheck.version)\nIAM catalog: \(IAMCatalog.source), data of \(IAMCatalog.dataDate)",
-        subcommands: [Lint.self, Simulate.self, Rules.self, Explain.self, Docs.self],
+        subcommands: [Lint.self, Simulate.self, Graph.self, Rules.self, Explain.self, Docs.self],
         defaultSubcommand: nil
     )
 }
@@ -74,6 +74,9 @@ struct Lint: ParsableCommand {
     @Option(name: .customLong("stdin-filename"), help: "The name to report standard input under; its extension picks JSON or YAML.")
     var stdinFilename: String?
 
+    @Option(help: "The configuration file (default: rolecheck.yaml or .rolecheck.yaml at the root of a linted folder, else upward from here).")
+    var config: String?
+
     func validate() throws {
         if paths.isEmpty { throw ValidationError("name at least one file or folder to lint") }
         if paths.filter({ $0 == "-" }).count > 1 { throw ValidationError("standard input (-) can be named only once") }
@@ -88,7 +91,11 @@ struct Lint: ParsableCommand {
             sink = .standardOutput
         }
 
-        let options = LintOptions()
+        var options = LintOptions()
+        switch ConfigurationLoader.find(explicit: config, paths: paths, workingDirectory: Terminal.currentDirectory()) {
+        case .success(let c): options.configuration = c
+        case .failure(let e): throw UsageFailure(description: e.message)
+        }
         let collected = Inputs.collect(paths)
         var inputErrors = collected.errors
         var inputs: [LintInput] = []

@@ -121,6 +121,16 @@ public enum Inputs {
         return .success(.bytes(bytes))
     }
 
+    public static func isDirectory(_ path: String) -> Bool {
+        var st = stat()
+        return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
+    }
+
+    public static func isFile(_ path: String) -> Bool {
+        var st = stat()
+        return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG
+    }
+
     static func errnoText() -> String {
         String(cString: strerror(errno))
     }

@@ -1,6 +1,8 @@
 /// Options of one run.
 public struct LintOptions: Sendable {
     public var limits: ParseLimits = .default
+    /// The configuration file's settings, if one was found or named.
+    public var configuration: Configuration?
 
     public init() {}
 }
@@ -24,6 +26,11 @@ public struct Linter: Sendable {
     }
 
     public func lint(inputs: [LintInput]) -> LintReport {
+        analyze(inputs: inputs).report
+    }
+
+    /// Lints and also returns the setup the findings were drawn from (for `rolecheck graph`).
+    public func analyze(inputs: [LintInput]) -> (report: LintReport, setup: Setup) {
         var findings: [Finding] = []
         var classified: [ClassifiedDocument] = []
         var documents: [Document] = []
@@ -71,7 +78,7 @@ public struct Linter: Sendable {
             }
         }
 
-        var model = ModelBuilder(limits: options.limits)
+        var model = ModelBuilder(limits: options.limits, configuration: options.configuration)
         for doc in classified { model.add(doc) }
         findings.append(contentsOf: model.findings)
         let setup = Setup(documents: classified, model: model)
@@ -95,8 +102,8 @@ public struct Linter: Sendable {
         var unique: [Finding] = []
         unique.reserveCapacity(findings.count)
         for f in findings where unique.last != f { unique.append(f) }
-        return LintReport(findings: unique, files: files, documentCount: documents.count,
-                          recognizedDocumentCount: classified.count)
+        return (LintReport(findings: unique, files: files, documentCount: documents.count,
+                           recognizedDocumentCount: classified.count), setup)
     }
 
     func duplicateKeyFindings(_ documents: [Document]) -> [Finding] {

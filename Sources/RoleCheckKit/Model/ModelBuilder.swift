@@ -8,40 +8,76 @@ public struct ModelBuilder {
     public var embeddedDocuments: [Document] = []
     /// Findings about input the model could not read (RC001 inside an embedded string, RC003).
     public var findings: [Finding] = []
+    public var roles: [RoleResource] = []
+    var roleIndex: [String: RoleResource] = [:]
+    public var instanceProfiles: [InstanceProfileResource] = []
+    public var managedPolicies: [ManagedPolicyResource] = []
+    public var clusters: [ClusterResource] = []
+    public var domains: [StudioDomainResource] = []
+    public var userProfiles: [StudioUserProfileResource] = []
+    public var spaces: [StudioSpaceResource] = []
+    public var classicRoleConfigs: [StudioClassicRoleConfig] = []
+    public var classicDiscoveryConfigs: [StudioClassicDiscoveryConfig] = []
+    public var bucketPolicies: [BucketPolicyResource] = []
+    public var lakeFormation: [LakeFormationSettingsResource] = []
     let limits: ParseLimits
+    /// What the configuration file says about accounts and policy files.
+    let configuration: Configuration?
     /// Which input document each policy came from.
     var policySources: [ObjectIdentifier: [PolicyDocument]] = [:]
 
-    public init(limits: ParseLimits = .default) {
+    public init(limits: ParseLimits = .default, configuration: Configuration? = nil) {
         self.limits = limits
+        self.configuration = configuration
     }
 
     public mutating func add(_ doc: ClassifiedDocument) {
         let root = doc.root
         switch doc.kind {
         case .securityConfiguration:
-            securityConfigurations.append(SecurityConfiguration(name: nil, nameNode: nil, configuration: root, source: doc))
+            securityConfigurations.append(SecurityConfiguration(name: nil, nameNode: nil, configuration: root, source: doc,
+                                                                account: accountOf(doc)))
         case .describeSecurityConfiguration:
             let nameNode = root["Name"]
             guard let value = root["SecurityConfiguration"],
                   let configuration = embeddedObject(value, what: "the SecurityConfiguration string", in: doc) else { return }
             securityConfigurations.append(SecurityConfiguration(name: nameNode?.string, nameNode: nameNode,
-                                                                configuration: configuration, source: doc))
+                                                                configuration: configuration, source: doc, account: accountOf(doc)))
         case .iamPolicy:
-            addPolicy(root, kind: PolicyKind.infer(root), label: "policy \(doc.document.file.path)", origin: .standalone, in: doc)
+            if let mapping = configuration?.setup.policies.first(where: {
+                ConfigurationLoader.matches(pattern: $0.pattern, path: doc.document.file.path, base: configuration!.baseDirectory)
+            }) {
+                addMappedPolicy(root, mapping, in: doc)
+            } else {
+                addPolicy(root, kind: PolicyKind.infer(root), label: "policy \(doc.document.file.path)", origin: .standalone, in: doc)
+            }
         case .getRole:
-            if let role = root["Role"] { addRolePolicies(role, in: doc) }
+            if let role = root["Role"] { addRole(role, in: doc) }
         case .getRolePolicy:
-            let role = root["RoleName"]?.string ?? "?"
+            let roleName = root["RoleName"]?.string ?? "?"
             let name = root["PolicyName"]?.string ?? "?"
-            if let p = root["PolicyDocument"] { addPolicy(p, kind: .identity, label: "inline policy \(name) of role \(role)", origin: .inlineRole(role: role), in: doc) }
+            if let d = root["PolicyDocument"],
+               let p = addPolicy(d, kind: .identity, label: "inline policy \(name) of role \(roleName)", origin: .inlineRole(role: roleName), in: doc),
+               let rn = root["RoleName"]?.string {
+                role(named: rn, arn: nil, account: accountOf(doc), node: root).inlinePolicies.append(p)
+            }
+        case .getInstanceProfile:
+            if let p = root["InstanceProfile"] {
+                addInstanceProfile(p, in: doc)
+                for r in p["Roles"]?.elements ?? [] { addRole(r, in: doc) }
+            }
+        case .describeCluster:
+            if let c = root["Cluster"] { addCluster(c, in: doc) }
+        case .describeDomain, .describeUserProfile, .describeSpace, .studioExecutionRoleConfiguration,
+             .studioDiscoveryConfiguration, .dataLakeSettings:
+            addStudio(doc)
         case .getPolicyVersion:
             if let p = root["PolicyVersion"]?["Document"] {
                 let v = root["PolicyVersion"]?["VersionId"]?.string ?? "?"
                 addPolicy(p, kind: .identity, label: "managed policy version \(v)", origin: .managed, in: doc)
             }
         case .accountAuthorizationDetails:
-            for role in root["RoleDetailList"]?.elements ?? [] { addRolePolicies(role, in: doc) }
+            for role in root["RoleDetailList"]?.elements ?? [] { addRole(role, in: doc) }
             for (listKey, itemKey, what) in [("UserDetailList", "UserPolicyList", "user"), ("GroupDetailList", "GroupPolicyList", "group")] {
                 for principal in root[listKey]?.elements ?? [] {
                     let name = principal["\(what == "user" ? "User" : "Group")Name"]?.string ?? "?"
@@ -60,34 +96,57 @@ public struct ModelBuilder {
                     let isDefault = version["IsDefaultVersion"]?.bool == true || (defaultId != nil && version["VersionId"]?.string == defaultId)
                     if isDefault, let d = version["Document"] {
                         let awsOwned = managed["Arn"]?.string?.hasPrefix("arn:aws:iam::aws:") == true
-                        addPolicy(d, kind: .identity, label: "managed policy \(name)", origin: awsOwned ? .awsManaged : .managed, in: doc)
+                        if let p = addPolicy(d, kind: .identity, label: "managed policy \(name)", origin: awsOwned ? .awsManaged : .managed, in: doc),
+                           let arn = managed["Arn"]?.string {
+                            managedPolicies.append(ManagedPolicyResource(arn: arn, name: name, document: p))
+                        }
                     }
                 }
             }
         case .getBucketPolicy:
-            if let p = root["Policy"] { addPolicy(p, kind: .resource, label: "bucket policy", origin: .bucket, in: doc) }
+            if let node = root["Policy"], let p = addPolicy(node, kind: .resource, label: "bucket policy", origin: .bucket, in: doc) {
+                bucketPolicies.append(BucketPolicyResource(buckets: Self.buckets(of: p), account: accountOf(doc), policy: p))
+            }
         default:
             break
         }
     }
 
-    mutating func addRolePolicies(_ role: Node, in doc: ClassifiedDocument) {
-        let name = role["RoleName"]?.string ?? role["Arn"]?.string ?? "?"
-        if let trust = role["AssumeRolePolicyDocument"] {
-            addPolicy(trust, kind: .trust, label: "trust policy of role \(name)", origin: .trust(role: name), in: doc)
-        }
-        for p in role["RolePolicyList"]?.elements ?? [] {
-            if let d = p["PolicyDocument"] {
-                addPolicy(d, kind: .identity, label: "inline policy \(p["PolicyName"]?.string ?? "?") of role \(name)", origin: .inlineRole(role: name), in: doc)
+    /// A raw policy file the configuration attaches to a role or a bucket.
+    mutating func addMappedPolicy(_ root: Node, _ mapping: PolicyMapping, in doc: ClassifiedDocument) {
+        let file = doc.document.file.path
+        switch mapping.target {
+        case .roleTrust(let arn), .rolePermissions(let arn), .roleBoundary(let arn):
+            let name = StatementMatcher.roleName(arn)
+            let role = role(named: name, arn: arn, account: ARN(arn)?.account, node: root)
+            switch mapping.target {
+            case .roleTrust:
+                role.trust = addPolicy(root, kind: .trust, label: "trust policy of role \(name) (\(file))", origin: .trust(role: name), in: doc)
+            case .rolePermissions:
+                if let p = addPolicy(root, kind: .identity, label: "policy \(file) of role \(name)", origin: .inlineRole(role: name), in: doc) {
+                    role.inlinePolicies.append(p)
+                }
+            default:
+                if let p = addPolicy(root, kind: .identity, label: "permissions boundary \(file) of role \(name)", origin: .managed, in: doc) {
+                    let boundaryArn = "arn:aws:iam::\(role.account ?? "aws"):policy/rolecheck-boundary/\(name)"
+                    managedPolicies.append(ManagedPolicyResource(arn: boundaryArn, name: file, document: p))
+                    role.boundaryArn = boundaryArn
+                }
+            }
+        case .bucket(let bucket):
+            if let p = addPolicy(root, kind: .resource, label: "bucket policy of \(bucket) (\(file))", origin: .bucket, in: doc) {
+                bucketPolicies.append(BucketPolicyResource(buckets: [bucket], account: mapping.account ?? accountOf(doc), policy: p))
             }
         }
     }
 
-    mutating func addPolicy(_ node: Node, kind: PolicyKind, label: String, origin: PolicyOrigin, in doc: ClassifiedDocument) {
-        guard let root = embeddedObject(node, what: "the policy string", in: doc) else { return }
+    @discardableResult
+    mutating func addPolicy(_ node: Node, kind: PolicyKind, label: String, origin: PolicyOrigin, in doc: ClassifiedDocument) -> PolicyDocument? {
+        guard let root = embeddedObject(node, what: "the policy string", in: doc) else { return nil }
         let policy = PolicyDocument.parse(root, kind: kind, label: label, origin: origin)
         policies.append(policy)
         policySources[ObjectIdentifier(doc.document), default: []].append(policy)
+        return policy
     }
 
     /// The object a value denotes: itself, or the JSON document a string holds (plain or

@@ -10,6 +10,9 @@ public struct SecurityConfiguration: Sendable {
     /// The document it was read from.
     public let source: ClassifiedDocument
 
+    /// The account whose folder (or configured path) the configuration was found in.
+    public let account: String?
+
     /// `AuthorizationConfiguration.IAMConfiguration.EnableApplicationScopedIAMRole`.
     public var enableRuntimeRoles: Node? {
         configuration["AuthorizationConfiguration"]?["IAMConfiguration"]?["EnableApplicationScopedIAMRole"]

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// Every document of a run, recognised and indexed once, with the typed model built from them.
 /// Setup rules join documents through these indexes instead of re-scanning the inputs.
 public final class Setup: Sendable {
@@ -10,6 +12,9 @@ public final class Setup: Sendable {
     public let embeddedDocuments: [Document]
     /// Every IAM policy found in the inputs, with its kind and a label.
     public let policies: [PolicyDocument]
+    /// Roles, clusters, Studio settings … and the joins between them.
+    public let resources: SetupResources
+    let chainCache = Mutex<[ChainFacts]?>(nil)
     private let policiesByDocument: [ObjectIdentifier: [PolicyDocument]]
 
     /// The policies read from one input document.
@@ -28,6 +33,7 @@ public final class Setup: Sendable {
         self.securityConfigurationsByName = byName
         self.embeddedDocuments = model.embeddedDocuments
         self.policies = model.policies
+        self.resources = SetupResources(model: model)
         self.policiesByDocument = model.policySources
         self.configurationsByDocument = Dictionary(grouping: model.securityConfigurations) { ObjectIdentifier($0.source.document) }
     }
