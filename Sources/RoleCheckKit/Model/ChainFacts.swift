@@ -17,7 +17,9 @@ public struct ChainFacts: Sendable {
 
     /// `ApplicationScopedIAMRoleConfiguration.PropagateSourceIdentity` of the cluster's configuration.
     public var propagatesSourceIdentity: Bool {
-        securityConfiguration?.configuration["AuthorizationConfiguration"]?["IAMConfiguration"]?["ApplicationScopedIAMRoleConfiguration"]?["PropagateSourceIdentity"]?.bool == true
+        // The string "true" counts as on, as RC205 and RC005 read strings (and warn about them).
+        let flag = securityConfiguration?.configuration["AuthorizationConfiguration"]?["IAMConfiguration"]?["ApplicationScopedIAMRoleConfiguration"]?["PropagateSourceIdentity"]
+        return flag?.bool == true || flag?.string?.lowercased() == "true"
     }
 
     /// `LakeFormationConfiguration.AuthorizedSessionTagValue`, when Lake Formation is configured.

@@ -105,7 +105,10 @@ public enum ChainBuilder {
         let execution = profileHasLists ? settings.executionRoles : (defaults?.executionRoles ?? settings.executionRoles)
         let assumable = profileHasLists ? settings.assumableRoles : (defaults?.assumableRoles ?? settings.assumableRoles)
         let hasEmrSettings = execution != nil || assumable != nil
-        let classicConfig = r.classicRoleConfigs.first { $0.account == account } ?? (r.classicRoleConfigs.count == 1 ? r.classicRoleConfigs[0] : nil)
+        // A Classic file belongs to this Studio when it is in the same account, or when either
+        // account is unknown and it is the only one.
+        let classicConfig = r.classicRoleConfigs.first { $0.account != nil && $0.account == account }
+            ?? (r.classicRoleConfigs.count == 1 && (account == nil || r.classicRoleConfigs[0].account == nil) ? r.classicRoleConfigs[0] : nil)
         let app: StudioApp = portal == "ENABLED" || (hasEmrSettings && classicConfig == nil) ? .jupyterLab : .classic
         let executionRole = settings.executionRole ?? defaults?.executionRole
         let executionRoleNode = settings.executionRoleNode ?? defaults?.executionRoleNode
@@ -120,10 +123,11 @@ public enum ChainBuilder {
             return StudioContext(app: .jupyterLab, label: fullLabel, account: account, executionRoleArn: executionRole,
                                  executionRoleNode: executionRoleNode,
                                  runtimeRoles: execution.map { [(nil, $0)] } ?? [], accessRoles: accessRoles,
-                                 preloadNode: execution?.node ?? node, propagatesSourceIdentity: propagates,
+                                 preloadNode: execution?.node ?? emrSettingsNode(assumable: assumable, node) ?? node, propagatesSourceIdentity: propagates,
                                  sourceIdentityNode: domain?.executionRoleIdentityConfigNode, node: node)
         case .classic:
-            let discovery = r.classicDiscoveryConfigs.first { $0.account == account } ?? (r.classicDiscoveryConfigs.count == 1 ? r.classicDiscoveryConfigs[0] : nil)
+            let discovery = r.classicDiscoveryConfigs.first { $0.account != nil && $0.account == account }
+                ?? (r.classicDiscoveryConfigs.count == 1 && (account == nil || r.classicDiscoveryConfigs[0].account == nil) ? r.classicDiscoveryConfigs[0] : nil)
             return StudioContext(app: .classic, label: fullLabel, account: account, executionRoleArn: executionRole,
                                  executionRoleNode: executionRoleNode,
                                  runtimeRoles: classicConfig?.rolesByAccount.map { ($0.account, $0.roles) } ?? [],
@@ -131,6 +135,16 @@ public enum ChainBuilder {
                                  preloadNode: classicConfig?.node ?? node, propagatesSourceIdentity: propagates,
                                  sourceIdentityNode: domain?.executionRoleIdentityConfigNode, node: node)
         }
+    }
+
+    /// Where `EmrSettings.ExecutionRoleArns` belongs when there is none: the `EmrSettings` that
+    /// holds the assumable roles, else the JupyterLab (or user) settings of the profile or domain.
+    static func emrSettingsNode(assumable: RoleList?, _ node: Node) -> Node? {
+        if let parent = assumable?.node.parent { return parent }
+        for key in ["UserSettings", "DefaultUserSettings"] {
+            if let s = node[key] { return s["JupyterLabAppSettings"]?["EmrSettings"] ?? s["JupyterLabAppSettings"] ?? s }
+        }
+        return nil
     }
 
     /// The Studio account: the execution role's, else the context's folder.
@@ -142,11 +156,35 @@ public enum ChainBuilder {
     public static func offered(_ c: StudioContext, for cluster: ClusterResource) -> [(arn: String, node: Node)] {
         var out: [(arn: String, node: Node)] = []
         for (clusterAccount, list) in c.runtimeRoles {
+            // An entry that is not a role ARN (an instance profile's, a typo) is RC404's; it
+            // starts no chain.
+            let roles = list.arns.filter { isRoleArn($0.arn) }
             if let clusterAccount {
-                if clusterAccount == cluster.account { out.append(contentsOf: list.arns) }
+                if clusterAccount == cluster.account { out.append(contentsOf: roles) }
             } else {
                 // JupyterLab lists every role once; the UI offers those of the cluster's account.
-                out.append(contentsOf: list.arns.filter { ARN($0.arn)?.account == cluster.account })
+                out.append(contentsOf: roles.filter { ARN($0.arn)?.account == cluster.account })
+            }
+        }
+        return out
+    }
+
+    static func isRoleArn(_ text: String) -> Bool {
+        guard let arn = ARN(text) else { return false }
+        return arn.service == "iam" && arn.resource.hasPrefix("role/")
+    }
+
+    /// The runtime roles a chain may use with a cluster: those the app offers and, in the
+    /// JupyterLab app, for a cluster of the Studio account, the listed roles of accounts where no
+    /// reachable cluster is (option 3: the UI does not offer them, which RC406 reports, but the
+    /// `%sm_analytics` command accepts them, so their hops are still worth checking).
+    public static func usable(_ c: StudioContext, for cluster: ClusterResource, clusters: [ClusterResource]) -> [(arn: String, node: Node)] {
+        var out = offered(c, for: cluster)
+        guard c.app == .jupyterLab, let own = studioAccount(c), cluster.account == own else { return out }
+        let clusterAccounts = Set(reachable(c, clusters).compactMap(\.account))
+        for (account, list) in c.runtimeRoles where account == nil {
+            for entry in list.arns where isRoleArn(entry.arn) {
+                if let a = ARN(entry.arn)?.account, a != own, !clusterAccounts.contains(a) { out.append(entry) }
             }
         }
         return out
@@ -175,7 +213,7 @@ public enum ChainBuilder {
             for cluster in reachable(c, r.clusters) {
                 let crossCluster = cluster.account != nil && own != nil && cluster.account != own
                 let access = crossCluster ? c.accessRoles.first { $0.account == cluster.account }.map { ($0.arn, $0.node) } : nil
-                for (arn, node) in offered(c, for: cluster) {
+                for (arn, node) in usable(c, for: cluster, clusters: r.clusters) {
                     let roleAccount = ARN(arn)?.account
                     let option: ConnectionOption
                     if crossCluster {

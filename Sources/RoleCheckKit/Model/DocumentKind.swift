@@ -106,13 +106,19 @@ public enum DocumentClassifier {
         return node.members.contains { $0.value["Type"]?.string?.hasPrefix("AWS::") == true }
     }
 
-    /// `{"<12-digit account>": "arn:aws:iam::<account>:role/<name>", …}`.
+    /// `{"<12-digit account>": "arn:aws:iam::<account>:role/<name>", …}`. Recognised by its IAM
+    /// ARN values even when a key is malformed, so RC404 can say what is wrong with it.
     static func isDiscoveryFile(_ root: Node) -> Bool {
         guard root.count > 0 else { return false }
-        return root.members.allSatisfy { key, value in
-            guard let k = key.string, k.count == 12, k.allSatisfy(\.isASCIIDigitCharacter) else { return false }
-            return value.string?.hasPrefix("arn:") == true
+        let members = root.members
+        let iamValues = members.allSatisfy { _, value in
+            guard let v = value.string else { return false }
+            return v.hasPrefix("arn:") && v.contains(":iam::")
         }
+        let accountKeys = members.contains { key, _ in
+            key.string.map { $0.count == 12 && $0.allSatisfy(\.isASCIIDigitCharacter) } ?? false
+        }
+        return iamValues && accountKeys
     }
 }
 

@@ -74,7 +74,8 @@ extension ModelBuilder {
             let onDemand = f["TargetOnDemandCapacity"]?.number ?? 0
             let spot = f["TargetSpotCapacity"]?.number ?? 0
             primary = Int(onDemand + spot)
-            primaryNode = f["TargetOnDemandCapacity"] ?? f["TargetSpotCapacity"] ?? f
+            // Point at whichever capacity holds the count.
+            primaryNode = spot > onDemand ? f["TargetSpotCapacity"] : (f["TargetOnDemandCapacity"] ?? f["TargetSpotCapacity"] ?? f)
         }
         let ec2 = c["Ec2InstanceAttributes"]
         clusters.append(ClusterResource(
