@@ -5,6 +5,8 @@ enum EmbeddedRules {
         RuleSummary(id: "RC001", title: "File is not valid JSON or YAML", severity: .error, category: "input", tags: ["input", "syntax"]),
         RuleSummary(id: "RC002", title: "Duplicate key in an object", severity: .error, category: "input", tags: ["input", "security"]),
         RuleSummary(id: "RC003", title: "Document not recognised", severity: .note, category: "input", tags: ["input"]),
+        RuleSummary(id: "RC004", title: "A document refers to something the inputs do not contain", severity: .warning, category: "input", tags: ["input", "setup"]),
+        RuleSummary(id: "RC005", title: "Field has the wrong type or an impossible value", severity: .error, category: "input", tags: ["input", "security-configuration", "cluster"]),
         RuleSummary(id: "RC101", title: "Invalid IAM policy grammar", severity: .error, category: "iam-policy", tags: ["iam", "policy", "syntax"]),
         RuleSummary(id: "RC102", title: "Policy version missing or 2008-10-17", severity: .warning, category: "iam-policy", tags: ["iam", "policy"]),
         RuleSummary(id: "RC103", title: "Unknown service prefix or action", severity: .warning, category: "iam-policy", tags: ["iam", "policy"]),
@@ -15,8 +17,38 @@ enum EmbeddedRules {
         RuleSummary(id: "RC108", title: "Resources match no resource type of the action", severity: .warning, category: "iam-policy", tags: ["iam", "policy"]),
         RuleSummary(id: "RC109", title: "Duplicate statement Sid", severity: .warning, category: "iam-policy", tags: ["iam", "policy"]),
         RuleSummary(id: "RC110", title: "Policy exceeds its IAM size quota", severity: .error, category: "iam-policy", tags: ["iam", "policy"]),
+        RuleSummary(id: "RC201", title: "EMR release too old for SageMaker Studio runtime roles", severity: .error, category: "prerequisites", tags: ["cluster", "emr", "prerequisite", "release"]),
+        RuleSummary(id: "RC202", title: "emr-6.9.0 needs a patch for Studio connections", severity: .warning, category: "prerequisites", tags: ["cluster", "emr", "prerequisite", "release"]),
+        RuleSummary(id: "RC203", title: "Cluster lacks the applications Studio connects through", severity: .error, category: "prerequisites", tags: ["cluster", "emr", "prerequisite", "applications"]),
+        RuleSummary(id: "RC204", title: "Cluster has more than one primary node", severity: .error, category: "prerequisites", tags: ["cluster", "emr", "prerequisite"]),
         RuleSummary(id: "RC205", title: "Security configuration does not enable runtime roles", severity: .error, category: "prerequisites", tags: ["security-configuration", "emr", "prerequisite"]),
+        RuleSummary(id: "RC206", title: "Cluster has no security configuration, or an ambiguous one", severity: .error, category: "prerequisites", tags: ["cluster", "security-configuration", "emr", "prerequisite"]),
+        RuleSummary(id: "RC207", title: "Studio Classic's Jupyter server is not JupyterLab 3", severity: .error, category: "prerequisites", tags: ["studio", "studio-classic", "prerequisite"]),
+        RuleSummary(id: "RC208", title: "JupyterLab uses a SageMaker Distribution image older than 1.10", severity: .error, category: "prerequisites", tags: ["studio", "jupyterlab", "prerequisite"]),
+        RuleSummary(id: "RC209", title: "In-transit encryption is off in a runtime-role security configuration", severity: .warning, category: "prerequisites", tags: ["security-configuration", "emr", "encryption", "security"]),
+        RuleSummary(id: "RC210", title: "Lake Formation configured on a release too old for it", severity: .warning, category: "prerequisites", tags: ["cluster", "security-configuration", "lake-formation", "emr", "release"]),
+        RuleSummary(id: "RC211", title: "EMR used from a shared space", severity: .warning, category: "prerequisites", tags: ["studio", "space", "prerequisite"]),
+        RuleSummary(id: "RC301", title: "Runtime role does not trust the cluster's instance-profile role", severity: .error, category: "runtime-role-trust", tags: ["iam", "trust-policy", "emr", "runtime-role"]),
+        RuleSummary(id: "RC302", title: "Runtime role's trust does not allow sts:TagSession", severity: .error, category: "runtime-role-trust", tags: ["iam", "trust-policy", "emr", "runtime-role", "lake-formation"]),
+        RuleSummary(id: "RC303", title: "Source identity is propagated but the runtime role's trust does not allow sts:SetSourceIdentity", severity: .error, category: "runtime-role-trust", tags: ["iam", "trust-policy", "emr", "runtime-role", "source-identity"]),
+        RuleSummary(id: "RC304", title: "Instance-profile role's own policy does not allow assuming the runtime role", severity: .error, category: "runtime-role-permissions", tags: ["iam", "emr", "runtime-role"]),
+        RuleSummary(id: "RC305", title: "Runtime role trusts EC2 or the EMR service role instead of the instance-profile role", severity: .error, category: "runtime-role-trust", tags: ["iam", "trust-policy", "emr", "runtime-role"]),
+        RuleSummary(id: "RC306", title: "Caller may not get cluster session credentials for the runtime role", severity: .error, category: "runtime-role-permissions", tags: ["iam", "emr", "runtime-role", "security"]),
         RuleSummary(id: "RC307", title: "Runtime-role API allowed without an ExecutionRoleArn condition", severity: .error, category: "runtime-role-permissions", tags: ["iam", "policy", "emr", "security"]),
+        RuleSummary(id: "RC308", title: "Caller lacks the cluster discovery permissions Studio uses", severity: .warning, category: "runtime-role-permissions", tags: ["iam", "emr", "studio"]),
+        RuleSummary(id: "RC309", title: "No runtime role is preloaded for the cluster's account", severity: .error, category: "runtime-role-permissions", tags: ["studio", "emr", "runtime-role"]),
+        RuleSummary(id: "RC310", title: "Lake Formation is configured but the runtime role lacks GetDataAccess or glue:Get*", severity: .error, category: "runtime-role-permissions", tags: ["iam", "emr", "runtime-role", "lake-formation"]),
+        RuleSummary(id: "RC311", title: "Lake Formation session tag does not line up", severity: .error, category: "runtime-role-trust", tags: ["emr", "lake-formation", "trust-policy", "security-configuration"]),
+        RuleSummary(id: "RC312", title: "Studio propagates source identity but the access role does not allow sts:SetSourceIdentity", severity: .error, category: "runtime-role-trust", tags: ["iam", "trust-policy", "studio", "source-identity", "cross-account"]),
+        RuleSummary(id: "RC313", title: "ExecutionRoleArn condition matches far more roles than intended", severity: .warning, category: "runtime-role-permissions", tags: ["iam", "policy", "emr", "runtime-role", "security"]),
+        RuleSummary(id: "RC400", title: "Topology of each Studio → cluster → runtime role chain", severity: .note, category: "cross-account", tags: ["topology", "cross-account", "studio", "emr"]),
+        RuleSummary(id: "RC401", title: "Option 1: the access role does not trust the Studio execution role", severity: .error, category: "cross-account", tags: ["iam", "trust-policy", "cross-account", "studio"]),
+        RuleSummary(id: "RC402", title: "Option 1: the Studio execution role may not assume the access role", severity: .error, category: "cross-account", tags: ["iam", "cross-account", "studio"]),
+        RuleSummary(id: "RC403", title: "Option 1: no access role is configured for the cluster's account", severity: .error, category: "cross-account", tags: ["studio", "cross-account"]),
+        RuleSummary(id: "RC404", title: "Studio role lists are malformed", severity: .error, category: "cross-account", tags: ["studio", "cross-account", "studio-classic", "jupyterlab"]),
+        RuleSummary(id: "RC405", title: "Option 2: the data account's bucket policy does not grant the runtime role", severity: .error, category: "cross-account", tags: ["iam", "s3", "bucket-policy", "cross-account", "runtime-role"]),
+        RuleSummary(id: "RC406", title: "Option 3 in the JupyterLab app: the cross-account runtime role cannot be picked", severity: .warning, category: "cross-account", tags: ["studio", "cross-account", "runtime-role"]),
+        RuleSummary(id: "RC407", title: "Trust policy trusts an account outside the setup", severity: .warning, category: "cross-account", tags: ["iam", "trust-policy", "cross-account", "security"]),
     ]
 
     static let sources: [(file: String, yaml: String)] = [
@@ -189,6 +221,268 @@ examples:
           - Effect: Allow
             Action: elasticmapreduce:ListClusters
             Resource: "*"
+"""#),
+        ("RC004.yaml", #"""
+id: RC004
+title: A document refers to something the inputs do not contain
+severity: warning
+category: input
+tags: [input, setup]
+description: |
+  Reports the references that break a chain **Studio → access role → cluster → instance-profile
+  role → runtime role → data** because the other end is not among the inputs, so the hops through
+  it could not be checked: the instance profile a cluster runs with (no instance profile or role of
+  that name in the cluster's account), the security configuration a cluster names, a runtime role,
+  Studio execution role or access role that Studio's settings name, a managed policy attached to a
+  role of a chain, the permission policies of a role the inputs show only through `get-role`
+  (which carries the trust policy alone), and the accounts Studio Classic preloads runtime roles
+  for when no cluster of that account is among the inputs. Each missing thing is reported once, at
+  the reference.
+rationale: |
+  rolecheck judges a hop only when it sees both sides; it does not guess. Without this rule a run
+  over incomplete exports would look clean while the hops it could not check are exactly the
+  ones nobody looked at. The finding says which export to add.
+remediation: |
+  Add the missing export to the run, in a folder named after its account ID when the document
+  carries no ARN of its own:
+
+  - roles, instance profiles and managed policies: `aws iam get-account-authorization-details`
+    (it includes inline policies, attached managed policies and instance profiles);
+  - security configurations: `aws emr describe-security-configuration --name NAME`;
+  - clusters: `aws emr describe-cluster --cluster-id ID`.
+
+  If the reference itself is wrong (a typo in a role ARN, a profile that was deleted), fix the
+  reference.
+notes: |
+  The rule is a **warning**: the setup may well be right, it just could not be checked. A runtime
+  role's own permission policies are reported missing only when the cluster uses Lake Formation,
+  the one case where a chain rule reads them. A role found by name when the inputs do not show its
+  account, and an instance profile resolved to a role of the same name (the EMR console creates
+  both with one name), count as present.
+references:
+  - https://docs.aws.amazon.com/cli/latest/reference/iam/get-account-authorization-details.html
+  - https://docs.aws.amazon.com/cli/latest/reference/emr/describe-cluster.html
+  - https://docs.aws.amazon.com/cli/latest/reference/emr/describe-security-configuration.html
+examples:
+  triggering:
+    - title: The cluster's instance profile, its security configuration and a runtime role are missing
+      files:
+        - file: 111122223333-analytics/emr-configurations-DO_NOT_DELETE.json
+          content: |
+            {"emr-execution-role-arns": {"111122223333": ["arn:aws:iam::111122223333:role/emr-runtime-analyst", ↓"arn:aws:iam::111122223333:role/emr-runtime-finance"]}}
+        - file: 111122223333-analytics/describe-cluster.json
+          content: |
+            {"Cluster": {"Id": "j-2AXXXXXXGAPLF", "ClusterArn": "arn:aws:elasticmapreduce:us-east-1:111122223333:cluster/j-2AXXXXXXGAPLF",
+              "ReleaseLabel": "emr-6.15.0", "Applications": [{"Name": "Spark"}, {"Name": "Livy"}], "SecurityConfiguration": ↓"runtime-roles-v2",
+              "Ec2InstanceAttributes": {"IamInstanceProfile": ↓"emr-analytics-profile"}}}
+        - file: 111122223333-analytics/iam.json
+          content: |
+            {"RoleDetailList": [
+              {"RoleName": "emr-runtime-analyst", "Arn": "arn:aws:iam::111122223333:role/emr-runtime-analyst",
+               "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [
+                 {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:role/EMR_EC2_AnalyticsRole"}, "Action": ["sts:AssumeRole", "sts:TagSession"]}]},
+               "RolePolicyList": [], "AttachedManagedPolicies": []}
+            ]}
+    - title: A managed policy of the Studio execution role is not in the export
+      files:
+        - file: 111122223333-analytics/describe-domain.json
+          content: |
+            {"DomainId": "d-abc123", "DomainArn": "arn:aws:sagemaker:us-east-1:111122223333:domain/d-abc123",
+             "DefaultUserSettings": {"ExecutionRole": "arn:aws:iam::111122223333:role/studio-execution-role", "StudioWebPortal": "ENABLED",
+               "JupyterLabAppSettings": {"EmrSettings": {"ExecutionRoleArns": ["arn:aws:iam::111122223333:role/emr-runtime-analyst"]}}}}
+        - file: 111122223333-analytics/describe-cluster.json
+          content: |
+            {"Cluster": {"Id": "j-2AXXXXXXGAPLF", "ClusterArn": "arn:aws:elasticmapreduce:us-east-1:111122223333:cluster/j-2AXXXXXXGAPLF",
+              "ReleaseLabel": "emr-6.15.0", "Applications": [{"Name": "Spark"}, {"Name": "Livy"}], "SecurityConfiguration": "runtime-roles",
+              "Ec2InstanceAttributes": {"IamInstanceProfile": "EMR_EC2_RuntimeRolesRole"}}}
+        - file: 111122223333-analytics/describe-security-configuration.json
+          content: |
+            {"Name": "runtime-roles", "SecurityConfiguration": "{\"AuthorizationConfiguration\":{\"IAMConfiguration\":{\"EnableApplicationScopedIAMRole\":true}}}"}
+        - file: 111122223333-analytics/iam.json
+          content: |
+            {"RoleDetailList": [
+              {"RoleName": "studio-execution-role", "Arn": "arn:aws:iam::111122223333:role/studio-execution-role",
+               "RolePolicyList": [], "AttachedManagedPolicies": [{"PolicyName": "studio-emr-access", "PolicyArn": ↓"arn:aws:iam::111122223333:policy/studio-emr-access"}]},
+              {"RoleName": "EMR_EC2_RuntimeRolesRole", "Arn": "arn:aws:iam::111122223333:role/EMR_EC2_RuntimeRolesRole",
+               "RolePolicyList": [{"PolicyName": "AllowRuntimeRoleUsage", "PolicyDocument": {"Version": "2012-10-17", "Statement": [
+                 {"Effect": "Allow", "Action": ["sts:AssumeRole", "sts:TagSession"], "Resource": "arn:aws:iam::111122223333:role/emr-runtime-*"}]}}],
+               "AttachedManagedPolicies": []},
+              {"RoleName": "emr-runtime-analyst", "Arn": "arn:aws:iam::111122223333:role/emr-runtime-analyst",
+               "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [
+                 {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:role/EMR_EC2_RuntimeRolesRole"}, "Action": ["sts:AssumeRole", "sts:TagSession"]}]},
+               "RolePolicyList": [], "AttachedManagedPolicies": []}
+            ],
+             "Policies": []}
+    - title: The instance-profile role comes from get-role, which has no permission policies
+      files:
+        - file: 111122223333-analytics/emr-configurations-DO_NOT_DELETE.json
+          content: |
+            {"emr-execution-role-arns": {"111122223333": ["arn:aws:iam::111122223333:role/emr-runtime-analyst"]}}
+        - file: 111122223333-analytics/describe-cluster.json
+          content: |
+            {"Cluster": {"Id": "j-2AXXXXXXGAPLF", "ClusterArn": "arn:aws:elasticmapreduce:us-east-1:111122223333:cluster/j-2AXXXXXXGAPLF",
+              "ReleaseLabel": "emr-6.15.0", "Applications": [{"Name": "Spark"}, {"Name": "Livy"}], "SecurityConfiguration": "runtime-roles",
+              "Ec2InstanceAttributes": {"IamInstanceProfile": "EMR_EC2_RuntimeRolesRole"}}}
+        - file: 111122223333-analytics/describe-security-configuration.json
+          content: |
+            {"Name": "runtime-roles", "SecurityConfiguration": "{\"AuthorizationConfiguration\":{\"IAMConfiguration\":{\"EnableApplicationScopedIAMRole\":true}}}"}
+        - file: 111122223333-analytics/get-role-instance-profile-role.json
+          content: |
+            {"Role": ↓{"RoleName": "EMR_EC2_RuntimeRolesRole", "Arn": "arn:aws:iam::111122223333:role/EMR_EC2_RuntimeRolesRole",
+              "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]}}}
+        - file: 111122223333-analytics/get-role-runtime-role.json
+          content: |
+            {"Role": {"RoleName": "emr-runtime-analyst", "Arn": "arn:aws:iam::111122223333:role/emr-runtime-analyst",
+              "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [
+                {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:role/EMR_EC2_RuntimeRolesRole"}, "Action": ["sts:AssumeRole", "sts:TagSession"]}]}}}
+  non-triggering:
+    - title: Every document of the chain is among the inputs
+      files:
+        - file: 111122223333-analytics/emr-configurations-DO_NOT_DELETE.json
+          content: |
+            {"emr-execution-role-arns": {"111122223333": ["arn:aws:iam::111122223333:role/emr-runtime-analyst"]}}
+        - file: 111122223333-analytics/describe-cluster.json
+          content: |
+            {"Cluster": {"Id": "j-2AXXXXXXGAPLF", "ClusterArn": "arn:aws:elasticmapreduce:us-east-1:111122223333:cluster/j-2AXXXXXXGAPLF",
+              "ReleaseLabel": "emr-6.15.0", "Applications": [{"Name": "Spark"}, {"Name": "Livy"}], "SecurityConfiguration": "runtime-roles",
+              "Ec2InstanceAttributes": {"IamInstanceProfile": "emr-analytics-profile"}}}
+        - file: 111122223333-analytics/describe-security-configuration.json
+          content: |
+            {"Name": "runtime-roles", "SecurityConfiguration": "{\"AuthorizationConfiguration\":{\"IAMConfiguration\":{\"EnableApplicationScopedIAMRole\":true}}}"}
+        - file: 111122223333-analytics/iam.json
+          content: |
+            {"RoleDetailList": [
+              {"RoleName": "EMR_EC2_AnalyticsRole", "Arn": "arn:aws:iam::111122223333:role/EMR_EC2_AnalyticsRole",
+               "InstanceProfileList": [{"InstanceProfileName": "emr-analytics-profile", "Roles": [{"RoleName": "EMR_EC2_AnalyticsRole", "Arn": "arn:aws:iam::111122223333:role/EMR_EC2_AnalyticsRole"}]}],
+               "RolePolicyList": [], "AttachedManagedPolicies": [{"PolicyName": "emr-runtime-role-usage", "PolicyArn": "arn:aws:iam::111122223333:policy/emr-runtime-role-usage"}]},
+              {"RoleName": "emr-runtime-analyst", "Arn": "arn:aws:iam::111122223333:role/emr-runtime-analyst",
+               "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [
+                 {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:role/EMR_EC2_AnalyticsRole"}, "Action": ["sts:AssumeRole", "sts:TagSession"]}]},
+               "RolePolicyList": [], "AttachedManagedPolicies": []}
+            ],
+             "Policies": [
+              {"PolicyName": "emr-runtime-role-usage", "Arn": "arn:aws:iam::111122223333:policy/emr-runtime-role-usage", "DefaultVersionId": "v2",
+               "PolicyVersionList": [{"VersionId": "v2", "IsDefaultVersion": true, "Document": {"Version": "2012-10-17", "Statement": [
+                 {"Effect": "Allow", "Action": ["sts:AssumeRole", "sts:TagSession"], "Resource": "arn:aws:iam::111122223333:role/emr-runtime-*"}]}}]}
+            ]}
+"""#),
+        ("RC005.yaml", #"""
+id: RC005
+title: Field has the wrong type or an impossible value
+severity: error
+category: input
+tags: [input, security-configuration, cluster]
+description: |
+  A field that rolecheck reads has a type or value AWS cannot mean. The rule is kept to the fields
+  of the documents the prerequisite checks read:
+
+  - **security configuration** (raw, or inside `describe-security-configuration`):
+    `EnableInTransitEncryption`, `EnableAtRestEncryption` and `PropagateSourceIdentity` must be
+    booleans; `EncryptionConfiguration`, `InTransitEncryptionConfiguration`,
+    `AuthenticationConfiguration`, `InstanceMetadataServiceConfiguration`,
+    `ApplicationScopedIAMRoleConfiguration` and `LakeFormationConfiguration` must be objects;
+    `AuthorizedSessionTagValue` must be a string;
+  - **`describe-cluster`**: `Applications` must be a list of objects with a `Name`;
+    instance counts and fleet capacities (`RequestedInstanceCount`, `RunningInstanceCount`,
+    `TargetOnDemandCapacity`, …) must be whole numbers of zero or more; `ReleaseLabel`,
+    `SecurityConfiguration` (a name) and `Ec2InstanceAttributes.IamInstanceProfile` must be
+    strings.
+rationale: |
+  A value of the wrong type is either rejected by AWS or read differently from what the author
+  meant, and the rules that depend on the field cannot judge it: a cluster whose instance count is
+  the string `"3"` is not known to be highly available, a security configuration whose flag is a
+  number is not known to encrypt.
+remediation: |
+  Write the value with the type AWS documents: `true`/`false` without quotes, counts as numbers,
+  applications as `{"Name": "Livy"}` objects, the cluster's `SecurityConfiguration` as the
+  configuration's name.
+notes: |
+  Booleans written as the strings `"true"` or `"false"` are a **warning**, not an error: one AWS
+  example writes the encryption flags as strings, so EMR may accept them; any other value (a
+  number, `null`, `"yes"`) is an error. `EnableApplicationScopedIAMRole` is not checked here: RC205
+  reports it, with the same choice. Account IDs: the only account-ID keys these documents use are
+  in Studio Classic's role files and `EmrSettings`, which RC404 checks, so RC005 does not report
+  them again. A `null` cluster `SecurityConfiguration` is RC206's (no configuration).
+references:
+  - https://docs.aws.amazon.com/emr/latest/ManagementGuide/emr-create-security-configuration.html
+  - https://docs.aws.amazon.com/emr/latest/APIReference/API_Cluster.html
+  - https://docs.aws.amazon.com/emr/latest/APIReference/API_InstanceGroup.html
+examples:
+  triggering:
+    - title: An encryption flag as a string (a warning) and source identity as a number (an error)
+      file: security-configuration.json
+      content: |
+        {
+          "AuthorizationConfiguration": {
+            "IAMConfiguration": {
+              "EnableApplicationScopedIAMRole": true,
+              "ApplicationScopedIAMRoleConfiguration": {
+                "PropagateSourceIdentity": ↓1
+              }
+            }
+          },
+          "EncryptionConfiguration": {
+            "EnableInTransitEncryption": ↓"true",
+            "EnableAtRestEncryption": false,
+            "InTransitEncryptionConfiguration": {
+              "TLSCertificateConfiguration": {"CertificateProviderType": "PEM", "S3Object": "s3://example-emr-certs/studio/certs.zip"}
+            }
+          }
+        }
+    - title: Applications as plain strings and an instance count as a string
+      file: describe-cluster.json
+      content: |
+        {
+          "Cluster": {
+            "Id": "j-2AXXXXXXGAPLF",
+            "ReleaseLabel": "emr-6.15.0",
+            "Applications": [↓"Spark", ↓"Livy"],
+            "SecurityConfiguration": "studio-runtime-roles",
+            "InstanceGroups": [
+              {"Id": "ig-1XXXXXXXXXXXA", "InstanceGroupType": "MASTER", "RequestedInstanceCount": ↓"3"}
+            ]
+          }
+        }
+    - title: The cluster's SecurityConfiguration holds the configuration instead of its name (YAML)
+      file: describe-cluster.yaml
+      content: |
+        Cluster:
+          Id: j-2AXXXXXXGAPLF
+          ReleaseLabel: emr-6.15.0
+          Applications:
+            - Name: Spark
+            - Name: Livy
+          SecurityConfiguration:
+            ↓AuthorizationConfiguration:
+              IAMConfiguration:
+                EnableApplicationScopedIAMRole: true
+  non-triggering:
+    - title: Booleans and counts with the documented types
+      file: describe-cluster.json
+      content: |
+        {
+          "Cluster": {
+            "Id": "j-2AXXXXXXGAPLF",
+            "ReleaseLabel": "emr-6.15.0",
+            "Applications": [{"Name": "Spark", "Version": "3.4.1"}, {"Name": "Livy", "Version": "0.7.1"}],
+            "SecurityConfiguration": "studio-runtime-roles",
+            "Ec2InstanceAttributes": {"IamInstanceProfile": "EMR_EC2_DefaultRole"},
+            "InstanceGroups": [
+              {"Id": "ig-1XXXXXXXXXXXA", "InstanceGroupType": "MASTER", "RequestedInstanceCount": 1, "RunningInstanceCount": 1}
+            ]
+          }
+        }
+    - title: A quoted EnableApplicationScopedIAMRole is RC205's, not reported again
+      file: security-configuration.yaml
+      content: |
+        AuthorizationConfiguration:
+          IAMConfiguration:
+            EnableApplicationScopedIAMRole: "true"
+            ApplicationScopedIAMRoleConfiguration:
+              PropagateSourceIdentity: true
+        EncryptionConfiguration:
+          EnableInTransitEncryption: true
+          EnableAtRestEncryption: false
 """#),
         ("RC101.yaml", #"""
 id: RC101
@@ -815,6 +1109,399 @@ examples:
           }]
         }
 """#),
+        ("RC201.yaml", #"""
+id: RC201
+title: EMR release too old for SageMaker Studio runtime roles
+severity: error
+category: prerequisites
+tags: [cluster, emr, prerequisite, release]
+description: |
+  SageMaker Studio connects to an EMR cluster with runtime roles only when the cluster runs
+  release `emr-6.9.0` or later. rolecheck reads the cluster's `ReleaseLabel` from
+  `aws emr describe-cluster` output and compares the version numerically, part by part
+  (`emr-6.10.0` is newer than `emr-6.9.0`). A cluster without a release label is reported too: it
+  is either an AMI-version cluster (EMR before 4.0, `RequestedAmiVersion`) or an export that lost
+  the field, and either way it cannot be shown to be recent enough.
+rationale: |
+  Runtime roles for EMR steps arrived in `emr-6.7.0`, but the `GetClusterSessionCredentials`
+  path that Studio uses needs `emr-6.9.0`. On an older cluster Studio can list the cluster, but a
+  connection that names a runtime role fails. A cluster's release is fixed at launch, so the fix is
+  a new cluster.
+remediation: |
+  Launch a new cluster with a current release, for example:
+
+      aws emr create-cluster --release-label emr-7.1.0 \
+        --applications Name=Spark Name=Livy \
+        --security-configuration studio-runtime-roles ...
+
+  Prefer `emr-6.10.0` or later: `emr-6.9.0` itself needs a patch (RC202).
+notes: |
+  A label of the form `emr-x.y` (two parts) is read as `emr-x.y.0`, and the `emr-` prefix is read
+  without regard to case. A label rolecheck cannot read
+  (`emr-6.x`, `6.9.0` without the prefix) is a **warning**, not an error: the version is unknown,
+  not known to be too old. When `ReleaseLabel` is missing and the cluster shows
+  `RequestedAmiVersion` or `RunningAmiVersion`, the finding points at that AMI version; otherwise
+  it points at the cluster object, where `ReleaseLabel` belongs. A `ReleaseLabel` that is not a
+  string is reported by RC005 instead.
+references:
+  - https://docs.aws.amazon.com/emr/latest/ManagementGuide/emr-steps-runtime-roles.html
+  - https://docs.aws.amazon.com/sagemaker/latest/dg/studio-notebooks-emr-cluster-rbac.html
+  - https://docs.aws.amazon.com/emr/latest/ReleaseGuide/emr-standard-support.html
+examples:
+  triggering:
+    - title: emr-6.7.0 supports runtime roles for steps, but not Studio connections
+      file: describe-cluster.json
+      content: |
+        {
+          "Cluster": {
+            "Id": "j-2AXXXXXXGAPLF",
+            "Name": "studio-analytics",
+            "Status": {"State": "WAITING"},
+            "Ec2InstanceAttributes": {"IamInstanceProfile": "EMR_EC2_DefaultRole"},
+            "ReleaseLabel": ↓"emr-6.7.0",
+            "Applications": [{"Name": "Spark", "Version": "3.2.1"}, {"Name": "Livy", "Version": "0.7.1"}],
+            "SecurityConfiguration": "studio-runtime-roles",
+            "ClusterArn": "arn:aws:elasticmapreduce:us-east-1:111122223333:cluster/j-2AXXXXXXGAPLF"
+          }
+        }
+    - title: No ReleaseLabel (the finding points at the cluster, where the label belongs)
+      file: describe-cluster.json
+      content: |
+        {
+          "Cluster": ↓{
+            "Id": "j-3BXXXXXXHBQMG",
+            "Name": "legacy-etl",
+            "Applications": [{"Name": "Hive"}],
+            "SecurityConfiguration": "studio-runtime-roles"
+          }
+        }
+    - title: An AMI-version cluster (EMR before 4.0), as YAML output
+      file: describe-cluster.yaml
+      content: |
+        Cluster:
+          Id: j-1KXXXXXXW0ZQ3
+          Name: very-old
+          RequestedAmiVersion: ↓3.11.0
+          RunningAmiVersion: 3.11.0
+          Applications:
+            - Name: Hive
+    - title: emr-5.36.0 (YAML output of describe-cluster)
+      file: describe-cluster.yaml
+      content: |
+        Cluster:
+          Id: j-1KXXXXXXW0ZQ4
+          Name: analytics-5x
+          ReleaseLabel: ↓emr-5.36.0
+          Applications:
+            - Name: Spark
+            - Name: Livy
+  non-triggering:
+    - title: emr-6.10.0 is newer than emr-6.9.0 (numeric comparison)
+      file: describe-cluster.json
+      content: |
+        {
+          "Cluster": {
+            "Id": "j-2AXXXXXXGAPLF",
+            "Name": "studio-analytics",
+            "ReleaseLabel": "emr-6.10.0",
+            "Applications": [{"Name": "Spark"}, {"Name": "Livy"}],
+            "SecurityConfiguration": "studio-runtime-roles"
+          }
+        }
+    - title: emr-7.1.0
+      file: describe-cluster.yaml
+      content: |
+        Cluster:
+          Id: j-2AXXXXXXGAPLG
+          Name: studio-analytics-7
+          ReleaseLabel: emr-7.1.0
+          Applications:
+            - Name: Spark
+              Version: 3.5.0
+            - Name: Livy
+              Version: 0.8.0
+          SecurityConfiguration: studio-runtime-roles
+"""#),
+        ("RC202.yaml", #"""
+id: RC202
+title: emr-6.9.0 needs a patch for Studio connections
+severity: warning
+category: prerequisites
+tags: [cluster, emr, prerequisite, release]
+description: |
+  The cluster runs exactly `emr-6.9.0`, the first release SageMaker Studio connects to with
+  runtime roles. EMR documents that with this release connections from Studio can fail
+  intermittently, and that a patch, applied with a bootstrap action, fixes it.
+rationale: |
+  Intermittent failures are the hardest kind to diagnose: a connection works in testing and fails
+  for users later. Later releases do not have the problem.
+remediation: |
+  Launch clusters with `emr-6.10.0` or later. If the cluster must stay on `emr-6.9.0`, apply the
+  patch that the `emr-6.9.0` release notes (known issues) describe as a bootstrap action, and
+  suppress this warning for the cluster.
+notes: |
+  A **warning**: rolecheck cannot tell whether a bootstrap action applies the patch. When the
+  export shows `BootstrapActions`, they are named as a related location and the message says that
+  the warning can be suppressed if one of them is the patch. `emr-6.9` (two parts) is read as
+  `emr-6.9.0`.
+references:
+  - https://docs.aws.amazon.com/emr/latest/ManagementGuide/emr-steps-runtime-roles.html
+  - https://docs.aws.amazon.com/emr/latest/ReleaseGuide/emr-690-release.html
+examples:
+  triggering:
+    - title: emr-6.9.0 without bootstrap actions
+      file: describe-cluster.json
+      content: |
+        {
+          "Cluster": {
+            "Id": "j-2AXXXXXXGAPLF",
+            "Name": "studio-analytics",
+            "ReleaseLabel": ↓"emr-6.9.0",
+            "Applications": [{"Name": "Spark", "Version": "3.3.0"}, {"Name": "Livy", "Version": "0.7.1"}],
+            "SecurityConfiguration": "studio-runtime-roles"
+          }
+        }
+    - title: emr-6.9.0 with a bootstrap action (named as related; it may be the patch)
+      file: describe-cluster.yaml
+      content: |
+        Cluster:
+          Id: j-3CXXXXXXQ1RT2
+          Name: studio-analytics
+          ReleaseLabel: ↓emr-6.9.0
+          Applications:
+            - Name: Spark
+            - Name: Livy
+          SecurityConfiguration: studio-runtime-roles
+          BootstrapActions:
+            - Name: install-python-libs
+              ScriptPath: s3://example-emr-bootstrap/install-libs.sh
+              Args: []
+  non-triggering:
+    - title: emr-6.10.0
+      file: describe-cluster.json
+      content: |
+        {
+          "Cluster": {
+            "Id": "j-2AXXXXXXGAPLF",
+            "ReleaseLabel": "emr-6.10.0",
+            "Applications": [{"Name": "Spark"}, {"Name": "Livy"}],
+            "SecurityConfiguration": "studio-runtime-roles"
+          }
+        }
+    - title: emr-7.0.0
+      file: describe-cluster.json
+      content: |
+        {
+          "Cluster": {
+            "Id": "j-2AXXXXXXGAPLH",
+            "ReleaseLabel": "emr-7.0.0",
+            "Applications": [{"Name": "Hive"}, {"Name": "Livy"}, {"Name": "Spark"}],
+            "SecurityConfiguration": "studio-runtime-roles"
+          }
+        }
+"""#),
+        ("RC203.yaml", #"""
+id: RC203
+title: Cluster lacks the applications Studio connects through
+severity: error
+category: prerequisites
+tags: [cluster, emr, prerequisite, applications]
+description: |
+  SageMaker Studio runs work on a runtime-role cluster through Livy (Spark), Hive or Presto. The
+  rule reads the cluster's `Applications` from `aws emr describe-cluster` output and reports an
+  **error** when none of the three is installed, and a **warning** when Spark is installed without
+  Livy: Studio's Spark kernels (SparkMagic, PySpark) reach Spark only through Livy, so only Hive
+  or Presto queries would work.
+rationale: |
+  Without one of these applications Studio lists the cluster but cannot run anything on it, and
+  applications are chosen when a cluster is launched: adding one means a new cluster.
+remediation: |
+  Launch the cluster with Spark and Livy (and Hive or Presto if you query with them):
+
+      aws emr create-cluster --release-label emr-7.1.0 \
+        --applications Name=Spark Name=Livy Name=Hive ...
+notes: |
+  **Trino does not count** (nor PrestoSQL, its earlier EMR name): EMR and SageMaker document
+  runtime roles for Presto only and never mention Trino, so a cluster whose only query engine is
+  Trino gets the error, and the message says why. Names are compared without regard to case.
+  An export with no `Applications` at all (a trimmed file; `describe-cluster` always returns them)
+  gets a **warning** at the cluster object, since the applications are unknown rather than known to
+  be missing. `Applications` that is not a list of objects with a `Name` is reported by RC005.
+references:
+  - https://docs.aws.amazon.com/emr/latest/ManagementGuide/emr-steps-runtime-roles.html
+  - https://docs.aws.amazon.com/sagemaker/latest/dg/studio-notebooks-emr-cluster-rbac.html
+examples:
+  triggering:
+    - title: Spark and Hive without Livy (a warning; the finding points at the list where Livy belongs)
+      file: describe-cluster.json
+      content: |
+        {
+          "Cluster": {
+            "Id": "j-2AXXXXXXGAPLF",
+            "Name": "studio-analytics",
+            "ReleaseLabel": "emr-6.15.0",
+            "Applications": ↓[
+              {"Name": "Hadoop", "Version": "3.3.6"},
+              {"Name": "Hive", "Version": "3.1.3"},
+              {"Name": "Spark", "Version": "3.4.1"}
+            ],
+            "SecurityConfiguration": "studio-runtime-roles"
+          }
+        }
+    - title: Trino is the only query engine (an error; Trino does not count)
+      file: describe-cluster.json
+      content: |
+        {
+          "Cluster": {
+            "Id": "j-3DXXXXXXT7KLM",
+            "Name": "trino-adhoc",
+            "ReleaseLabel": "emr-6.15.0",
+            "Applications": ↓[{"Name": "Hadoop", "Version": "3.3.6"}, {"Name": "Trino", "Version": "426"}],
+            "SecurityConfiguration": "studio-runtime-roles"
+          }
+        }
+    - title: No applications at all (YAML output)
+      file: describe-cluster.yaml
+      content: |
+        Cluster:
+          Id: j-1KXXXXXXW0ZQ5
+          Name: empty
+          ReleaseLabel: emr-7.1.0
+          Applications: ↓[]
+          SecurityConfiguration: studio-runtime-roles
+  non-triggering:
+    - title: Spark with Livy
+      file: describe-cluster.json
+      content: |
+        {
+          "Cluster": {
+            "Id": "j-2AXXXXXXGAPLF",
+            "ReleaseLabel": "emr-6.15.0",
+            "Applications": [{"Name": "Spark", "Version": "3.4.1"}, {"Name": "Livy", "Version": "0.7.1"}],
+            "SecurityConfiguration": "studio-runtime-roles"
+          }
+        }
+    - title: Hive and Presto without Spark (Studio's SQL path needs no Livy)
+      file: describe-cluster.yaml
+      content: |
+        Cluster:
+          Id: j-2AXXXXXXGAPLJ
+          ReleaseLabel: emr-6.15.0
+          Applications:
+            - Name: Hadoop
+            - Name: Hive
+            - Name: Presto
+          SecurityConfiguration: studio-runtime-roles
+"""#),
+        ("RC204.yaml", #"""
+id: RC204
+title: Cluster has more than one primary node
+severity: error
+category: prerequisites
+tags: [cluster, emr, prerequisite]
+description: |
+  EMR does not support runtime roles on highly available clusters, those launched with more than
+  one primary node. The AWS CLI's `describe-cluster` output shows the node groups: the rule reads
+  the `MASTER` instance group's `RequestedInstanceCount` (else `RunningInstanceCount`), or the
+  `MASTER` instance fleet's target capacity (on-demand plus spot), and reports a count above one
+  at the value that says it.
+rationale: |
+  On a highly available cluster, runtime roles are not available, so Studio cannot connect with a
+  runtime role and every user's work would run with the cluster's instance-profile role instead. The
+  number of primary nodes is fixed at launch.
+remediation: |
+  Launch the cluster with a single primary node, for example
+  `--instance-groups InstanceGroupType=MASTER,InstanceCount=1,InstanceType=m5.xlarge ...`, or a
+  `MASTER` instance fleet with a target capacity of 1.
+notes: |
+  The raw `DescribeCluster` API (and boto3) does not return instance groups or fleets; the AWS CLI
+  adds them. Without them the rule says nothing: the number of primary nodes is unknown, and a
+  cluster has one unless it was launched as highly available. A count that is not a number is
+  reported by RC005.
+references:
+  - https://docs.aws.amazon.com/emr/latest/ManagementGuide/emr-steps-runtime-roles.html
+  - https://docs.aws.amazon.com/emr/latest/ManagementGuide/emr-plan-ha.html
+examples:
+  triggering:
+    - title: Three primary nodes in the MASTER instance group
+      file: describe-cluster.json
+      content: |
+        {
+          "Cluster": {
+            "Id": "j-2AXXXXXXGAPLF",
+            "Name": "studio-analytics-ha",
+            "ReleaseLabel": "emr-6.15.0",
+            "Applications": [{"Name": "Spark"}, {"Name": "Livy"}],
+            "SecurityConfiguration": "studio-runtime-roles",
+            "InstanceCollectionType": "INSTANCE_GROUP",
+            "InstanceGroups": [
+              {
+                "Id": "ig-1XXXXXXXXXXXA",
+                "Name": "Primary",
+                "InstanceGroupType": "MASTER",
+                "InstanceType": "m5.xlarge",
+                "RequestedInstanceCount": ↓3,
+                "RunningInstanceCount": 3
+              },
+              {
+                "Id": "ig-1XXXXXXXXXXXB",
+                "Name": "Core",
+                "InstanceGroupType": "CORE",
+                "InstanceType": "m5.xlarge",
+                "RequestedInstanceCount": 4,
+                "RunningInstanceCount": 4
+              }
+            ]
+          }
+        }
+    - title: A MASTER instance fleet with a target capacity of 3 (YAML output)
+      file: describe-cluster.yaml
+      content: |
+        Cluster:
+          Id: j-3EXXXXXXF1EET
+          Name: studio-fleet-ha
+          ReleaseLabel: emr-7.1.0
+          Applications:
+            - Name: Spark
+            - Name: Livy
+          SecurityConfiguration: studio-runtime-roles
+          InstanceCollectionType: INSTANCE_FLEET
+          InstanceFleets:
+            - Id: if-1XXXXXXXXXXXA
+              Name: Primary
+              InstanceFleetType: MASTER
+              TargetOnDemandCapacity: ↓3
+              TargetSpotCapacity: 0
+              ProvisionedOnDemandCapacity: 3
+              ProvisionedSpotCapacity: 0
+  non-triggering:
+    - title: One primary node
+      file: describe-cluster.json
+      content: |
+        {
+          "Cluster": {
+            "Id": "j-2AXXXXXXGAPLF",
+            "ReleaseLabel": "emr-6.15.0",
+            "Applications": [{"Name": "Spark"}, {"Name": "Livy"}],
+            "SecurityConfiguration": "studio-runtime-roles",
+            "InstanceGroups": [
+              {"Id": "ig-1XXXXXXXXXXXA", "InstanceGroupType": "MASTER", "RequestedInstanceCount": 1, "RunningInstanceCount": 1},
+              {"Id": "ig-1XXXXXXXXXXXB", "InstanceGroupType": "CORE", "RequestedInstanceCount": 6, "RunningInstanceCount": 6}
+            ]
+          }
+        }
+    - title: Raw API output without instance groups (the count is unknown; nothing is said)
+      file: describe-cluster.json
+      content: |
+        {
+          "Cluster": {
+            "Id": "j-2AXXXXXXGAPLK",
+            "ReleaseLabel": "emr-6.15.0",
+            "Applications": [{"Name": "Spark"}, {"Name": "Livy"}],
+            "SecurityConfiguration": "studio-runtime-roles"
+          }
+        }
+"""#),
         ("RC205.yaml", #"""
 id: RC205
 title: Security configuration does not enable runtime roles
@@ -924,6 +1611,1796 @@ examples:
           EnableInTransitEncryption: true
           EnableAtRestEncryption: false
 """#),
+        ("RC206.yaml", #"""
+id: RC206
+title: Cluster has no security configuration, or an ambiguous one
+severity: error
+category: prerequisites
+tags: [cluster, security-configuration, emr, prerequisite]
+description: |
+  Runtime roles are switched on by the cluster's security configuration, so a cluster without one
+  (`describe-cluster` then has no `SecurityConfiguration`) has no runtime roles. The rule also
+  reports a cluster whose configuration name the inputs define more than once with different
+  contents, in the cluster's account: rolecheck cannot tell which definition the cluster runs with.
+rationale: |
+  Studio can list a cluster without a security configuration, but every connection that names a
+  runtime role fails, and EMR rejects steps that pass an `ExecutionRoleArn`. The security
+  configuration is set when a cluster is launched and cannot be changed afterwards. Two different
+  definitions of one name usually mean that a template and the deployed configuration have
+  drifted apart; the checks that read the configuration (RC205, RC209, RC210, the trust checks)
+  would then judge whichever came first.
+remediation: |
+  Launch the cluster with a security configuration that enables runtime roles:
+
+      aws emr create-security-configuration --name studio-runtime-roles \
+        --security-configuration file://security-configuration.json
+      aws emr create-cluster --security-configuration studio-runtime-roles ...
+
+  For an ambiguous name, keep one definition per name and account among the inputs (export the
+  deployed one with `aws emr describe-security-configuration`).
+notes: |
+  A cluster without a `SecurityConfiguration` key is reported at the cluster object, where the key
+  belongs; an empty string or `null` at the value. Security configurations of the cluster's account
+  among the inputs that enable runtime roles (up to three) are named as related locations: the
+  cluster was probably meant to use one of them. A name that no input defines is RC004's (the
+  configuration is missing from the inputs, not from the cluster), not this rule's. Definitions are
+  compared as data (key order, formatting and the `ExternalId` that EMR adds on describe do not
+  count). Definitions in different accounts (account folders) are not compared; definitions of one
+  name from different Regions of one account look alike to rolecheck and are reported, since the
+  inputs do not say their Region: lint each Region's exports separately.
+references:
+  - https://docs.aws.amazon.com/emr/latest/ManagementGuide/emr-steps-runtime-roles.html
+  - https://docs.aws.amazon.com/emr/latest/ManagementGuide/emr-create-security-configuration.html
+examples:
+  triggering:
+    - title: No SecurityConfiguration (the finding points at the cluster object, where it belongs)
+      file: describe-cluster.json
+      content: |
+        {
+          "Cluster": ↓{
+            "Id": "j-2AXXXXXXGAPLF",
+            "Name": "studio-analytics",
+            "Status": {"State": "WAITING"},
+            "Ec2InstanceAttributes": {"IamInstanceProfile": "EMR_EC2_DefaultRole"},
+            "ReleaseLabel": "emr-6.15.0",
+            "Applications": [{"Name": "Spark"}, {"Name": "Livy"}],
+            "ClusterArn": "arn:aws:elasticmapreduce:us-east-1:111122223333:cluster/j-2AXXXXXXGAPLF"
+          }
+        }
+    - title: The configuration's name is defined twice, with and without runtime roles
+      files:
+        - file: 111122223333-analytics/describe-cluster.json
+          content: |
+            {
+              "Cluster": {
+                "Id": "j-2AXXXXXXGAPLF",
+                "Name": "studio-analytics",
+                "ReleaseLabel": "emr-6.15.0",
+                "Applications": [{"Name": "Spark"}, {"Name": "Livy"}],
+                "SecurityConfiguration": ↓"studio-runtime-roles"
+              }
+            }
+        - file: 111122223333-analytics/describe-security-configuration.json
+          content: |
+            {
+              "Name": "studio-runtime-roles",
+              "SecurityConfiguration": "{\"AuthorizationConfiguration\":{\"IAMConfiguration\":{\"EnableApplicationScopedIAMRole\":true}}}",
+              "CreationDateTime": "2024-03-01T10:15:00.000000+00:00"
+            }
+        - file: 111122223333-analytics/templates/describe-security-configuration-old.json
+          content: |
+            {
+              "Name": "studio-runtime-roles",
+              "SecurityConfiguration": "{\"EncryptionConfiguration\":{\"EnableInTransitEncryption\":true,\"EnableAtRestEncryption\":false}}",
+              "CreationDateTime": "2023-01-12T08:00:00.000000+00:00"
+            }
+  non-triggering:
+    - title: A cluster with a security configuration defined once
+      files:
+        - file: describe-cluster.json
+          content: |
+            {
+              "Cluster": {
+                "Id": "j-2AXXXXXXGAPLF",
+                "ReleaseLabel": "emr-6.15.0",
+                "Applications": [{"Name": "Spark"}, {"Name": "Livy"}],
+                "SecurityConfiguration": "studio-runtime-roles"
+              }
+            }
+        - file: describe-security-configuration.json
+          content: |
+            {
+              "Name": "studio-runtime-roles",
+              "SecurityConfiguration": "{\"AuthorizationConfiguration\":{\"IAMConfiguration\":{\"EnableApplicationScopedIAMRole\":true}}}",
+              "CreationDateTime": "2024-03-01T10:15:00.000000+00:00"
+            }
+    - title: The same configuration exported twice (the ExternalId EMR adds does not count)
+      files:
+        - file: describe-cluster.json
+          content: |
+            {
+              "Cluster": {
+                "Id": "j-2AXXXXXXGAPLF",
+                "ReleaseLabel": "emr-6.15.0",
+                "Applications": [{"Name": "Spark"}, {"Name": "Livy"}],
+                "SecurityConfiguration": "iamconfig-with-lf"
+              }
+            }
+        - file: exports/describe-security-configuration.json
+          content: |
+            {
+              "Name": "iamconfig-with-lf",
+              "SecurityConfiguration": "{\"AuthorizationConfiguration\":{\"IAMConfiguration\":{\"EnableApplicationScopedIAMRole\":true,\"ApplicationScopedIAMRoleConfiguration\":{\"PropagateSourceIdentity\":true,\"ExternalId\":\"FXH5TSACFDWUCDSR3YQE2O7ETPUSM4OBCGLYWODSCUZDNZ4Y\"}},\"LakeFormationConfiguration\":{\"AuthorizedSessionTagValue\":\"Amazon EMR\"}}}",
+              "CreationDateTime": "2022-06-03T12:52:35.308000-07:00"
+            }
+        - file: reviewed/describe-security-configuration.yaml
+          content: |
+            Name: iamconfig-with-lf
+            SecurityConfiguration: '{"AuthorizationConfiguration": {"LakeFormationConfiguration": {"AuthorizedSessionTagValue": "Amazon EMR"}, "IAMConfiguration": {"EnableApplicationScopedIAMRole": true, "ApplicationScopedIAMRoleConfiguration": {"PropagateSourceIdentity": true}}}}'
+            CreationDateTime: "2022-06-03T12:52:35.308000-07:00"
+"""#),
+        ("RC207.yaml", #"""
+id: RC207
+title: Studio Classic's Jupyter server is not JupyterLab 3
+severity: error
+category: prerequisites
+tags: [studio, studio-classic, prerequisite]
+description: |
+  Studio Classic connects to EMR with runtime roles only from a JupyterLab 3 Jupyter server, the
+  image `arn:aws:sagemaker:<region>:<account>:image/jupyter-server-3`. The image is set in
+  `JupyterServerAppSettings.DefaultResourceSpec.SageMakerImageArn` (or `SageMakerImageVersionArn`)
+  of a user profile's `UserSettings` or a domain's `DefaultUserSettings`; the user profile's
+  setting wins over the domain's. The rule looks only at Studio Classic users: a user reaches EMR
+  from the JupyterLab app instead when `StudioWebPortal` is `ENABLED`, or when the settings preload
+  roles in `EmrSettings` and there is no Studio Classic role file (RC208 covers that app).
+rationale: |
+  The SageMaker documentation lists JupyterLab 3 as a prerequisite for Studio Classic users; the
+  analytics extension that connects with runtime roles does not run on the JupyterLab 1 server.
+remediation: |
+  Set the JupyterLab 3 image for the domain (or the user profile), keeping your Region's image
+  account, then restart the user's JupyterServer app:
+
+      aws sagemaker update-domain --domain-id d-xxxxxxxxxxxx --default-user-settings '{
+        "JupyterServerAppSettings": {
+          "DefaultResourceSpec": {
+            "SageMakerImageArn": "arn:aws:sagemaker:us-east-1:081325390199:image/jupyter-server-3",
+            "InstanceType": "system"
+          }
+        }
+      }'
+notes: |
+  **No image set means no finding.** The default is JupyterLab 3 for domains created in the
+  console after 2022-08-31 or with the CLI after 2023-02-22, Studio creates only JupyterLab 3 apps
+  since 2023-03-31 and removed JupyterLab 1 apps on 2023-04-30; rolecheck does not guess that an
+  unset image is the old one. `jupyter-server` (JupyterLab 1) is an **error**; any other image name
+  is a **warning** (it is not one rolecheck knows, so it may or may not be JupyterLab 3). A
+  profile that names no image takes the domain's; one finding is reported per offending setting,
+  naming every user it applies to, with the users' profiles as related locations when the setting
+  is in the domain.
+references:
+  - https://docs.aws.amazon.com/sagemaker/latest/dg/studio-notebooks-emr-cluster-rbac.html
+  - https://docs.aws.amazon.com/sagemaker/latest/dg/studio-jl.html
+examples:
+  triggering:
+    - title: A Studio Classic domain whose default Jupyter server is JupyterLab 1
+      file: describe-domain.json
+      content: |
+        {
+          "DomainArn": "arn:aws:sagemaker:us-east-1:111122223333:domain/d-abcdefgh1234",
+          "DomainId": "d-abcdefgh1234",
+          "DomainName": "analytics-studio",
+          "Status": "InService",
+          "AuthMode": "IAM",
+          "DefaultUserSettings": {
+            "ExecutionRole": "arn:aws:iam::111122223333:role/service-role/AmazonSageMaker-ExecutionRole",
+            "StudioWebPortal": "DISABLED",
+            "JupyterServerAppSettings": {
+              "DefaultResourceSpec": {
+                "SageMakerImageArn": ↓"arn:aws:sagemaker:us-east-1:081325390199:image/jupyter-server",
+                "InstanceType": "system"
+              }
+            }
+          },
+          "AppNetworkAccessType": "VpcOnly"
+        }
+    - title: The user profile overrides the domain's JupyterLab 3 with JupyterLab 1
+      files:
+        - file: describe-domain.json
+          content: |
+            {
+              "DomainArn": "arn:aws:sagemaker:us-east-1:111122223333:domain/d-abcdefgh1234",
+              "DomainId": "d-abcdefgh1234",
+              "DomainName": "analytics-studio",
+              "DefaultUserSettings": {
+                "ExecutionRole": "arn:aws:iam::111122223333:role/service-role/AmazonSageMaker-ExecutionRole",
+                "StudioWebPortal": "DISABLED",
+                "JupyterServerAppSettings": {
+                  "DefaultResourceSpec": {
+                    "SageMakerImageArn": "arn:aws:sagemaker:us-east-1:081325390199:image/jupyter-server-3",
+                    "InstanceType": "system"
+                  }
+                }
+              }
+            }
+        - file: describe-user-profile-alice.yaml
+          content: |
+            DomainId: d-abcdefgh1234
+            UserProfileArn: arn:aws:sagemaker:us-east-1:111122223333:user-profile/d-abcdefgh1234/alice
+            UserProfileName: alice
+            Status: InService
+            UserSettings:
+              JupyterServerAppSettings:
+                DefaultResourceSpec:
+                  SageMakerImageArn: ↓arn:aws:sagemaker:us-east-1:081325390199:image/jupyter-server
+                  InstanceType: system
+  non-triggering:
+    - title: The user profile's JupyterLab 3 wins over the domain's JupyterLab 1
+      files:
+        - file: describe-domain.json
+          content: |
+            {
+              "DomainArn": "arn:aws:sagemaker:eu-west-1:111122223333:domain/d-abcdefgh1234",
+              "DomainId": "d-abcdefgh1234",
+              "DefaultUserSettings": {
+                "StudioWebPortal": "DISABLED",
+                "JupyterServerAppSettings": {
+                  "DefaultResourceSpec": {
+                    "SageMakerImageArn": "arn:aws:sagemaker:eu-west-1:470317259841:image/jupyter-server",
+                    "InstanceType": "system"
+                  }
+                }
+              }
+            }
+        - file: describe-user-profile.json
+          content: |
+            {
+              "DomainId": "d-abcdefgh1234",
+              "UserProfileArn": "arn:aws:sagemaker:eu-west-1:111122223333:user-profile/d-abcdefgh1234/bob",
+              "UserProfileName": "bob",
+              "UserSettings": {
+                "JupyterServerAppSettings": {
+                  "DefaultResourceSpec": {
+                    "SageMakerImageArn": "arn:aws:sagemaker:eu-west-1:470317259841:image/jupyter-server-3",
+                    "InstanceType": "system"
+                  }
+                }
+              }
+            }
+    - title: No image set (the default, JupyterLab 3 since 2023)
+      file: describe-domain.json
+      content: |
+        {
+          "DomainArn": "arn:aws:sagemaker:us-east-1:111122223333:domain/d-abcdefgh5678",
+          "DomainId": "d-abcdefgh5678",
+          "DefaultUserSettings": {
+            "ExecutionRole": "arn:aws:iam::111122223333:role/service-role/AmazonSageMaker-ExecutionRole",
+            "StudioWebPortal": "DISABLED"
+          }
+        }
+    - title: A JupyterLab (new Studio) domain; its leftover Jupyter server setting is not used for EMR
+      file: describe-domain.json
+      content: |
+        {
+          "DomainArn": "arn:aws:sagemaker:us-east-1:111122223333:domain/d-abcdefgh9012",
+          "DomainId": "d-abcdefgh9012",
+          "DefaultUserSettings": {
+            "StudioWebPortal": "ENABLED",
+            "JupyterServerAppSettings": {
+              "DefaultResourceSpec": {
+                "SageMakerImageArn": "arn:aws:sagemaker:us-east-1:081325390199:image/jupyter-server",
+                "InstanceType": "system"
+              }
+            }
+          }
+        }
+"""#),
+        ("RC208.yaml", #"""
+id: RC208
+title: JupyterLab uses a SageMaker Distribution image older than 1.10
+severity: error
+category: prerequisites
+tags: [studio, jupyterlab, prerequisite]
+description: |
+  The JupyterLab app of SageMaker Studio connects to EMR clusters only from a SageMaker
+  Distribution image version 1.10 or later. The version comes from
+  `JupyterLabAppSettings.DefaultResourceSpec.SageMakerImageVersionAlias` (such as `"1.9.0"`), or
+  from a version written into the image reference itself. A space's own setting
+  (`describe-space` `SpaceSettings.JupyterLabAppSettings`) wins; otherwise the user profile's, then
+  the domain's default. The rule looks at JupyterLab users (`StudioWebPortal` `ENABLED`, or
+  `EmrSettings` without a Studio Classic role file) and at JupyterLab spaces.
+rationale: |
+  Older distribution images lack the EMR connection support that runtime roles need: the space
+  lists no clusters or cannot connect with a runtime role.
+remediation: |
+  Set a current version (or remove the alias to get the current default), then restart the
+  JupyterLab app of the space:
+
+      aws sagemaker update-space --domain-id d-xxxxxxxxxxxx --space-name my-space \
+        --space-settings '{"JupyterLabAppSettings": {"DefaultResourceSpec": {
+          "SageMakerImageArn": "arn:aws:sagemaker:us-east-1:885854791233:image/sagemaker-distribution-cpu",
+          "SageMakerImageVersionAlias": "2.1.0"}}}'
+notes: |
+  No image or alias means the current default (a recent SageMaker Distribution): no finding. A
+  custom image (an `SageMakerImageArn` that is not `sagemaker-distribution-*`) is not checked: its
+  version is not SageMaker Distribution's. An image-version ARN's trailing number
+  (`image-version/sagemaker-distribution-cpu/12`) is SageMaker's internal version counter, not the
+  distribution's version, and is not read. Versions compare numerically (`1.10` is newer than
+  `1.9`); a SemVer suffix (`1.9.0-cpu`) is ignored. The setting that takes effect is judged as a
+  whole: a profile's `DefaultResourceSpec` that names an image or alias replaces the domain's.
+references:
+  - https://docs.aws.amazon.com/sagemaker/latest/dg/studio-notebooks-emr-cluster-rbac.html
+  - https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-distribution.html
+examples:
+  triggering:
+    - title: The domain's JupyterLab default is SageMaker Distribution 1.9.0
+      file: describe-domain.json
+      content: |
+        {
+          "DomainArn": "arn:aws:sagemaker:us-east-1:111122223333:domain/d-abcdefgh1234",
+          "DomainId": "d-abcdefgh1234",
+          "DomainName": "analytics-studio",
+          "Status": "InService",
+          "DefaultUserSettings": {
+            "ExecutionRole": "arn:aws:iam::111122223333:role/service-role/AmazonSageMaker-ExecutionRole",
+            "StudioWebPortal": "ENABLED",
+            "DefaultLandingUri": "studio::",
+            "JupyterLabAppSettings": {
+              "DefaultResourceSpec": {
+                "SageMakerImageArn": "arn:aws:sagemaker:us-east-1:885854791233:image/sagemaker-distribution-cpu",
+                "SageMakerImageVersionAlias": ↓"1.9.0",
+                "InstanceType": "ml.t3.medium"
+              },
+              "EmrSettings": {
+                "ExecutionRoleArns": ["arn:aws:iam::111122223333:role/emr-runtime-analyst"]
+              }
+            }
+          }
+        }
+    - title: A private JupyterLab space pinned to 1.8 (YAML)
+      file: describe-space.yaml
+      content: |
+        DomainId: d-abcdefgh1234
+        SpaceArn: arn:aws:sagemaker:us-east-1:111122223333:space/d-abcdefgh1234/alice-lab
+        SpaceName: alice-lab
+        Status: InService
+        SpaceSettings:
+          AppType: JupyterLab
+          JupyterLabAppSettings:
+            DefaultResourceSpec:
+              SageMakerImageArn: arn:aws:sagemaker:us-east-1:885854791233:image/sagemaker-distribution-gpu
+              SageMakerImageVersionAlias: ↓"1.8"
+              InstanceType: ml.g5.xlarge
+        OwnershipSettings:
+          OwnerUserProfileName: alice
+        SpaceSharingSettings:
+          SharingType: Private
+    - title: The user profile pins 1.9 over the domain's 2.1.0
+      files:
+        - file: describe-domain.json
+          content: |
+            {
+              "DomainArn": "arn:aws:sagemaker:us-east-1:111122223333:domain/d-abcdefgh1234",
+              "DomainId": "d-abcdefgh1234",
+              "DefaultUserSettings": {
+                "StudioWebPortal": "ENABLED",
+                "JupyterLabAppSettings": {
+                  "DefaultResourceSpec": {
+                    "SageMakerImageArn": "arn:aws:sagemaker:us-east-1:885854791233:image/sagemaker-distribution-cpu",
+                    "SageMakerImageVersionAlias": "2.1.0"
+                  }
+                }
+              }
+            }
+        - file: describe-user-profile.json
+          content: |
+            {
+              "DomainId": "d-abcdefgh1234",
+              "UserProfileArn": "arn:aws:sagemaker:us-east-1:111122223333:user-profile/d-abcdefgh1234/carol",
+              "UserProfileName": "carol",
+              "UserSettings": {
+                "JupyterLabAppSettings": {
+                  "DefaultResourceSpec": {
+                    "SageMakerImageArn": "arn:aws:sagemaker:us-east-1:885854791233:image/sagemaker-distribution-cpu",
+                    "SageMakerImageVersionAlias": ↓"1.9"
+                  }
+                }
+              }
+            }
+  non-triggering:
+    - title: SageMaker Distribution 1.10.0 (1.10 is newer than 1.9)
+      file: describe-domain.json
+      content: |
+        {
+          "DomainArn": "arn:aws:sagemaker:us-east-1:111122223333:domain/d-abcdefgh1234",
+          "DomainId": "d-abcdefgh1234",
+          "DefaultUserSettings": {
+            "StudioWebPortal": "ENABLED",
+            "JupyterLabAppSettings": {
+              "DefaultResourceSpec": {
+                "SageMakerImageArn": "arn:aws:sagemaker:us-east-1:885854791233:image/sagemaker-distribution-cpu",
+                "SageMakerImageVersionAlias": "1.10.0"
+              }
+            }
+          }
+        }
+    - title: The user profile's 2.1.0 wins over the domain's 1.9.0; a custom image in a space is not checked
+      files:
+        - file: describe-domain.json
+          content: |
+            {
+              "DomainArn": "arn:aws:sagemaker:us-east-1:111122223333:domain/d-abcdefgh1234",
+              "DomainId": "d-abcdefgh1234",
+              "DefaultUserSettings": {
+                "StudioWebPortal": "ENABLED",
+                "JupyterLabAppSettings": {
+                  "DefaultResourceSpec": {
+                    "SageMakerImageArn": "arn:aws:sagemaker:us-east-1:885854791233:image/sagemaker-distribution-cpu",
+                    "SageMakerImageVersionAlias": "1.9.0"
+                  }
+                }
+              }
+            }
+        - file: describe-user-profile.json
+          content: |
+            {
+              "DomainId": "d-abcdefgh1234",
+              "UserProfileArn": "arn:aws:sagemaker:us-east-1:111122223333:user-profile/d-abcdefgh1234/dave",
+              "UserProfileName": "dave",
+              "UserSettings": {
+                "JupyterLabAppSettings": {
+                  "DefaultResourceSpec": {
+                    "SageMakerImageArn": "arn:aws:sagemaker:us-east-1:885854791233:image/sagemaker-distribution-cpu",
+                    "SageMakerImageVersionAlias": "2.1.0"
+                  }
+                }
+              }
+            }
+        - file: describe-space.json
+          content: |
+            {
+              "DomainId": "d-abcdefgh1234",
+              "SpaceName": "dave-custom",
+              "SpaceSettings": {
+                "AppType": "JupyterLab",
+                "JupyterLabAppSettings": {
+                  "DefaultResourceSpec": {
+                    "SageMakerImageArn": "arn:aws:sagemaker:us-east-1:111122223333:image/team-spark-image",
+                    "SageMakerImageVersionAlias": "1.0.0"
+                  }
+                }
+              },
+              "OwnershipSettings": {"OwnerUserProfileName": "dave"},
+              "SpaceSharingSettings": {"SharingType": "Private"}
+            }
+    - title: No image set (the current default)
+      file: describe-user-profile.json
+      content: |
+        {
+          "DomainId": "d-abcdefgh1234",
+          "UserProfileArn": "arn:aws:sagemaker:us-east-1:111122223333:user-profile/d-abcdefgh1234/erin",
+          "UserProfileName": "erin",
+          "UserSettings": {"StudioWebPortal": "ENABLED"}
+        }
+"""#),
+        ("RC209.yaml", #"""
+id: RC209
+title: In-transit encryption is off in a runtime-role security configuration
+severity: warning
+category: prerequisites
+tags: [security-configuration, emr, encryption, security]
+security-severity: 4.0
+description: |
+  A security configuration that enables runtime roles for clusters SageMaker Studio connects to
+  should also enable in-transit encryption: `EncryptionConfiguration.EnableInTransitEncryption:
+  true`, with an `InTransitEncryptionConfiguration.TLSCertificateConfiguration`. The rule looks at
+  configurations that turn runtime roles on (`EnableApplicationScopedIAMRole` true, or the string
+  `"true"` that RC205 accepts with a warning), in raw form or in `describe-security-configuration`
+  output, when the inputs show SageMaker Studio: a `describe-domain`, `describe-user-profile` or
+  `describe-space` export, or one of Studio Classic's files (named as a related location).
+rationale: |
+  EMR recommends always enabling in-transit encryption on runtime-role clusters and names
+  connections from SageMaker Studio (and EMR Studio) as the reason: Studio's sessions carry the
+  runtime role's temporary credentials and the users' data, which should not cross the network in
+  clear text.
+remediation: |
+  Add in-transit encryption with your certificates, create a new security configuration, and
+  launch the cluster with it (a cluster's configuration cannot be changed):
+
+      "EncryptionConfiguration": {
+        "EnableInTransitEncryption": true,
+        "EnableAtRestEncryption": false,
+        "InTransitEncryptionConfiguration": {
+          "TLSCertificateConfiguration": {
+            "CertificateProviderType": "PEM",
+            "S3Object": "s3://example-emr-certs/studio/certs.zip"
+          }
+        }
+      }
+notes: |
+  A **warning**, not an error: EMR documents in-transit encryption as a recommendation, not a
+  requirement, and a cluster without it works. EMR also says the options can be skipped when no
+  Studio connects with runtime roles, so a security configuration linted **without any Studio
+  document** among the inputs (a pre-commit run on the configuration alone, the minimal
+  configuration of EMR's guide) gets no finding. A missing `EncryptionConfiguration` is reported at
+  the configuration object, a missing flag at the `EncryptionConfiguration` key, `false` (or the
+  string `"false"`) at the value. The string `"true"` counts as on here; RC005 asks for the
+  boolean. Configurations that do not enable runtime roles are left to RC205.
+references:
+  - https://docs.aws.amazon.com/emr/latest/ManagementGuide/emr-steps-runtime-roles.html
+  - https://docs.aws.amazon.com/emr/latest/ManagementGuide/emr-data-encryption-options.html
+examples:
+  triggering:
+    - title: Runtime roles without any EncryptionConfiguration, in a setup with a Studio domain
+      files:
+        - file: security-configuration.json
+          content: |
+            ↓{
+              "AuthorizationConfiguration": {
+                "IAMConfiguration": {
+                  "EnableApplicationScopedIAMRole": true
+                }
+              }
+            }
+        - file: describe-domain.json
+          content: |
+            {
+              "DomainArn": "arn:aws:sagemaker:us-east-1:111122223333:domain/d-abcdefgh1234",
+              "DomainId": "d-abcdefgh1234",
+              "DefaultUserSettings": {
+                "StudioWebPortal": "ENABLED",
+                "JupyterLabAppSettings": {
+                  "EmrSettings": {"ExecutionRoleArns": ["arn:aws:iam::111122223333:role/emr-runtime-analyst"]}
+                }
+              }
+            }
+    - title: In-transit encryption switched off (describe-security-configuration), with Studio Classic's role file
+      files:
+        - file: describe-security-configuration.json
+          content: |
+            {
+              "Name": "studio-runtime-roles",
+              "SecurityConfiguration": "{\"AuthorizationConfiguration\":{\"IAMConfiguration\":{\"EnableApplicationScopedIAMRole\":true}},\"EncryptionConfiguration\":{\"EnableAtRestEncryption\":true,\"EnableInTransitEncryption\":↓false,\"AtRestEncryptionConfiguration\":{\"S3EncryptionConfiguration\":{\"EncryptionMode\":\"SSE-S3\"}}}}",
+              "CreationDateTime": "2024-03-01T10:15:00.000000+00:00"
+            }
+        - file: emr-configurations-DO_NOT_DELETE.json
+          content: |
+            {
+              "emr-execution-role-arns": {
+                "111122223333": ["arn:aws:iam::111122223333:role/emr-runtime-analyst"]
+              }
+            }
+    - title: EncryptionConfiguration without the in-transit flag (YAML), with a Studio user profile
+      files:
+        - file: security-configuration.yaml
+          content: |
+            AuthorizationConfiguration:
+              IAMConfiguration:
+                EnableApplicationScopedIAMRole: true
+            ↓EncryptionConfiguration:
+              EnableAtRestEncryption: true
+              AtRestEncryptionConfiguration:
+                S3EncryptionConfiguration:
+                  EncryptionMode: SSE-S3
+        - file: describe-user-profile.json
+          content: |
+            {
+              "DomainId": "d-abcdefgh1234",
+              "UserProfileArn": "arn:aws:sagemaker:us-east-1:111122223333:user-profile/d-abcdefgh1234/alice",
+              "UserProfileName": "alice",
+              "UserSettings": {"StudioWebPortal": "ENABLED"}
+            }
+  non-triggering:
+    - title: Runtime roles with in-transit encryption
+      files:
+        - file: security-configuration.json
+          content: |
+            {
+              "AuthorizationConfiguration": {
+                "IAMConfiguration": {
+                  "EnableApplicationScopedIAMRole": true
+                }
+              },
+              "EncryptionConfiguration": {
+                "EnableAtRestEncryption": false,
+                "EnableInTransitEncryption": true,
+                "InTransitEncryptionConfiguration": {
+                  "TLSCertificateConfiguration": {
+                    "CertificateProviderType": "PEM",
+                    "S3Object": "s3://example-emr-certs/studio/certs.zip"
+                  }
+                }
+              }
+            }
+        - file: describe-domain.json
+          content: |
+            {
+              "DomainArn": "arn:aws:sagemaker:us-east-1:111122223333:domain/d-abcdefgh1234",
+              "DomainId": "d-abcdefgh1234",
+              "DefaultUserSettings": {"StudioWebPortal": "ENABLED"}
+            }
+    - title: The minimal configuration of EMR's guide, linted without any Studio document
+      file: security-configuration.json
+      content: |
+        {
+          "AuthorizationConfiguration": {
+            "IAMConfiguration": {
+              "EnableApplicationScopedIAMRole": true
+            }
+          }
+        }
+    - title: A Kerberos-only configuration without runtime roles (RC205's concern, not this rule's)
+      files:
+        - file: describe-security-configuration.json
+          content: |
+            {
+              "Name": "kerberos-cluster",
+              "SecurityConfiguration": "{\"AuthenticationConfiguration\":{\"KerberosConfiguration\":{\"Provider\":\"ClusterDedicatedKdc\",\"ClusterDedicatedKdcConfiguration\":{\"TicketLifetimeInHours\":24}}},\"EncryptionConfiguration\":{\"EnableAtRestEncryption\":false,\"EnableInTransitEncryption\":false}}",
+              "CreationDateTime": "2023-11-02T16:05:43.551000+00:00"
+            }
+        - file: describe-domain.json
+          content: |
+            {
+              "DomainArn": "arn:aws:sagemaker:us-east-1:111122223333:domain/d-abcdefgh1234",
+              "DomainId": "d-abcdefgh1234",
+              "DefaultUserSettings": {"StudioWebPortal": "DISABLED"}
+            }
+"""#),
+        ("RC210.yaml", #"""
+id: RC210
+title: Lake Formation configured on a release too old for it
+severity: warning
+category: prerequisites
+tags: [cluster, security-configuration, lake-formation, emr, release]
+description: |
+  The cluster's security configuration sets up Lake Formation with runtime roles
+  (`AuthorizationConfiguration.LakeFormationConfiguration`), but the cluster's release is older
+  than the releases Lake Formation access control needs: table-level access control from
+  `emr-6.13`, row-, column- and cell-level from `emr-6.15`. The finding points at the cluster's
+  `ReleaseLabel` and names the configuration's `LakeFormationConfiguration` as related.
+rationale: |
+  On an older release, queries from Studio under a runtime role may not get the Lake Formation
+  permissions the data lake administrator granted: tables or filtered rows and columns behave
+  differently from what the grants say. A release is fixed at launch.
+remediation: |
+  Launch the cluster with `emr-6.15.0` or later, which supports table-, row-, column- and
+  cell-level access control.
+notes: |
+  Below `emr-6.13` the finding is a **warning**, not an error: EMR's Lake Formation overview says
+  Lake Formation access control works with runtime roles from `emr-6.7.0`, while its limitations
+  page sets `emr-6.13` for table-level access; rolecheck follows the later, stricter page but does
+  not fail a build on the conflict. From `emr-6.13` to `emr-6.14` the finding is a **note**: table
+  access works, and whether your grants use row, column or cell filters is not in the inputs.
+  A `LakeFormationConfiguration` of the older SAML integration (identity-provider fields such as
+  `IdPMetadataS3Path`, no `AuthorizedSessionTagValue`) is not this feature and is not checked. The
+  cluster's configuration is found by name among `describe-security-configuration` exports of the
+  cluster's account; a release rolecheck cannot read is left to RC201.
+references:
+  - https://docs.aws.amazon.com/emr/latest/ManagementGuide/emr-lf-limitations.html
+  - https://docs.aws.amazon.com/emr/latest/ManagementGuide/emr-lake-formation.html
+  - https://docs.aws.amazon.com/emr/latest/ManagementGuide/emr-lf-enable.html
+examples:
+  triggering:
+    - title: Lake Formation on emr-6.12.0 (a warning at the release label)
+      files:
+        - file: describe-cluster.json
+          content: |
+            {
+              "Cluster": {
+                "Id": "j-2AXXXXXXGAPLF",
+                "Name": "lf-analytics",
+                "ReleaseLabel": ↓"emr-6.12.0",
+                "Applications": [{"Name": "Spark"}, {"Name": "Livy"}],
+                "SecurityConfiguration": "iamconfig-with-lf",
+                "ClusterArn": "arn:aws:elasticmapreduce:us-east-1:111122223333:cluster/j-2AXXXXXXGAPLF"
+              }
+            }
+        - file: describe-security-configuration.json
+          content: |
+            {
+              "Name": "iamconfig-with-lf",
+              "SecurityConfiguration": "{\"AuthorizationConfiguration\":{\"IAMConfiguration\":{\"EnableApplicationScopedIAMRole\":true},\"LakeFormationConfiguration\":{\"AuthorizedSessionTagValue\":\"Amazon EMR\"}}}",
+              "CreationDateTime": "2023-06-03T12:52:35.308000-07:00"
+            }
+    - title: Lake Formation on emr-6.14.0 (a note; row, column and cell filters need 6.15)
+      files:
+        - file: describe-cluster.yaml
+          content: |
+            Cluster:
+              Id: j-3FXXXXXXLF614
+              Name: lf-analytics
+              ReleaseLabel: ↓emr-6.14.0
+              Applications:
+                - Name: Spark
+                - Name: Livy
+              SecurityConfiguration: iamconfig-with-lf
+        - file: describe-security-configuration.json
+          content: |
+            {
+              "Name": "iamconfig-with-lf",
+              "SecurityConfiguration": "{\"AuthorizationConfiguration\":{\"IAMConfiguration\":{\"EnableApplicationScopedIAMRole\":true},\"LakeFormationConfiguration\":{\"AuthorizedSessionTagValue\":\"Amazon EMR\"}}}",
+              "CreationDateTime": "2023-06-03T12:52:35.308000-07:00"
+            }
+  non-triggering:
+    - title: Lake Formation on emr-6.15.0
+      files:
+        - file: describe-cluster.json
+          content: |
+            {
+              "Cluster": {
+                "Id": "j-2AXXXXXXGAPLF",
+                "ReleaseLabel": "emr-6.15.0",
+                "Applications": [{"Name": "Spark"}, {"Name": "Livy"}],
+                "SecurityConfiguration": "iamconfig-with-lf"
+              }
+            }
+        - file: describe-security-configuration.json
+          content: |
+            {
+              "Name": "iamconfig-with-lf",
+              "SecurityConfiguration": "{\"AuthorizationConfiguration\":{\"IAMConfiguration\":{\"EnableApplicationScopedIAMRole\":true},\"LakeFormationConfiguration\":{\"AuthorizedSessionTagValue\":\"Amazon EMR\"}}}",
+              "CreationDateTime": "2023-06-03T12:52:35.308000-07:00"
+            }
+    - title: emr-6.10.0 without Lake Formation
+      files:
+        - file: describe-cluster.json
+          content: |
+            {
+              "Cluster": {
+                "Id": "j-2AXXXXXXGAPLF",
+                "ReleaseLabel": "emr-6.10.0",
+                "Applications": [{"Name": "Spark"}, {"Name": "Livy"}],
+                "SecurityConfiguration": "studio-runtime-roles"
+              }
+            }
+        - file: describe-security-configuration.json
+          content: |
+            {
+              "Name": "studio-runtime-roles",
+              "SecurityConfiguration": "{\"AuthorizationConfiguration\":{\"IAMConfiguration\":{\"EnableApplicationScopedIAMRole\":true}}}",
+              "CreationDateTime": "2023-06-03T12:52:35.308000-07:00"
+            }
+"""#),
+        ("RC211.yaml", #"""
+id: RC211
+title: EMR used from a shared space
+severity: warning
+category: prerequisites
+tags: [studio, space, prerequisite]
+description: |
+  SageMaker Studio discovers and connects to EMR clusters only from JupyterLab and Studio Classic
+  apps launched in **private** spaces. The rule reports a `describe-space` whose
+  `SpaceSharingSettings.SharingType` is `Shared`, for a JupyterLab (or Studio Classic
+  JupyterServer) space, when the setup shows EMR in use: a cluster, preloaded `EmrSettings`, or
+  Studio Classic's role files.
+rationale: |
+  Users who open a shared space see no clusters, or cannot connect with their runtime role: the
+  JupyterLab extension reads only the domain's default roles there, and a shared space does not
+  pass the user's identity (source identity) on.
+remediation: |
+  Run notebooks that use EMR in a private space owned by the user; a space's sharing type is set
+  when it is created:
+
+      aws sagemaker create-space --domain-id d-xxxxxxxxxxxx --space-name alice-emr \
+        --ownership-settings OwnerUserProfileName=alice \
+        --space-sharing-settings SharingType=Private \
+        --space-settings AppType=JupyterLab
+notes: |
+  A **warning**: a shared space may exist for other work, and the inputs do not say which space
+  will be used for EMR. Spaces of other apps (Code Editor, RStudio) are not reported; a space
+  without an `AppType` is treated as JupyterLab. Without any sign of EMR in the setup the rule says
+  nothing.
+references:
+  - https://docs.aws.amazon.com/sagemaker/latest/dg/studio-notebooks-configure-discoverability-emr-cluster.html
+  - https://docs.aws.amazon.com/sagemaker/latest/dg/connect-emr-clusters.html
+examples:
+  triggering:
+    - title: A shared JupyterLab space in a domain that preloads EMR runtime roles
+      files:
+        - file: describe-space.json
+          content: |
+            {
+              "DomainId": "d-abcdefgh1234",
+              "SpaceArn": "arn:aws:sagemaker:us-east-1:111122223333:space/d-abcdefgh1234/team-analytics",
+              "SpaceName": "team-analytics",
+              "Status": "InService",
+              "SpaceSettings": {"AppType": "JupyterLab"},
+              "SpaceSharingSettings": {"SharingType": ↓"Shared"},
+              "SpaceDisplayName": "Team analytics"
+            }
+        - file: describe-domain.json
+          content: |
+            {
+              "DomainArn": "arn:aws:sagemaker:us-east-1:111122223333:domain/d-abcdefgh1234",
+              "DomainId": "d-abcdefgh1234",
+              "DefaultUserSettings": {
+                "StudioWebPortal": "ENABLED",
+                "JupyterLabAppSettings": {
+                  "EmrSettings": {
+                    "ExecutionRoleArns": ["arn:aws:iam::111122223333:role/emr-runtime-analyst"]
+                  }
+                }
+              }
+            }
+    - title: A shared space beside a cluster export (YAML)
+      files:
+        - file: describe-space.yaml
+          content: |
+            DomainId: d-abcdefgh1234
+            SpaceName: shared-notebooks
+            SpaceSettings:
+              AppType: JupyterLab
+            SpaceSharingSettings:
+              SharingType: ↓Shared
+        - file: describe-cluster.json
+          content: |
+            {
+              "Cluster": {
+                "Id": "j-2AXXXXXXGAPLF",
+                "ReleaseLabel": "emr-6.15.0",
+                "Applications": [{"Name": "Spark"}, {"Name": "Livy"}],
+                "SecurityConfiguration": "studio-runtime-roles"
+              }
+            }
+  non-triggering:
+    - title: A private space
+      files:
+        - file: describe-space.json
+          content: |
+            {
+              "DomainId": "d-abcdefgh1234",
+              "SpaceName": "alice-lab",
+              "SpaceSettings": {"AppType": "JupyterLab"},
+              "OwnershipSettings": {"OwnerUserProfileName": "alice"},
+              "SpaceSharingSettings": {"SharingType": "Private"}
+            }
+        - file: describe-cluster.json
+          content: |
+            {
+              "Cluster": {
+                "Id": "j-2AXXXXXXGAPLF",
+                "ReleaseLabel": "emr-6.15.0",
+                "Applications": [{"Name": "Spark"}, {"Name": "Livy"}],
+                "SecurityConfiguration": "studio-runtime-roles"
+              }
+            }
+    - title: A shared Code Editor space (not an app that connects to EMR)
+      files:
+        - file: describe-space.json
+          content: |
+            {
+              "DomainId": "d-abcdefgh1234",
+              "SpaceName": "team-code",
+              "SpaceSettings": {"AppType": "CodeEditor"},
+              "SpaceSharingSettings": {"SharingType": "Shared"}
+            }
+        - file: describe-cluster.json
+          content: |
+            {
+              "Cluster": {
+                "Id": "j-2AXXXXXXGAPLF",
+                "ReleaseLabel": "emr-6.15.0",
+                "Applications": [{"Name": "Spark"}, {"Name": "Livy"}],
+                "SecurityConfiguration": "studio-runtime-roles"
+              }
+            }
+    - title: A shared space in a setup without EMR
+      file: describe-space.json
+      content: |
+        {
+          "DomainId": "d-abcdefgh1234",
+          "SpaceName": "team-docs",
+          "SpaceSettings": {"AppType": "JupyterLab"},
+          "SpaceSharingSettings": {"SharingType": "Shared"}
+        }
+"""#),
+        ("RC301.yaml", #"""
+id: RC301
+title: Runtime role does not trust the cluster's instance-profile role
+severity: error
+category: runtime-role-trust
+tags: [iam, trust-policy, emr, runtime-role]
+description: |
+  Checks the hop **instance-profile role → runtime role**. When a Studio user connects with a
+  runtime role, it is not Studio and not the EMR service that assumes that role: the cluster's
+  nodes do, with the credentials of the role behind the cluster's EC2 instance profile. rolecheck
+  resolves the cluster's `Ec2InstanceAttributes.IamInstanceProfile` (an instance-profile *name*)
+  to its role through the `InstanceProfileList` of the IAM export, and asks the evaluator whether
+  the trust policy of each runtime role Studio offers for that cluster lets a session of that role
+  call `sts:AssumeRole`. The finding quotes the evaluator's reason: which statement was considered
+  and which principal or condition did not match.
+rationale: |
+  The trust policy is the runtime role's door. If it does not name the instance-profile role, EMR
+  cannot take on the runtime role for the user's Spark, Hive or Presto session: Studio lists the
+  cluster and the role, and the connection fails with an access-denied error from STS on the
+  cluster side, far from the misconfigured document.
+remediation: |
+  Add a statement to the runtime role's trust policy that names the instance-profile role (the
+  role, not the instance profile, and not `ec2.amazonaws.com`):
+
+      {
+        "Sid": "AllowEmrInstanceProfileRole",
+        "Effect": "Allow",
+        "Principal": {"AWS": "arn:aws:iam::111122223333:role/EMR_EC2_RuntimeRolesRole"},
+        "Action": ["sts:AssumeRole", "sts:TagSession"]
+      }
+
+  If the cluster was launched with another instance profile than the one you meant, fix the
+  trust or launch the cluster with the intended profile; the profile cannot be changed on a
+  running cluster.
+notes: |
+  The instance profile is looked up by name in the cluster's account; when no instance profile
+  of that name is among the inputs, a role of the same name is taken (the EMR console creates
+  both with one name). When neither is found, RC004 says so and this rule stays silent.
+
+  A trust that names EC2 or the EMR service role instead of the instance-profile role is
+  reported by RC305 alone, with a plainer message. A trust that names the whole account
+  (`arn:aws:iam::111122223333:root`) satisfies this rule; whether the instance-profile role's own
+  policy then allows the call is RC304's question.
+references:
+  - https://docs.aws.amazon.com/emr/latest/ManagementGuide/emr-steps-runtime-roles.html
+  - https://docs.aws.amazon.com/sagemaker/latest/dg/studio-notebooks-emr-cluster-rbac.html
+examples:
+  triggering:
+    - title: The runtime role trusts the instance-profile role of an older cluster
+      files:
+        - file: 111122223333-analytics/emr-configurations-DO_NOT_DELETE.json
+          content: |
+            {"emr-execution-role-arns": {"111122223333": ["arn:aws:iam::111122223333:role/emr-runtime-analyst"]}}
+        - file: 111122223333-analytics/describe-cluster.json
+          content: |
+            {"Cluster": {"Id": "j-2AXXXXXXGAPLF", "Name": "analytics", "ClusterArn": "arn:aws:elasticmapreduce:us-east-1:111122223333:cluster/j-2AXXXXXXGAPLF",
+              "ReleaseLabel": "emr-6.15.0", "Applications": [{"Name": "Spark"}, {"Name": "Livy"}], "SecurityConfiguration": "runtime-roles",
+              "Ec2InstanceAttributes": {"IamInstanceProfile": "emr-analytics-profile"}}}
+        - file: 111122223333-analytics/describe-security-configuration.json
+          content: |
+            {"Name": "runtime-roles", "SecurityConfiguration": "{\"AuthorizationConfiguration\":{\"IAMConfiguration\":{\"EnableApplicationScopedIAMRole\":true}}}"}
+        - file: 111122223333-analytics/iam.json
+          content: |
+            {"RoleDetailList": [
+              {"RoleName": "EMR_EC2_AnalyticsRole", "Arn": "arn:aws:iam::111122223333:role/EMR_EC2_AnalyticsRole",
+               "InstanceProfileList": [{"InstanceProfileName": "emr-analytics-profile", "Roles": [{"RoleName": "EMR_EC2_AnalyticsRole", "Arn": "arn:aws:iam::111122223333:role/EMR_EC2_AnalyticsRole"}]}],
+               "RolePolicyList": [{"PolicyName": "AllowRuntimeRoleUsage", "PolicyDocument": {"Version": "2012-10-17", "Statement": [
+                 {"Effect": "Allow", "Action": ["sts:AssumeRole", "sts:TagSession"], "Resource": "arn:aws:iam::111122223333:role/emr-runtime-*"}]}}]},
+              {"RoleName": "emr-runtime-analyst", "Arn": "arn:aws:iam::111122223333:role/emr-runtime-analyst",
+               "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [
+                 {"Effect": "Allow", "Principal": ↓{"AWS": "arn:aws:iam::111122223333:role/EMR_EC2_LegacyRole"}, "Action": ["sts:AssumeRole", "sts:TagSession"]}]}}
+            ]}
+    - title: The trust allows only tagging, not assuming (get-role output)
+      files:
+        - file: 111122223333-analytics/emr-configurations-DO_NOT_DELETE.json
+          content: |
+            {"emr-execution-role-arns": {"111122223333": ["arn:aws:iam::111122223333:role/emr-runtime-analyst"]}}
+        - file: 111122223333-analytics/describe-cluster.json
+          content: |
+            {"Cluster": {"Id": "j-2AXXXXXXGAPLF", "ClusterArn": "arn:aws:elasticmapreduce:us-east-1:111122223333:cluster/j-2AXXXXXXGAPLF",
+              "ReleaseLabel": "emr-7.1.0", "Applications": [{"Name": "Livy"}], "SecurityConfiguration": "runtime-roles", "Ec2InstanceAttributes": {"IamInstanceProfile": "EMR_EC2_RuntimeRolesRole"}}}
+        - file: 111122223333-analytics/describe-security-configuration.json
+          content: |
+            {"Name": "runtime-roles", "SecurityConfiguration": "{\"AuthorizationConfiguration\":{\"IAMConfiguration\":{\"EnableApplicationScopedIAMRole\":true}}}"}
+        - file: 111122223333-analytics/get-role-instance-profile-role.json
+          content: |
+            {"Role": {"RoleName": "EMR_EC2_RuntimeRolesRole", "Arn": "arn:aws:iam::111122223333:role/EMR_EC2_RuntimeRolesRole",
+              "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]}}}
+        - file: 111122223333-analytics/get-role-runtime-role.yaml
+          content: |
+            Role:
+              RoleName: emr-runtime-analyst
+              Arn: arn:aws:iam::111122223333:role/emr-runtime-analyst
+              AssumeRolePolicyDocument:
+                Version: "2012-10-17"
+                Statement:
+                  ↓- Effect: Allow
+                    Principal:
+                      AWS: arn:aws:iam::111122223333:role/EMR_EC2_RuntimeRolesRole
+                    Action: sts:TagSession
+  non-triggering:
+    - title: The documented trust, naming the role behind the instance profile
+      files:
+        - file: 111122223333-analytics/emr-configurations-DO_NOT_DELETE.json
+          content: |
+            {"emr-execution-role-arns": {"111122223333": ["arn:aws:iam::111122223333:role/emr-runtime-analyst"]}}
+        - file: 111122223333-analytics/describe-cluster.json
+          content: |
+            {"Cluster": {"Id": "j-2AXXXXXXGAPLF", "Name": "analytics", "ClusterArn": "arn:aws:elasticmapreduce:us-east-1:111122223333:cluster/j-2AXXXXXXGAPLF",
+              "ReleaseLabel": "emr-6.15.0", "Applications": [{"Name": "Spark"}, {"Name": "Livy"}], "SecurityConfiguration": "runtime-roles",
+              "Ec2InstanceAttributes": {"IamInstanceProfile": "emr-analytics-profile"}}}
+        - file: 111122223333-analytics/describe-security-configuration.json
+          content: |
+            {"Name": "runtime-roles", "SecurityConfiguration": "{\"AuthorizationConfiguration\":{\"IAMConfiguration\":{\"EnableApplicationScopedIAMRole\":true}}}"}
+        - file: 111122223333-analytics/iam.json
+          content: |
+            {"RoleDetailList": [
+              {"RoleName": "EMR_EC2_AnalyticsRole", "Arn": "arn:aws:iam::111122223333:role/EMR_EC2_AnalyticsRole",
+               "InstanceProfileList": [{"InstanceProfileName": "emr-analytics-profile", "Roles": [{"RoleName": "EMR_EC2_AnalyticsRole", "Arn": "arn:aws:iam::111122223333:role/EMR_EC2_AnalyticsRole"}]}],
+               "RolePolicyList": [{"PolicyName": "AllowRuntimeRoleUsage", "PolicyDocument": {"Version": "2012-10-17", "Statement": [
+                 {"Effect": "Allow", "Action": ["sts:AssumeRole", "sts:TagSession"], "Resource": "arn:aws:iam::111122223333:role/emr-runtime-*"}]}}]},
+              {"RoleName": "emr-runtime-analyst", "Arn": "arn:aws:iam::111122223333:role/emr-runtime-analyst",
+               "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [
+                 {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:role/EMR_EC2_AnalyticsRole"}, "Action": ["sts:AssumeRole", "sts:TagSession"]}]}}
+            ]}
+    - title: A trust that names the account satisfies this rule (RC304 then checks the role's own policy)
+      files:
+        - file: 111122223333-analytics/emr-configurations-DO_NOT_DELETE.json
+          content: |
+            {"emr-execution-role-arns": {"111122223333": ["arn:aws:iam::111122223333:role/emr-runtime-analyst"]}}
+        - file: 111122223333-analytics/describe-cluster.json
+          content: |
+            {"Cluster": {"Id": "j-2AXXXXXXGAPLF", "ClusterArn": "arn:aws:elasticmapreduce:us-east-1:111122223333:cluster/j-2AXXXXXXGAPLF",
+              "ReleaseLabel": "emr-7.1.0", "Applications": [{"Name": "Livy"}], "SecurityConfiguration": "runtime-roles", "Ec2InstanceAttributes": {"IamInstanceProfile": "EMR_EC2_RuntimeRolesRole"}}}
+        - file: 111122223333-analytics/describe-security-configuration.json
+          content: |
+            {"Name": "runtime-roles", "SecurityConfiguration": "{\"AuthorizationConfiguration\":{\"IAMConfiguration\":{\"EnableApplicationScopedIAMRole\":true}}}"}
+        - file: 111122223333-analytics/iam.json
+          content: |
+            {"RoleDetailList": [
+              {"RoleName": "EMR_EC2_RuntimeRolesRole", "Arn": "arn:aws:iam::111122223333:role/EMR_EC2_RuntimeRolesRole",
+               "RolePolicyList": [{"PolicyName": "AllowRuntimeRoleUsage", "PolicyDocument": {"Version": "2012-10-17", "Statement": [
+                 {"Effect": "Allow", "Action": ["sts:AssumeRole", "sts:TagSession"], "Resource": "arn:aws:iam::111122223333:role/emr-runtime-*"}]}}]},
+              {"RoleName": "emr-runtime-analyst", "Arn": "arn:aws:iam::111122223333:role/emr-runtime-analyst",
+               "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [
+                 {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root"}, "Action": ["sts:AssumeRole", "sts:TagSession"]}]}}
+            ]}
+"""#),
+        ("RC302.yaml", #"""
+id: RC302
+title: Runtime role's trust does not allow sts:TagSession
+severity: error
+category: runtime-role-trust
+tags: [iam, trust-policy, emr, runtime-role, lake-formation]
+description: |
+  Checks the hop **instance-profile role → runtime role** a second time: the instance-profile role
+  may assume the runtime role, but may it also tag the session it opens? EMR passes session tags
+  when it takes on a runtime role for a Studio connection (with Lake Formation, the
+  `LakeFormationAuthorizedCaller` tag that tells Lake Formation the caller is EMR), and STS needs
+  the target role's trust policy to allow `sts:TagSession` for that. rolecheck asks the evaluator
+  whether the trust allows `sts:TagSession` to a session of the cluster's instance-profile role,
+  with the Lake Formation tag in the request when the security configuration sets one.
+rationale: |
+  `sts:AssumeRole` alone is the trust most people write, and it is not enough: without
+  `sts:TagSession` the assume-role call with tags is refused and the Studio connection fails with
+  "is not authorized to perform: sts:TagSession". The error surfaces on the cluster side, where
+  Studio users cannot see it.
+remediation: |
+  Add `sts:TagSession` next to `sts:AssumeRole` in the statement that names the instance-profile
+  role, as EMR's documentation does:
+
+      "Action": ["sts:AssumeRole", "sts:TagSession"]
+
+  If you restrict the tag with a condition, make it match what EMR sends; with Lake Formation,
+  `"StringEquals": {"aws:RequestTag/LakeFormationAuthorizedCaller": "Amazon EMR"}`.
+notes: |
+  When the trust does not let the instance-profile role assume the runtime role at all, RC301 (or
+  RC305) reports that once, naming both actions, and this rule stays silent.
+
+  A tag condition that refuses the request is an **error** only when it is clear what EMR sends.
+  With Lake Formation configured, a condition demanding another `LakeFormationAuthorizedCaller`
+  value is reported by RC311. Without Lake Formation the tags EMR sends are not documented, so a
+  trust whose only `sts:TagSession` grant carries a tag condition is reported as a **warning**.
+references:
+  - https://docs.aws.amazon.com/emr/latest/ManagementGuide/emr-steps-runtime-roles.html
+  - https://docs.aws.amazon.com/emr/latest/ManagementGuide/emr-lf-enable.html
+  - https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html
+examples:
+  triggering:
+    - title: The trust allows sts:AssumeRole only (the finding points where sts:TagSession belongs)
+      files:
+        - file: 111122223333-analytics/emr-configurations-DO_NOT_DELETE.json
+          content: |
+            {"emr-execution-role-arns": {"111122223333": ["arn:aws:iam::111122223333:role/emr-runtime-analyst"]}}
+        - file: 111122223333-analytics/describe-cluster.json
+          content: |
+            {"Cluster": {"Id": "j-2AXXXXXXGAPLF", "ClusterArn": "arn:aws:elasticmapreduce:us-east-1:111122223333:cluster/j-2AXXXXXXGAPLF",
+              "ReleaseLabel": "emr-6.15.0", "Applications": [{"Name": "Spark"}, {"Name": "Livy"}], "SecurityConfiguration": "runtime-roles",
+              "Ec2InstanceAttributes": {"IamInstanceProfile": "EMR_EC2_RuntimeRolesRole"}}}
+        - file: 111122223333-analytics/describe-security-configuration.json
+          content: |
+            {"Name": "runtime-roles", "SecurityConfiguration": "{\"AuthorizationConfiguration\":{\"IAMConfiguration\":{\"EnableApplicationScopedIAMRole\":true}}}"}
+        - file: 111122223333-analytics/iam.json
+          content: |
+            {"RoleDetailList": [
+              {"RoleName": "EMR_EC2_RuntimeRolesRole", "Arn": "arn:aws:iam::111122223333:role/EMR_EC2_RuntimeRolesRole",
+               "RolePolicyList": [{"PolicyName": "AllowRuntimeRoleUsage", "PolicyDocument": {"Version": "2012-10-17", "Statement": [
+                 {"Effect": "Allow", "Action": ["sts:AssumeRole", "sts:TagSession"], "Resource": "arn:aws:iam::111122223333:role/emr-runtime-*"}]}}]},
+              {"RoleName": "emr-runtime-analyst", "Arn": "arn:aws:iam::111122223333:role/emr-runtime-analyst",
+               "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [
+                 {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:role/EMR_EC2_RuntimeRolesRole"}, "Action": ↓"sts:AssumeRole"}]}}
+            ]}
+    - title: Without Lake Formation, a tag condition on sts:TagSession (a warning)
+      files:
+        - file: 111122223333-analytics/emr-configurations-DO_NOT_DELETE.json
+          content: |
+            {"emr-execution-role-arns": {"111122223333": ["arn:aws:iam::111122223333:role/emr-runtime-analyst"]}}
+        - file: 111122223333-analytics/describe-cluster.json
+          content: |
+            {"Cluster": {"Id": "j-2AXXXXXXGAPLF", "ClusterArn": "arn:aws:elasticmapreduce:us-east-1:111122223333:cluster/j-2AXXXXXXGAPLF",
+              "ReleaseLabel": "emr-6.15.0", "Applications": [{"Name": "Spark"}, {"Name": "Livy"}], "SecurityConfiguration": "runtime-roles",
+              "Ec2InstanceAttributes": {"IamInstanceProfile": "EMR_EC2_RuntimeRolesRole"}}}
+        - file: 111122223333-analytics/describe-security-configuration.json
+          content: |
+            {"Name": "runtime-roles", "SecurityConfiguration": "{\"AuthorizationConfiguration\":{\"IAMConfiguration\":{\"EnableApplicationScopedIAMRole\":true}}}"}
+        - file: 111122223333-analytics/iam.json
+          content: |
+            {"RoleDetailList": [
+              {"RoleName": "EMR_EC2_RuntimeRolesRole", "Arn": "arn:aws:iam::111122223333:role/EMR_EC2_RuntimeRolesRole",
+               "RolePolicyList": [{"PolicyName": "AllowRuntimeRoleUsage", "PolicyDocument": {"Version": "2012-10-17", "Statement": [
+                 {"Effect": "Allow", "Action": ["sts:AssumeRole", "sts:TagSession"], "Resource": "arn:aws:iam::111122223333:role/emr-runtime-*"}]}}]},
+              {"RoleName": "emr-runtime-analyst", "Arn": "arn:aws:iam::111122223333:role/emr-runtime-analyst",
+               "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [
+                 {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:role/EMR_EC2_RuntimeRolesRole"}, "Action": "sts:AssumeRole"},
+                 {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:role/EMR_EC2_RuntimeRolesRole"}, "Action": "sts:TagSession",
+                  "Condition": {"StringEquals": {↓"aws:RequestTag/team": "analytics"}}}]}}
+            ]}
+  non-triggering:
+    - title: The documented trust
+      files:
+        - file: 111122223333-analytics/emr-configurations-DO_NOT_DELETE.json
+          content: |
+            {"emr-execution-role-arns": {"111122223333": ["arn:aws:iam::111122223333:role/emr-runtime-analyst"]}}
+        - file: 111122223333-analytics/describe-cluster.json
+          content: |
+            {"Cluster": {"Id": "j-2AXXXXXXGAPLF", "ClusterArn": "arn:aws:elasticmapreduce:us-east-1:111122223333:cluster/j-2AXXXXXXGAPLF",
+              "ReleaseLabel": "emr-6.15.0", "Applications": [{"Name": "Spark"}, {"Name": "Livy"}], "SecurityConfiguration": "runtime-roles",
+              "Ec2InstanceAttributes": {"IamInstanceProfile": "EMR_EC2_RuntimeRolesRole"}}}
+        - file: 111122223333-analytics/describe-security-configuration.json
+          content: |
+            {"Name": "runtime-roles", "SecurityConfiguration": "{\"AuthorizationConfiguration\":{\"IAMConfiguration\":{\"EnableApplicationScopedIAMRole\":true}}}"}
+        - file: 111122223333-analytics/iam.json
+          content: |
+            {"RoleDetailList": [
+              {"RoleName": "EMR_EC2_RuntimeRolesRole", "Arn": "arn:aws:iam::111122223333:role/EMR_EC2_RuntimeRolesRole",
+               "RolePolicyList": [{"PolicyName": "AllowRuntimeRoleUsage", "PolicyDocument": {"Version": "2012-10-17", "Statement": [
+                 {"Effect": "Allow", "Action": ["sts:AssumeRole", "sts:TagSession"], "Resource": "arn:aws:iam::111122223333:role/emr-runtime-*"}]}}]},
+              {"RoleName": "emr-runtime-analyst", "Arn": "arn:aws:iam::111122223333:role/emr-runtime-analyst",
+               "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [
+                 {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:role/EMR_EC2_RuntimeRolesRole"}, "Action": ["sts:AssumeRole", "sts:TagSession"]}]}}
+            ]}
+    - title: Lake Formation, with the tag condition matching the security configuration
+      files:
+        - file: 111122223333-analytics/emr-configurations-DO_NOT_DELETE.json
+          content: |
+            {"emr-execution-role-arns": {"111122223333": ["arn:aws:iam::111122223333:role/emr-runtime-analyst"]}}
+        - file: 111122223333-analytics/describe-cluster.json
+          content: |
+            {"Cluster": {"Id": "j-2AXXXXXXGAPLF", "ClusterArn": "arn:aws:elasticmapreduce:us-east-1:111122223333:cluster/j-2AXXXXXXGAPLF",
+              "ReleaseLabel": "emr-6.15.0", "Applications": [{"Name": "Spark"}, {"Name": "Livy"}], "SecurityConfiguration": "lf-runtime-roles",
+              "Ec2InstanceAttributes": {"IamInstanceProfile": "EMR_EC2_RuntimeRolesRole"}}}
+        - file: 111122223333-analytics/describe-security-configuration.json
+          content: |
+            {"Name": "lf-runtime-roles", "SecurityConfiguration": "{\"AuthorizationConfiguration\":{\"IAMConfiguration\":{\"EnableApplicationScopedIAMRole\":true},\"LakeFormationConfiguration\":{\"AuthorizedSessionTagValue\":\"Amazon EMR\"}}}"}
+        - file: 111122223333-analytics/iam.json
+          content: |
+            {"RoleDetailList": [
+              {"RoleName": "EMR_EC2_RuntimeRolesRole", "Arn": "arn:aws:iam::111122223333:role/EMR_EC2_RuntimeRolesRole",
+               "RolePolicyList": [{"PolicyName": "AllowRuntimeRoleUsage", "PolicyDocument": {"Version": "2012-10-17", "Statement": [
+                 {"Effect": "Allow", "Action": ["sts:AssumeRole", "sts:TagSession"], "Resource": "arn:aws:iam::111122223333:role/emr-runtime-*"}]}}]},
+              {"RoleName": "emr-runtime-analyst", "Arn": "arn:aws:iam::111122223333:role/emr-runtime-analyst",
+               "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [
+                 {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:role/EMR_EC2_RuntimeRolesRole"}, "Action": "sts:AssumeRole"},
+                 {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:role/EMR_EC2_RuntimeRolesRole"}, "Action": "sts:TagSession",
+                  "Condition": {"StringEquals": {"aws:RequestTag/LakeFormationAuthorizedCaller": "Amazon EMR"}}}]},
+               "RolePolicyList": [{"PolicyName": "LakeFormationManagedAccess", "PolicyDocument": {"Version": "2012-10-17", "Statement": [
+                 {"Effect": "Allow", "Action": ["lakeformation:GetDataAccess", "glue:Get*"], "Resource": "*"}]}}]}
+            ]}
+"""#),
+        ("RC303.yaml", #"""
+id: RC303
+title: Source identity is propagated but the runtime role's trust does not allow sts:SetSourceIdentity
+severity: error
+category: runtime-role-trust
+tags: [iam, trust-policy, emr, runtime-role, source-identity]
+description: |
+  Checks the hop **instance-profile role → runtime role** when the cluster's security
+  configuration sets
+  `AuthorizationConfiguration.IAMConfiguration.ApplicationScopedIAMRoleConfiguration.PropagateSourceIdentity`
+  to `true`. EMR then stamps the session it opens for the runtime role with a source identity (the
+  user behind the request, for CloudTrail), and STS accepts that only if the runtime role's trust
+  policy lets the cluster's instance-profile role call `sts:SetSourceIdentity`. rolecheck finds
+  the configuration through the cluster's `SecurityConfiguration` name and asks the evaluator the
+  question for each runtime role Studio offers for the cluster.
+rationale: |
+  With propagation on and the permission missing, every assume-role call EMR makes for the
+  runtime role is refused: the Studio connection fails although the trust allows
+  `sts:AssumeRole` and `sts:TagSession`. Security configurations cannot be edited on a running
+  cluster, so the trust policy is the side to fix.
+remediation: |
+  Add `sts:SetSourceIdentity` for the instance-profile role to the runtime role's trust, either in
+  the statement that already names it or in a statement of its own:
+
+      {
+        "Sid": "AllowSetSourceIdentity",
+        "Effect": "Allow",
+        "Principal": {"AWS": "arn:aws:iam::111122223333:role/EMR_EC2_RuntimeRolesRole"},
+        "Action": ["sts:SetSourceIdentity", "sts:AssumeRole"]
+      }
+
+  Across accounts, or when the trust names only the account, the instance-profile role's own
+  policy must allow `sts:SetSourceIdentity` on the runtime role as well (RC304).
+notes: |
+  EMR's documentation shows the statement with a `StringEquals` condition on
+  `sts:SourceIdentity`. The value EMR sets is the identity of the user behind the session (for
+  Studio, the user profile name), which the exports do not show; rolecheck tests the trust with
+  a placeholder identity, and when only such a condition refuses it the finding is a **warning**
+  asking you to check that the condition admits every user, not an error.
+
+  When the trust does not let the instance-profile role assume the runtime role at all, RC301
+  (or RC305) reports it once, listing `sts:SetSourceIdentity` among the actions to allow, and this
+  rule stays silent.
+references:
+  - https://docs.aws.amazon.com/emr/latest/ManagementGuide/emr-steps-runtime-roles.html
+  - https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_control-access_monitor.html
+examples:
+  triggering:
+    - title: Propagation is on, the trust has only sts:AssumeRole and sts:TagSession
+      files:
+        - file: 111122223333-analytics/emr-configurations-DO_NOT_DELETE.json
+          content: |
+            {"emr-execution-role-arns": {"111122223333": ["arn:aws:iam::111122223333:role/emr-runtime-analyst"]}}
+        - file: 111122223333-analytics/describe-cluster.json
+          content: |
+            {"Cluster": {"Id": "j-2AXXXXXXGAPLF", "ClusterArn": "arn:aws:elasticmapreduce:us-east-1:111122223333:cluster/j-2AXXXXXXGAPLF",
+              "ReleaseLabel": "emr-6.15.0", "Applications": [{"Name": "Spark"}, {"Name": "Livy"}], "SecurityConfiguration": "runtime-roles-audited",
+              "Ec2InstanceAttributes": {"IamInstanceProfile": "EMR_EC2_RuntimeRolesRole"}}}
+        - file: 111122223333-analytics/describe-security-configuration.json
+          content: |
+            {"Name": "runtime-roles-audited", "SecurityConfiguration": "{\"AuthorizationConfiguration\":{\"IAMConfiguration\":{\"EnableApplicationScopedIAMRole\":true,\"ApplicationScopedIAMRoleConfiguration\":{\"PropagateSourceIdentity\":true}}}}"}
+        - file: 111122223333-analytics/iam.json
+          content: |
+            {"RoleDetailList": [
+              {"RoleName": "EMR_EC2_RuntimeRolesRole", "Arn": "arn:aws:iam::111122223333:role/EMR_EC2_RuntimeRolesRole",
+               "RolePolicyList": [{"PolicyName": "AllowRuntimeRoleUsage", "PolicyDocument": {"Version": "2012-10-17", "Statement": [
+                 {"Effect": "Allow", "Action": ["sts:AssumeRole", "sts:TagSession", "sts:SetSourceIdentity"], "Resource": "arn:aws:iam::111122223333:role/emr-runtime-*"}]}}]},
+              {"RoleName": "emr-runtime-analyst", "Arn": "arn:aws:iam::111122223333:role/emr-runtime-analyst",
+               "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [
+                 {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:role/EMR_EC2_RuntimeRolesRole"}, "Action": ↓["sts:AssumeRole", "sts:TagSession"]}]}}
+            ]}
+    - title: A condition that admits one user only (a warning)
+      files:
+        - file: 111122223333-analytics/emr-configurations-DO_NOT_DELETE.json
+          content: |
+            {"emr-execution-role-arns": {"111122223333": ["arn:aws:iam::111122223333:role/emr-runtime-analyst"]}}
+        - file: 111122223333-analytics/describe-cluster.json
+          content: |
+            {"Cluster": {"Id": "j-2AXXXXXXGAPLF", "ClusterArn": "arn:aws:elasticmapreduce:us-east-1:111122223333:cluster/j-2AXXXXXXGAPLF",
+              "ReleaseLabel": "emr-6.15.0", "Applications": [{"Name": "Spark"}, {"Name": "Livy"}], "SecurityConfiguration": "runtime-roles-audited",
+              "Ec2InstanceAttributes": {"IamInstanceProfile": "EMR_EC2_RuntimeRolesRole"}}}
+        - file: 111122223333-analytics/describe-security-configuration.json
+          content: |
+            {"Name": "runtime-roles-audited", "SecurityConfiguration": "{\"AuthorizationConfiguration\":{\"IAMConfiguration\":{\"EnableApplicationScopedIAMRole\":true,\"ApplicationScopedIAMRoleConfiguration\":{\"PropagateSourceIdentity\":true}}}}"}
+        - file: 111122223333-analytics/iam.json
+          content: |
+            {"RoleDetailList": [
+              {"RoleName": "EMR_EC2_RuntimeRolesRole", "Arn": "arn:aws:iam::111122223333:role/EMR_EC2_RuntimeRolesRole",
+               "RolePolicyList": [{"PolicyName": "AllowRuntimeRoleUsage", "PolicyDocument": {"Version": "2012-10-17", "Statement": [
+                 {"Effect": "Allow", "Action": ["sts:AssumeRole", "sts:TagSession", "sts:SetSourceIdentity"], "Resource": "arn:aws:iam::111122223333:role/emr-runtime-*"}]}}]},
+              {"RoleName": "emr-runtime-analyst", "Arn": "arn:aws:iam::111122223333:role/emr-runtime-analyst",
+               "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [
+                 {"Sid": "AllowAssumeRole", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:role/EMR_EC2_RuntimeRolesRole"}, "Action": ["sts:AssumeRole", "sts:TagSession"]},
+                 {"Sid": "AllowSetSourceIdentity", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:role/EMR_EC2_RuntimeRolesRole"}, "Action": "sts:SetSourceIdentity",
+                  "Condition": {"StringEquals": {↓"sts:SourceIdentity": "alice"}}}]}}
+            ]}
+  non-triggering:
+    - title: The documented AllowSetSourceIdentity statement
+      files:
+        - file: 111122223333-analytics/emr-configurations-DO_NOT_DELETE.json
+          content: |
+            {"emr-execution-role-arns": {"111122223333": ["arn:aws:iam::111122223333:role/emr-runtime-analyst"]}}
+        - file: 111122223333-analytics/describe-cluster.json
+          content: |
+            {"Cluster": {"Id": "j-2AXXXXXXGAPLF", "ClusterArn": "arn:aws:elasticmapreduce:us-east-1:111122223333:cluster/j-2AXXXXXXGAPLF",
+              "ReleaseLabel": "emr-6.15.0", "Applications": [{"Name": "Spark"}, {"Name": "Livy"}], "SecurityConfiguration": "runtime-roles-audited",
+              "Ec2InstanceAttributes": {"IamInstanceProfile": "EMR_EC2_RuntimeRolesRole"}}}
+        - file: 111122223333-analytics/describe-security-configuration.json
+          content: |
+            {"Name": "runtime-roles-audited", "SecurityConfiguration": "{\"AuthorizationConfiguration\":{\"IAMConfiguration\":{\"EnableApplicationScopedIAMRole\":true,\"ApplicationScopedIAMRoleConfiguration\":{\"PropagateSourceIdentity\":true}}}}"}
+        - file: 111122223333-analytics/iam.json
+          content: |
+            {"RoleDetailList": [
+              {"RoleName": "EMR_EC2_RuntimeRolesRole", "Arn": "arn:aws:iam::111122223333:role/EMR_EC2_RuntimeRolesRole",
+               "RolePolicyList": [{"PolicyName": "AllowRuntimeRoleUsage", "PolicyDocument": {"Version": "2012-10-17", "Statement": [
+                 {"Effect": "Allow", "Action": ["sts:AssumeRole", "sts:TagSession", "sts:SetSourceIdentity"], "Resource": "arn:aws:iam::111122223333:role/emr-runtime-*"}]}}]},
+              {"RoleName": "emr-runtime-analyst", "Arn": "arn:aws:iam::111122223333:role/emr-runtime-analyst",
+               "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [
+                 {"Sid": "AllowAssumeRole", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:role/EMR_EC2_RuntimeRolesRole"}, "Action": ["sts:AssumeRole", "sts:TagSession"]},
+                 {"Sid": "AllowSetSourceIdentity", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:role/EMR_EC2_RuntimeRolesRole"}, "Action": ["sts:SetSourceIdentity", "sts:AssumeRole"]}]}}
+            ]}
+    - title: Propagation is off, so sts:SetSourceIdentity is not needed
+      files:
+        - file: 111122223333-analytics/emr-configurations-DO_NOT_DELETE.json
+          content: |
+            {"emr-execution-role-arns": {"111122223333": ["arn:aws:iam::111122223333:role/emr-runtime-analyst"]}}
+        - file: 111122223333-analytics/describe-cluster.json
+          content: |
+            {"Cluster": {"Id": "j-2AXXXXXXGAPLF", "ClusterArn": "arn:aws:elasticmapreduce:us-east-1:111122223333:cluster/j-2AXXXXXXGAPLF",
+              "ReleaseLabel": "emr-6.15.0", "Applications": [{"Name": "Spark"}, {"Name": "Livy"}], "SecurityConfiguration": "runtime-roles",
+              "Ec2InstanceAttributes": {"IamInstanceProfile": "EMR_EC2_RuntimeRolesRole"}}}
+        - file: 111122223333-analytics/describe-security-configuration.json
+          content: |
+            {"Name": "runtime-roles", "SecurityConfiguration": "{\"AuthorizationConfiguration\":{\"IAMConfiguration\":{\"EnableApplicationScopedIAMRole\":true}}}"}
+        - file: 111122223333-analytics/iam.json
+          content: |
+            {"RoleDetailList": [
+              {"RoleName": "EMR_EC2_RuntimeRolesRole", "Arn": "arn:aws:iam::111122223333:role/EMR_EC2_RuntimeRolesRole",
+               "RolePolicyList": [{"PolicyName": "AllowRuntimeRoleUsage", "PolicyDocument": {"Version": "2012-10-17", "Statement": [
+                 {"Effect": "Allow", "Action": ["sts:AssumeRole", "sts:TagSession"], "Resource": "arn:aws:iam::111122223333:role/emr-runtime-*"}]}}]},
+              {"RoleName": "emr-runtime-analyst", "Arn": "arn:aws:iam::111122223333:role/emr-runtime-analyst",
+               "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [
+                 {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:role/EMR_EC2_RuntimeRolesRole"}, "Action": ["sts:AssumeRole", "sts:TagSession"]}]}}
+            ]}
+"""#),
+        ("RC304.yaml", #"""
+id: RC304
+title: Instance-profile role's own policy does not allow assuming the runtime role
+severity: error
+category: runtime-role-permissions
+tags: [iam, emr, runtime-role]
+description: |
+  Checks the other side of the hop **instance-profile role → runtime role**: the permission
+  policies of the role behind the cluster's instance profile. AWS lets a role be assumed only when
+  both sides agree, but which side is needed depends on the setup: when the runtime role's trust
+  names the instance-profile role itself and both are in one account, the trust alone is enough;
+  when the trust names only the account (`arn:aws:iam::111122223333:root`), or the runtime role is
+  in another account (option 3), the instance-profile role's own policy must also allow
+  `sts:AssumeRole` and `sts:TagSession` on the runtime role (and `sts:SetSourceIdentity` when the
+  security configuration propagates the source identity). rolecheck asks the evaluator the full
+  question, trust and identity policies together, for each instance-profile role and runtime role
+  that a Studio chain pairs.
+rationale: |
+  A missing permission policy is easy to overlook because the same-account setup with a
+  role-specific trust works without it. Narrow the trust to the account, or move the runtime role
+  to a data account, and every connection fails with "is not authorized to perform:
+  sts:AssumeRole". EMR documents the permission policy (`AllowRuntimeRoleUsage`) as part of every
+  runtime-role setup.
+remediation: |
+  Attach to the instance-profile role a policy that allows the calls on the runtime roles:
+
+      {
+        "Version": "2012-10-17",
+        "Statement": [{
+          "Sid": "AllowRuntimeRoleUsage",
+          "Effect": "Allow",
+          "Action": ["sts:AssumeRole", "sts:TagSession"],
+          "Resource": ["arn:aws:iam::111122223333:role/emr-runtime-*"]
+        }]
+      }
+
+  Add `sts:SetSourceIdentity` when the security configuration propagates the source identity, and
+  list the runtime roles of other accounts by their full ARNs.
+notes: |
+  Where AWS needs the permission, the finding is an **error**. Where the trust names the
+  instance-profile role itself in the same account, AWS allows the call without it, so a missing
+  policy is only a **warning** that the documented setup is incomplete.
+
+  The rule judges only roles whose permission policies the inputs show: a role read from
+  `get-role` output (which carries only the trust policy), or one with an attached managed policy
+  that is not among the inputs, is left alone, and RC004 says what to add. Trusts that do not allow
+  the call at all are RC301–RC303's findings.
+references:
+  - https://docs.aws.amazon.com/emr/latest/ManagementGuide/emr-steps-runtime-roles.html
+  - https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic-cross-account.html
+examples:
+  triggering:
+    - title: The trust names the account, and the instance-profile role has no sts permission
+      files:
+        - file: 111122223333-analytics/emr-configurations-DO_NOT_DELETE.json
+          content: |
+            {"emr-execution-role-arns": {"111122223333": ["arn:aws:iam::111122223333:role/emr-runtime-analyst"]}}
+        - file: 111122223333-analytics/describe-cluster.json
+          content: |
+            {"Cluster": {"Id": "j-2AXXXXXXGAPLF", "ClusterArn": "arn:aws:elasticmapreduce:us-east-1:111122223333:cluster/j-2AXXXXXXGAPLF",
+              "ReleaseLabel": "emr-6.15.0", "Applications": [{"Name": "Spark"}, {"Name": "Livy"}], "SecurityConfiguration": "runtime-roles",
+              "Ec2InstanceAttributes": {"IamInstanceProfile": "EMR_EC2_RuntimeRolesRole"}}}
+        - file: 111122223333-analytics/describe-security-configuration.json
+          content: |
+            {"Name": "runtime-roles", "SecurityConfiguration": "{\"AuthorizationConfiguration\":{\"IAMConfiguration\":{\"EnableApplicationScopedIAMRole\":true}}}"}
+        - file: 111122223333-analytics/iam.json
+          content: |
+            {"RoleDetailList": [
+              {"RoleName": "EMR_EC2_RuntimeRolesRole", "Arn": "arn:aws:iam::111122223333:role/EMR_EC2_RuntimeRolesRole",
+               "RolePolicyList": [{"PolicyName": "cluster-logs", "PolicyDocument": {"Version": "2012-10-17", "Statement": ↓[
+                 {"Effect": "Allow", "Action": ["s3:PutObject", "s3:GetObject"], "Resource": "arn:aws:s3:::analytics-emr-logs/*"}]}}],
+               "AttachedManagedPolicies": []},
+              {"RoleName": "emr-runtime-analyst", "Arn": "arn:aws:iam::111122223333:role/emr-runtime-analyst",
+               "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [
+                 {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root"}, "Action": ["sts:AssumeRole", "sts:TagSession"]}]}}
+            ]}
+    - title: Option 3, the runtime role in a data account that the policy's Resource misses
+      files:
+        - file: 111122223333-analytics/emr-configurations-DO_NOT_DELETE.json
+          content: |
+            {"emr-execution-role-arns": {"111122223333": ["arn:aws:iam::444455556666:role/emr-runtime-finance"]}}
+        - file: 111122223333-analytics/describe-cluster.json
+          content: |
+            {"Cluster": {"Id": "j-2AXXXXXXGAPLF", "ClusterArn": "arn:aws:elasticmapreduce:us-east-1:111122223333:cluster/j-2AXXXXXXGAPLF",
+              "ReleaseLabel": "emr-6.15.0", "Applications": [{"Name": "Spark"}, {"Name": "Livy"}], "SecurityConfiguration": "runtime-roles",
+              "Ec2InstanceAttributes": {"IamInstanceProfile": "EMR_EC2_RuntimeRolesRole"}}}
+        - file: 111122223333-analytics/describe-security-configuration.json
+          content: |
+            {"Name": "runtime-roles", "SecurityConfiguration": "{\"AuthorizationConfiguration\":{\"IAMConfiguration\":{\"EnableApplicationScopedIAMRole\":true}}}"}
+        - file: 111122223333-analytics/iam.json
+          content: |
+            {"RoleDetailList": [
+              {"RoleName": "EMR_EC2_RuntimeRolesRole", "Arn": "arn:aws:iam::111122223333:role/EMR_EC2_RuntimeRolesRole",
+               "RolePolicyList": [{"PolicyName": "AllowRuntimeRoleUsage", "PolicyDocument": {"Version": "2012-10-17", "Statement": [
+                 {"Effect": "Allow", "Action": ["sts:AssumeRole", "sts:TagSession"], "Resource": ↓"arn:aws:iam::111122223333:role/emr-runtime-*"}]}}],
+               "AttachedManagedPolicies": []}
+            ]}
+        - file: 444455556666-finance/iam.json
+          content: |
+            {"RoleDetailList": [
+              {"RoleName": "emr-runtime-finance", "Arn": "arn:aws:iam::444455556666:role/emr-runtime-finance",
+               "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [
+                 {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:role/EMR_EC2_RuntimeRolesRole"}, "Action": ["sts:AssumeRole", "sts:TagSession"]}]}}
+            ]}
+    - title: The trust names the role itself, but the documented permission policy is missing (a warning)
+      files:
+        - file: 111122223333-analytics/emr-configurations-DO_NOT_DELETE.json
+          content: |
+            {"emr-execution-role-arns": {"111122223333": ["arn:aws:iam::111122223333:role/emr-runtime-analyst"]}}
+        - file: 111122223333-analytics/describe-cluster.json
+          content: |
+            {"Cluster": {"Id": "j-2AXXXXXXGAPLF", "ClusterArn": "arn:aws:elasticmapreduce:us-east-1:111122223333:cluster/j-2AXXXXXXGAPLF",
+              "ReleaseLabel": "emr-6.15.0", "Applications": [{"Name": "Spark"}, {"Name": "Livy"}], "SecurityConfiguration": "runtime-roles",
+              "Ec2InstanceAttributes": {"IamInstanceProfile": "EMR_EC2_RuntimeRolesRole"}}}
+        - file: 111122223333-analytics/describe-security-configuration.json
+          content: |
+            {"Name": "runtime-roles", "SecurityConfiguration": "{\"AuthorizationConfiguration\":{\"IAMConfiguration\":{\"EnableApplicationScopedIAMRole\":true}}}"}
+        - file: 111122223333-analytics/iam.json
+          content: |
+            {"RoleDetailList": [
+              ↓{"RoleName": "EMR_EC2_RuntimeRolesRole", "Arn": "arn:aws:iam::111122223333:role/EMR_EC2_RuntimeRolesRole",
+               "RolePolicyList": [], "AttachedManagedPolicies": []},
+              {"RoleName": "emr-runtime-analyst", "Arn": "arn:aws:iam::111122223333:role/emr-runtime-analyst",
+               "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [
+                 {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:role/EMR_EC2_RuntimeRolesRole"}, "Action": ["sts:AssumeRole", "sts:TagSession"]}]}}
+            ]}
+  non-triggering:
+    - title: The documented pair, trust and AllowRuntimeRoleUsage
+      files:
+        - file: 111122223333-analytics/emr-configurations-DO_NOT_DELETE.json
+          content: |
+            {"emr-execution-role-arns": {"111122223333": ["arn:aws:iam::111122223333:role/emr-runtime-analyst"]}}
+        - file: 111122223333-analytics/describe-cluster.json
+          content: |
+            {"Cluster": {"Id": "j-2AXXXXXXGAPLF", "ClusterArn": "arn:aws:elasticmapreduce:us-east-1:111122223333:cluster/j-2AXXXXXXGAPLF",
+              "ReleaseLabel": "emr-6.15.0", "Applications": [{"Name": "Spark"}, {"Name": "Livy"}], "SecurityConfiguration": "runtime-roles",
+              "Ec2InstanceAttributes": {"IamInstanceProfile": "EMR_EC2_RuntimeRolesRole"}}}
+        - file: 111122223333-analytics/describe-security-configuration.json
+          content: |
+            {"Name": "runtime-roles", "SecurityConfiguration": "{\"AuthorizationConfiguration\":{\"IAMConfiguration\":{\"EnableApplicationScopedIAMRole\":true}}}"}
+        - file: 111122223333-analytics/iam.json
+          content: |
+            {"RoleDetailList": [
+              {"RoleName": "EMR_EC2_RuntimeRolesRole", "Arn": "arn:aws:iam::111122223333:role/EMR_EC2_RuntimeRolesRole",
+               "RolePolicyList": [{"PolicyName": "AllowRuntimeRoleUsage", "PolicyDocument": {"Version": "2012-10-17", "Statement": [
+                 {"Effect": "Allow", "Action": ["sts:AssumeRole", "sts:TagSession"], "Resource": "arn:aws:iam::111122223333:role/emr-runtime-*"}]}}],
+               "AttachedManagedPolicies": []},
+              {"RoleName": "emr-runtime-analyst", "Arn": "arn:aws:iam::111122223333:role/emr-runtime-analyst",
+               "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [
+                 {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root"}, "Action": ["sts:AssumeRole", "sts:TagSession"]}]}}
+            ]}
+    - title: Option 3 with both sides allowing
+      files:
+        - file: 111122223333-analytics/emr-configurations-DO_NOT_DELETE.json
+          content: |
+            {"emr-execution-role-arns": {"111122223333": ["arn:aws:iam::444455556666:role/emr-runtime-finance"]}}
+        - file: 111122223333-analytics/describe-cluster.json
+          content: |
+            {"Cluster": {"Id": "j-2AXXXXXXGAPLF", "ClusterArn": "arn:aws:elasticmapreduce:us-east-1:111122223333:cluster/j-2AXXXXXXGAPLF",
+              "ReleaseLabel": "emr-6.15.0", "Applications": [{"Name": "Spark"}, {"Name": "Livy"}], "SecurityConfiguration": "runtime-roles",
+              "Ec2InstanceAttributes": {"IamInstanceProfile": "EMR_EC2_RuntimeRolesRole"}}}
+        - file: 111122223333-analytics/describe-security-configuration.json
+          content: |
+            {"Name": "runtime-roles", "SecurityConfiguration": "{\"AuthorizationConfiguration\":{\"IAMConfiguration\":{\"EnableApplicationScopedIAMRole\":true}}}"}
+        - file: 111122223333-analytics/iam.json
+          content: |
+            {"RoleDetailList": [
+              {"RoleName": "EMR_EC2_RuntimeRolesRole", "Arn": "arn:aws:iam::111122223333:role/EMR_EC2_RuntimeRolesRole",
+               "RolePolicyList": [{"PolicyName": "AllowRuntimeRoleUsage", "PolicyDocument": {"Version": "2012-10-17", "Statement": [
+                 {"Effect": "Allow", "Action": ["sts:AssumeRole", "sts:TagSession"], "Resource": ["arn:aws:iam::111122223333:role/emr-runtime-*", "arn:aws:iam::444455556666:role/emr-runtime-finance"]}]}}],
+               "AttachedManagedPolicies": []}
+            ]}
+        - file: 444455556666-finance/iam.json
+          content: |
+            {"RoleDetailList": [
+              {"RoleName": "emr-runtime-finance", "Arn": "arn:aws:iam::444455556666:role/emr-runtime-finance",
+               "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [
+                 {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:role/EMR_EC2_RuntimeRolesRole"}, "Action": ["sts:AssumeRole", "sts:TagSession"]}]}}
+            ]}
+"""#),
+        ("RC305.yaml", #"""
+id: RC305
+title: Runtime role trusts EC2 or the EMR service role instead of the instance-profile role
+severity: error
+category: runtime-role-trust
+tags: [iam, trust-policy, emr, runtime-role]
+description: |
+  Checks the hop **instance-profile role → runtime role** for the most common mistake: a runtime
+  role whose trust policy names `ec2.amazonaws.com`, `elasticmapreduce.amazonaws.com` or the
+  cluster's EMR service role (`ServiceRole` in `describe-cluster`, or `EMR_DefaultRole` /
+  `EMR_DefaultRole_V2`) instead of the role behind the cluster's EC2 instance profile. The trust
+  of an instance-profile role rightly names EC2, and the EMR service role rightly trusts the EMR
+  service; copied into a runtime role, either principal lets the wrong party in and keeps the
+  right one out. The finding points at the principal that was written in place of the
+  instance-profile role.
+rationale: |
+  The runtime role is assumed by the cluster's nodes with the instance-profile role's
+  credentials. Neither EC2 nor the EMR service calls `sts:AssumeRole` on it, so with such a trust
+  every Studio connection with this role fails on the cluster side. Trusting
+  `ec2.amazonaws.com` also hands the role to any EC2 instance profile in the account whose role
+  someone could attach to an instance.
+remediation: |
+  Replace the principal with the instance-profile role's ARN (the role, not the instance
+  profile):
+
+      "Principal": {"AWS": "arn:aws:iam::111122223333:role/EMR_EC2_RuntimeRolesRole"},
+      "Action": ["sts:AssumeRole", "sts:TagSession"]
+
+  Look up the role behind the cluster's `Ec2InstanceAttributes.IamInstanceProfile` with
+  `aws iam get-instance-profile --instance-profile-name NAME`.
+notes: |
+  The rule reports only when the trust does not otherwise let the instance-profile role assume the
+  runtime role; a trust that names both the instance-profile role and EC2 works and is left to the
+  policy rules. When it reports, RC301, RC302 and RC303 stay silent about the same trust so the
+  mistake is said once, plainly.
+references:
+  - https://docs.aws.amazon.com/emr/latest/ManagementGuide/emr-steps-runtime-roles.html
+  - https://docs.aws.amazon.com/emr/latest/ManagementGuide/emr-iam-role-for-ec2.html
+examples:
+  triggering:
+    - title: The trust of an instance-profile role copied onto the runtime role
+      files:
+        - file: 111122223333-analytics/emr-configurations-DO_NOT_DELETE.json
+          content: |
+            {"emr-execution-role-arns": {"111122223333": ["arn:aws:iam::111122223333:role/emr-runtime-analyst"]}}
+        - file: 111122223333-analytics/describe-cluster.json
+          content: |
+            {"Cluster": {"Id": "j-2AXXXXXXGAPLF", "ClusterArn": "arn:aws:elasticmapreduce:us-east-1:111122223333:cluster/j-2AXXXXXXGAPLF",
+              "ReleaseLabel": "emr-6.15.0", "Applications": [{"Name": "Spark"}, {"Name": "Livy"}], "SecurityConfiguration": "runtime-roles",
+              "Ec2InstanceAttributes": {"IamInstanceProfile": "EMR_EC2_RuntimeRolesRole"}, "ServiceRole": "EMR_DefaultRole_V2"}}
+        - file: 111122223333-analytics/describe-security-configuration.json
+          content: |
+            {"Name": "runtime-roles", "SecurityConfiguration": "{\"AuthorizationConfiguration\":{\"IAMConfiguration\":{\"EnableApplicationScopedIAMRole\":true}}}"}
+        - file: 111122223333-analytics/iam.json
+          content: |
+            {"RoleDetailList": [
+              {"RoleName": "EMR_EC2_RuntimeRolesRole", "Arn": "arn:aws:iam::111122223333:role/EMR_EC2_RuntimeRolesRole",
+               "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]},
+               "RolePolicyList": [{"PolicyName": "AllowRuntimeRoleUsage", "PolicyDocument": {"Version": "2012-10-17", "Statement": [
+                 {"Effect": "Allow", "Action": ["sts:AssumeRole", "sts:TagSession"], "Resource": "arn:aws:iam::111122223333:role/emr-runtime-*"}]}}]},
+              {"RoleName": "emr-runtime-analyst", "Arn": "arn:aws:iam::111122223333:role/emr-runtime-analyst",
+               "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [
+                 {"Effect": "Allow", "Principal": {"Service": ↓"ec2.amazonaws.com"}, "Action": ["sts:AssumeRole", "sts:TagSession"]}]}}
+            ]}
+    - title: The trust names the cluster's EMR service role (YAML export)
+      files:
+        - file: 111122223333-analytics/emr-configurations-DO_NOT_DELETE.json
+          content: |
+            {"emr-execution-role-arns": {"111122223333": ["arn:aws:iam::111122223333:role/emr-runtime-analyst"]}}
+        - file: 111122223333-analytics/describe-cluster.json
+          content: |
+            {"Cluster": {"Id": "j-2AXXXXXXGAPLF", "ClusterArn": "arn:aws:elasticmapreduce:us-east-1:111122223333:cluster/j-2AXXXXXXGAPLF",
+              "ReleaseLabel": "emr-6.15.0", "Applications": [{"Name": "Spark"}, {"Name": "Livy"}], "SecurityConfiguration": "runtime-roles",
+              "Ec2InstanceAttributes": {"IamInstanceProfile": "EMR_EC2_RuntimeRolesRole"}, "ServiceRole": "arn:aws:iam::111122223333:role/emr-analytics-service-role"}}
+        - file: 111122223333-analytics/describe-security-configuration.json
+          content: |
+            {"Name": "runtime-roles", "SecurityConfiguration": "{\"AuthorizationConfiguration\":{\"IAMConfiguration\":{\"EnableApplicationScopedIAMRole\":true}}}"}
+        - file: 111122223333-analytics/iam.yaml
+          content: |
+            RoleDetailList:
+              - RoleName: EMR_EC2_RuntimeRolesRole
+                Arn: arn:aws:iam::111122223333:role/EMR_EC2_RuntimeRolesRole
+                RolePolicyList: []
+              - RoleName: emr-runtime-analyst
+                Arn: arn:aws:iam::111122223333:role/emr-runtime-analyst
+                AssumeRolePolicyDocument:
+                  Version: "2012-10-17"
+                  Statement:
+                    - Effect: Allow
+                      Principal:
+                        AWS: ↓arn:aws:iam::111122223333:role/emr-analytics-service-role
+                      Action: [sts:AssumeRole, sts:TagSession]
+  non-triggering:
+    - title: The instance-profile role is trusted
+      files:
+        - file: 111122223333-analytics/emr-configurations-DO_NOT_DELETE.json
+          content: |
+            {"emr-execution-role-arns": {"111122223333": ["arn:aws:iam::111122223333:role/emr-runtime-analyst"]}}
+        - file: 111122223333-analytics/describe-cluster.json
+          content: |
+            {"Cluster": {"Id": "j-2AXXXXXXGAPLF", "ClusterArn": "arn:aws:elasticmapreduce:us-east-1:111122223333:cluster/j-2AXXXXXXGAPLF",
+              "ReleaseLabel": "emr-6.15.0", "Applications": [{"Name": "Spark"}, {"Name": "Livy"}], "SecurityConfiguration": "runtime-roles",
+              "Ec2InstanceAttributes": {"IamInstanceProfile": "EMR_EC2_RuntimeRolesRole"}, "ServiceRole": "EMR_DefaultRole_V2"}}
+        - file: 111122223333-analytics/describe-security-configuration.json
+          content: |
+            {"Name": "runtime-roles", "SecurityConfiguration": "{\"AuthorizationConfiguration\":{\"IAMConfiguration\":{\"EnableApplicationScopedIAMRole\":true}}}"}
+        - file: 111122223333-analytics/iam.json
+          content: |
+            {"RoleDetailList": [
+              {"RoleName": "EMR_EC2_RuntimeRolesRole", "Arn": "arn:aws:iam::111122223333:role/EMR_EC2_RuntimeRolesRole",
+               "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]},
+               "RolePolicyList": [{"PolicyName": "AllowRuntimeRoleUsage", "PolicyDocument": {"Version": "2012-10-17", "Statement": [
+                 {"Effect": "Allow", "Action": ["sts:AssumeRole", "sts:TagSession"], "Resource": "arn:aws:iam::111122223333:role/emr-runtime-*"}]}}]},
+              {"RoleName": "emr-runtime-analyst", "Arn": "arn:aws:iam::111122223333:role/emr-runtime-analyst",
+               "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [
+                 {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:role/EMR_EC2_RuntimeRolesRole"}, "Action": ["sts:AssumeRole", "sts:TagSession"]}]}}
+            ]}
+"""#),
+        ("RC306.yaml", #"""
+id: RC306
+title: Caller may not get cluster session credentials for the runtime role
+severity: error
+category: runtime-role-permissions
+tags: [iam, emr, runtime-role, security]
+security-severity: 4.0
+description: |
+  Checks the hop **Studio → cluster** (**access role → cluster** in option 1). To open a session
+  as a runtime role, Studio calls `elasticmapreduce:GetClusterSessionCredentials` on the cluster
+  with the runtime role as `ExecutionRoleArn`, and EMR authorises that call against the caller's
+  identity policies with the role in the `elasticmapreduce:ExecutionRoleArn` condition key. The
+  caller is the Studio execution role (same account, options 2 and 3) or, in option 1, the EMR
+  access role Studio assumes in the cluster's account. For every cluster and runtime role Studio
+  offers, rolecheck asks the evaluator whether that caller may make the call on the cluster's ARN
+  with that role, and reports the statement that came closest (its Resource or condition) when it
+  may not.
+rationale: |
+  This is the permission that turns a preloaded runtime role into a working connection. Without
+  it the role shows up in Studio's list, and connecting fails with an access-denied error from
+  EMR. A condition that lists the wrong roles (a typo in a name prefix, another account's ID) fails
+  the same way, and is hard to spot by reading.
+remediation: |
+  Allow the action on the cluster, with a condition that lists the runtime roles the caller may
+  use:
+
+      {
+        "Effect": "Allow",
+        "Action": "elasticmapreduce:GetClusterSessionCredentials",
+        "Resource": "arn:aws:elasticmapreduce:us-east-1:111122223333:cluster/*",
+        "Condition": {
+          "StringLike": {"elasticmapreduce:ExecutionRoleArn": ["arn:aws:iam::111122223333:role/emr-runtime-*"]}
+        }
+      }
+
+  In option 1 this statement belongs to the access role in the cluster's account, not to the
+  Studio execution role.
+notes: |
+  The caller is judged only when all its permission policies are among the inputs: with an
+  attached managed policy missing, or a role read from `get-role` output (which has no permission
+  policies), the rule stays silent and RC004 says what to add. A cluster export without an ARN is
+  matched with the region unknown (`arn:aws:elasticmapreduce:*:ACCOUNT:cluster/ID`).
+
+  The rule is tagged `security` because the same condition decides which runtime roles a user can
+  take on; a condition that is too broad is RC307's and RC313's concern.
+references:
+  - https://docs.aws.amazon.com/sagemaker/latest/dg/studio-notebooks-emr-cluster-rbac.html
+  - https://docs.aws.amazon.com/emr/latest/APIReference/API_GetClusterSessionCredentials.html
+  - https://docs.aws.amazon.com/emr/latest/ManagementGuide/emr-steps-runtime-roles.html
+examples:
+  triggering:
+    - title: The condition lists another team's roles (JupyterLab, same account)
+      files:
+        - file: 111122223333-analytics/describe-domain.json
+          content: |
+            {"DomainId": "d-abc123", "DomainArn": "arn:aws:sagemaker:us-east-1:111122223333:domain/d-abc123",
+             "DefaultUserSettings": {"ExecutionRole": "arn:aws:iam::111122223333:role/service-role/AmazonSageMaker-ExecutionRole", "StudioWebPortal": "ENABLED",
+               "JupyterLabAppSettings": {"EmrSettings": {"ExecutionRoleArns": ["arn:aws:iam::111122223333:role/emr-runtime-analyst"]}}}}
+        - file: 111122223333-analytics/describe-cluster.json
+          content: |
+            {"Cluster": {"Id": "j-2AXXXXXXGAPLF", "ClusterArn": "arn:aws:elasticmapreduce:us-east-1:111122223333:cluster/j-2AXXXXXXGAPLF",
+              "ReleaseLabel": "emr-6.15.0", "Applications": [{"Name": "Spark"}, {"Name": "Livy"}], "SecurityConfiguration": "runtime-roles",
+              "Ec2InstanceAttributes": {"IamInstanceProfile": "EMR_EC2_RuntimeRolesRole"}}}
+        - file: 111122223333-analytics/describe-security-configuration.json
+          content: |
+            {"Name": "runtime-roles", "SecurityConfiguration": "{\"AuthorizationConfiguration\":{\"IAMConfiguration\":{\"EnableApplicationScopedIAMRole\":true}}}"}
+        - file: 111122223333-analytics/iam.json
+          content: |
+            {"RoleDetailList": [
+              {"RoleName": "AmazonSageMaker-ExecutionRole", "Path": "/service-role/", "Arn": "arn:aws:iam::111122223333:role/service-role/AmazonSageMaker-ExecutionRole",
+               "RolePolicyList": [{"PolicyName": "emr-access", "PolicyDocument": {"Version": "2012-10-17", "Statement": [
+                 {"Effect": "Allow", "Action": "elasticmapreduce:GetClusterSessionCredentials", "Resource": "arn:aws:elasticmapreduce:us-east-1:111122223333:cluster/*",
+                  "Condition": {"StringLike": {↓"elasticmapreduce:ExecutionRoleArn": "arn:aws:iam::111122223333:role/emr-runtime-finance-*"}}},
+                 {"Effect": "Allow", "Action": ["elasticmapreduce:ListClusters", "elasticmapreduce:DescribeCluster", "elasticmapreduce:ListInstanceGroups", "elasticmapreduce:DescribeSecurityConfiguration"], "Resource": "*"}]}}],
+               "AttachedManagedPolicies": []},
+              {"RoleName": "EMR_EC2_RuntimeRolesRole", "Arn": "arn:aws:iam::111122223333:role/EMR_EC2_RuntimeRolesRole",
+               "RolePolicyList": [{"PolicyName": "AllowRuntimeRoleUsage", "PolicyDocument": {"Version": "2012-10-17", "Statement": [
+                 {"Effect": "Allow", "Action": ["sts:AssumeRole", "sts:TagSession"], "Resource": "arn:aws:iam::111122223333:role/emr-runtime-*"}]}}],
+               "AttachedManagedPolicies": []},
+              {"RoleName": "emr-runtime-analyst", "Arn": "arn:aws:iam::111122223333:role/emr-runtime-analyst",
+               "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [
+                 {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:role/EMR_EC2_RuntimeRolesRole"}, "Action": ["sts:AssumeRole", "sts:TagSession"]}]}}
+            ]}
+    - title: Option 1, the access role in the cluster's account lacks the permission
+      files:
+        - file: 111122223333-studio/describe-domain.json
+          content: |
+            {"DomainId": "d-abc123", "DomainArn": "arn:aws:sagemaker:us-east-1:111122223333:domain/d-abc123",
+             "DefaultUserSettings": {"ExecutionRole": "arn:aws:iam::111122223333:role/studio-execution-role", "StudioWebPortal": "ENABLED",
+               "JupyterLabAppSettings": {"EmrSettings": {"AssumableRoleArns": ["arn:aws:iam::444455556666:role/emr-access-role"],
+                                                         "ExecutionRoleArns": ["arn:aws:iam::444455556666:role/emr-runtime-analyst"]}}}}
+        - file: 111122223333-studio/iam.json
+          content: |
+            {"RoleDetailList": [
+              {"RoleName": "studio-execution-role", "Arn": "arn:aws:iam::111122223333:role/studio-execution-role",
+               "RolePolicyList": [{"PolicyName": "assume-emr-access-role", "PolicyDocument": {"Version": "2012-10-17", "Statement": [
+                 {"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "arn:aws:iam::444455556666:role/emr-access-role"}]}}],
+               "AttachedManagedPolicies": []}
+            ]}
+        - file: 444455556666-emr/describe-cluster.json
+          content: |
+            {"Cluster": {"Id": "j-3BYYYYYYHBQMG", "ClusterArn": "arn:aws:elasticmapreduce:us-east-1:444455556666:cluster/j-3BYYYYYYHBQMG",
+              "ReleaseLabel": "emr-7.1.0", "Applications": [{"Name": "Spark"}, {"Name": "Livy"}], "SecurityConfiguration": "runtime-roles",
+              "Ec2InstanceAttributes": {"IamInstanceProfile": "EMR_EC2_RuntimeRolesRole"}}}
+        - file: 444455556666-emr/describe-security-configuration.json
+          content: |
+            {"Name": "runtime-roles", "SecurityConfiguration": "{\"AuthorizationConfiguration\":{\"IAMConfiguration\":{\"EnableApplicationScopedIAMRole\":true}}}"}
+        - file: 444455556666-emr/iam.json
+          content: |
+            {"RoleDetailList": [
+              {"RoleName": "emr-access-role", "Arn": "arn:aws:iam::444455556666:role/emr-access-role",
+               "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [
+                 {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:role/studio-execution-role"}, "Action": "sts:AssumeRole"}]},
+               "RolePolicyList": [{"PolicyName": "emr-discovery", "PolicyDocument": {"Version": "2012-10-17", "Statement": ↓[
+                 {"Effect": "Allow", "Action": ["elasticmapreduce:ListClusters", "elasticmapreduce:DescribeCluster", "elasticmapreduce:ListInstanceGroups", "elasticmapreduce:DescribeSecurityConfiguration"], "Resource": "*"}]}}],
+               "AttachedManagedPolicies": []},
+              {"RoleName": "EMR_EC2_RuntimeRolesRole", "Arn": "arn:aws:iam::444455556666:role/EMR_EC2_RuntimeRolesRole",
+               "RolePolicyList": [{"PolicyName": "AllowRuntimeRoleUsage", "PolicyDocument": {"Version": "2012-10-17", "Statement": [
+                 {"Effect": "Allow", "Action": ["sts:AssumeRole", "sts:TagSession"], "Resource": "arn:aws:iam::444455556666:role/emr-runtime-*"}]}}],
+               "AttachedManagedPolicies": []},
+              {"RoleName": "emr-runtime-analyst", "Arn": "arn:aws:iam::444455556666:role/emr-runtime-analyst",
+               "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [
+                 {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::444455556666:role/EMR_EC2_RuntimeRolesRole"}, "Action": ["sts:AssumeRole", "sts:TagSession"]}]}}
+            ]}
+  non-triggering:
+    - title: The documented ArnLike condition covering the preloaded role
+      files:
+        - file: 111122223333-analytics/describe-domain.json
+          content: |
+            {"DomainId": "d-abc123", "DomainArn": "arn:aws:sagemaker:us-east-1:111122223333:domain/d-abc123",
+             "DefaultUserSettings": {"ExecutionRole": "arn:aws:iam::111122223333:role/service-role/AmazonSageMaker-ExecutionRole", "StudioWebPortal": "ENABLED",
+               "JupyterLabAppSettings": {"EmrSettings": {"ExecutionRoleArns": ["arn:aws:iam::111122223333:role/emr-runtime-analyst"]}}}}
+        - file: 111122223333-analytics/describe-cluster.json
+          content: |
+            {"Cluster": {"Id": "j-2AXXXXXXGAPLF", "ClusterArn": "arn:aws:elasticmapreduce:us-east-1:111122223333:cluster/j-2AXXXXXXGAPLF",
+              "ReleaseLabel": "emr-6.15.0", "Applications": [{"Name": "Spark"}, {"Name": "Livy"}], "SecurityConfiguration": "runtime-roles",
+              "Ec2InstanceAttributes": {"IamInstanceProfile": "EMR_EC2_RuntimeRolesRole"}}}
+        - file: 111122223333-analytics/describe-security-configuration.json
+          content: |
+            {"Name": "runtime-roles", "SecurityConfiguration": "{\"AuthorizationConfiguration\":{\"IAMConfiguration\":{\"EnableApplicationScopedIAMRole\":true}}}"}
+        - file: 111122223333-analytics/iam.json
+          content: |
+            {"RoleDetailList": [
+              {"RoleName": "AmazonSageMaker-ExecutionRole", "Path": "/service-role/", "Arn": "arn:aws:iam::111122223333:role/service-role/AmazonSageMaker-ExecutionRole",
+               "RolePolicyList": [{"PolicyName": "emr-access", "PolicyDocument": {"Version": "2012-10-17", "Statement": [
+                 {"Effect": "Allow", "Action": "elasticmapreduce:GetClusterSessionCredentials", "Resource": "*",
+                  "Condition": {"ArnLike": {"elasticmapreduce:ExecutionRoleArn": ["arn:aws:iam::111122223333:role/emr-runtime-analyst*"]}}},
+                 {"Effect": "Allow", "Action": ["elasticmapreduce:ListClusters", "elasticmapreduce:DescribeCluster", "elasticmapreduce:ListInstanceGroups", "elasticmapreduce:DescribeSecurityConfiguration"], "Resource": "*"}]}}],
+               "AttachedManagedPolicies": []},
+              {"RoleName": "EMR_EC2_RuntimeRolesRole", "Arn": "arn:aws:iam::111122223333:role/EMR_EC2_RuntimeRolesRole",
+               "RolePolicyList": [{"PolicyName": "AllowRuntimeRoleUsage", "PolicyDocument": {"Version": "2012-10-17", "Statement": [
+                 {"Effect": "Allow", "Action": ["sts:AssumeRole", "sts:TagSession"], "Resource": "arn:aws:iam::111122223333:role/emr-runtime-*"}]}}],
+               "AttachedManagedPolicies": []},
+              {"RoleName": "emr-runtime-analyst", "Arn": "arn:aws:iam::111122223333:role/emr-runtime-analyst",
+               "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [
+                 {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:role/EMR_EC2_RuntimeRolesRole"}, "Action": ["sts:AssumeRole", "sts:TagSession"]}]}}
+            ]}
+    - title: The execution role's policies are not all among the inputs (RC004 says so; nothing is judged)
+      files:
+        - file: 111122223333-analytics/describe-domain.json
+          content: |
+            {"DomainId": "d-abc123", "DomainArn": "arn:aws:sagemaker:us-east-1:111122223333:domain/d-abc123",
+             "DefaultUserSettings": {"ExecutionRole": "arn:aws:iam::111122223333:role/studio-execution-role", "StudioWebPortal": "ENABLED",
+               "JupyterLabAppSettings": {"EmrSettings": {"ExecutionRoleArns": ["arn:aws:iam::111122223333:role/emr-runtime-analyst"]}}}}
+        - file: 111122223333-analytics/describe-cluster.json
+          content: |
+            {"Cluster": {"Id": "j-2AXXXXXXGAPLF", "ClusterArn": "arn:aws:elasticmapreduce:us-east-1:111122223333:cluster/j-2AXXXXXXGAPLF",
+              "ReleaseLabel": "emr-6.15.0", "Applications": [{"Name": "Spark"}, {"Name": "Livy"}], "SecurityConfiguration": "runtime-roles",
+              "Ec2InstanceAttributes": {"IamInstanceProfile": "EMR_EC2_RuntimeRolesRole"}}}
+        - file: 111122223333-analytics/iam.json
+          content: |
+            {"RoleDetailList": [
+              {"RoleName": "studio-execution-role", "Arn": "arn:aws:iam::111122223333:role/studio-execution-role",
+               "RolePolicyList": [], "AttachedManagedPolicies": [{"PolicyName": "studio-emr-access", "PolicyArn": "arn:aws:iam::111122223333:policy/studio-emr-access"}]}
+            ]}
+"""#),
         ("RC307.yaml", #"""
 id: RC307
 title: Runtime-role API allowed without an ExecutionRoleArn condition
@@ -1012,6 +3489,1583 @@ examples:
              "Condition": {"StringNotLike": {"elasticmapreduce:ExecutionRoleArn": "arn:aws:iam::111122223333:role/emr-runtime-*"}}}
           ]
         }
+"""#),
+        ("RC308.yaml", #"""
+id: RC308
+title: Caller lacks the cluster discovery permissions Studio uses
+severity: warning
+category: runtime-role-permissions
+tags: [iam, emr, studio]
+description: |
+  Checks the hop **Studio → cluster** (**access role → cluster** in option 1) before any
+  credentials are asked for: can the caller see the cluster? Studio lists clusters and reads their
+  settings with `elasticmapreduce:ListClusters`, `DescribeCluster`, `ListInstanceGroups` and
+  `DescribeSecurityConfiguration`, as the Studio execution role (same account, options 2 and 3) or
+  as the EMR access role it assumes in the cluster's account (option 1). rolecheck asks the
+  evaluator each of these questions for every caller and cluster a Studio chain joins, and names
+  the actions that are not allowed.
+rationale: |
+  Without discovery permissions the cluster does not appear in Studio's cluster list, or appears
+  and cannot be connected to, although the runtime-role permissions are right. The symptom ("no
+  clusters found") points nowhere near the missing statement.
+remediation: |
+  Give the caller the discovery permissions of SageMaker's "List Amazon EMR policies":
+
+      {
+        "Effect": "Allow",
+        "Action": ["elasticmapreduce:DescribeCluster", "elasticmapreduce:ListInstanceGroups"],
+        "Resource": "arn:aws:elasticmapreduce:us-east-1:111122223333:cluster/*"
+      },
+      {
+        "Effect": "Allow",
+        "Action": ["elasticmapreduce:ListClusters", "elasticmapreduce:DescribeSecurityConfiguration"],
+        "Resource": "*"
+      }
+notes: |
+  The default severity is **warning**: Studio's behaviour without some of these permissions is
+  observed (the JupyterLab extension calls all four), not documented as fatal, and a user who
+  knows the cluster ID can still connect with the `%sm_analytics` command.
+
+  `ListClusters` and `DescribeSecurityConfiguration` have no resource type in the Service
+  Authorization Reference, so only `"Resource": "*"` grants them. SageMaker's reference policy
+  lists `DescribeSecurityConfiguration` under a `cluster/*` resource, which by IAM's rules grants
+  nothing; rolecheck follows IAM's rules and reports it.
+
+  The caller is judged only when all its permission policies are among the inputs (see RC004).
+references:
+  - https://docs.aws.amazon.com/sagemaker/latest/dg/studio-set-up-emr-permissions-reference.html
+  - https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonelasticmapreduce.html
+examples:
+  triggering:
+    - title: The Studio execution role may get credentials but not list the cluster
+      files:
+        - file: 111122223333-analytics/emr-configurations-DO_NOT_DELETE.json
+          content: |
+            {"emr-execution-role-arns": {"111122223333": ["arn:aws:iam::111122223333:role/emr-runtime-analyst"]}}
+        - file: 111122223333-analytics/describe-domain.json
+          content: |
+            {"DomainId": "d-abc123", "DomainArn": "arn:aws:sagemaker:us-east-1:111122223333:domain/d-abc123",
+             "DefaultUserSettings": {"ExecutionRole": "arn:aws:iam::111122223333:role/studio-execution-role"}}
+        - file: 111122223333-analytics/describe-cluster.json
+          content: |
+            {"Cluster": {"Id": "j-2AXXXXXXGAPLF", "ClusterArn": "arn:aws:elasticmapreduce:us-east-1:111122223333:cluster/j-2AXXXXXXGAPLF",
+              "ReleaseLabel": "emr-6.15.0", "Applications": [{"Name": "Spark"}, {"Name": "Livy"}], "SecurityConfiguration": "runtime-roles",
+              "Ec2InstanceAttributes": {"IamInstanceProfile": "EMR_EC2_RuntimeRolesRole"}}}
+        - file: 111122223333-analytics/iam.json
+          content: |
+            {"RoleDetailList": [
+              {"RoleName": "studio-execution-role", "Arn": "arn:aws:iam::111122223333:role/studio-execution-role",
+               "RolePolicyList": [{"PolicyName": "emr-connect", "PolicyDocument": {"Version": "2012-10-17", "Statement": ↓[
+                 {"Effect": "Allow", "Action": "elasticmapreduce:GetClusterSessionCredentials", "Resource": "arn:aws:elasticmapreduce:us-east-1:111122223333:cluster/*",
+                  "Condition": {"StringLike": {"elasticmapreduce:ExecutionRoleArn": "arn:aws:iam::111122223333:role/emr-runtime-*"}}}]}}],
+               "AttachedManagedPolicies": []}
+            ]}
+    - title: DescribeSecurityConfiguration scoped to cluster ARNs, which grants nothing
+      files:
+        - file: 111122223333-analytics/emr-configurations-DO_NOT_DELETE.json
+          content: |
+            {"emr-execution-role-arns": {"111122223333": ["arn:aws:iam::111122223333:role/emr-runtime-analyst"]}}
+        - file: 111122223333-analytics/describe-domain.json
+          content: |
+            {"DomainId": "d-abc123", "DomainArn": "arn:aws:sagemaker:us-east-1:111122223333:domain/d-abc123",
+             "DefaultUserSettings": {"ExecutionRole": "arn:aws:iam::111122223333:role/studio-execution-role"}}
+        - file: 111122223333-analytics/describe-cluster.json
+          content: |
+            {"Cluster": {"Id": "j-2AXXXXXXGAPLF", "ClusterArn": "arn:aws:elasticmapreduce:us-east-1:111122223333:cluster/j-2AXXXXXXGAPLF",
+              "ReleaseLabel": "emr-6.15.0", "Applications": [{"Name": "Spark"}, {"Name": "Livy"}], "SecurityConfiguration": "runtime-roles",
+              "Ec2InstanceAttributes": {"IamInstanceProfile": "EMR_EC2_RuntimeRolesRole"}}}
+        - file: 111122223333-analytics/iam.json
+          content: |
+            {"RoleDetailList": [
+              {"RoleName": "studio-execution-role", "Arn": "arn:aws:iam::111122223333:role/studio-execution-role",
+               "RolePolicyList": [{"PolicyName": "emr-connect", "PolicyDocument": {"Version": "2012-10-17", "Statement": [
+                 {"Effect": "Allow", "Action": "elasticmapreduce:GetClusterSessionCredentials", "Resource": "arn:aws:elasticmapreduce:us-east-1:111122223333:cluster/*",
+                  "Condition": {"StringLike": {"elasticmapreduce:ExecutionRoleArn": "arn:aws:iam::111122223333:role/emr-runtime-*"}}},
+                 {"Sid": "AllowClusterDetailsDiscovery", "Effect": "Allow",
+                  "Action": ["elasticmapreduce:DescribeCluster", "elasticmapreduce:ListInstances", "elasticmapreduce:ListInstanceGroups", "elasticmapreduce:DescribeSecurityConfiguration"],
+                  "Resource": ↓["arn:aws:elasticmapreduce:us-east-1:111122223333:cluster/*"]},
+                 {"Sid": "AllowClusterDiscovery", "Effect": "Allow", "Action": "elasticmapreduce:ListClusters", "Resource": "*"}]}}],
+               "AttachedManagedPolicies": []}
+            ]}
+  non-triggering:
+    - title: Discovery and credentials, as the reference policies grant them
+      files:
+        - file: 111122223333-analytics/emr-configurations-DO_NOT_DELETE.json
+          content: |
+            {"emr-execution-role-arns": {"111122223333": ["arn:aws:iam::111122223333:role/emr-runtime-analyst"]}}
+        - file: 111122223333-analytics/describe-domain.json
+          content: |
+            {"DomainId": "d-abc123", "DomainArn": "arn:aws:sagemaker:us-east-1:111122223333:domain/d-abc123",
+             "DefaultUserSettings": {"ExecutionRole": "arn:aws:iam::111122223333:role/studio-execution-role"}}
+        - file: 111122223333-analytics/describe-cluster.json
+          content: |
+            {"Cluster": {"Id": "j-2AXXXXXXGAPLF", "ClusterArn": "arn:aws:elasticmapreduce:us-east-1:111122223333:cluster/j-2AXXXXXXGAPLF",
+              "ReleaseLabel": "emr-6.15.0", "Applications": [{"Name": "Spark"}, {"Name": "Livy"}], "SecurityConfiguration": "runtime-roles",
+              "Ec2InstanceAttributes": {"IamInstanceProfile": "EMR_EC2_RuntimeRolesRole"}}}
+        - file: 111122223333-analytics/iam.json
+          content: |
+            {"RoleDetailList": [
+              {"RoleName": "studio-execution-role", "Arn": "arn:aws:iam::111122223333:role/studio-execution-role",
+               "RolePolicyList": [{"PolicyName": "emr-connect", "PolicyDocument": {"Version": "2012-10-17", "Statement": [
+                 {"Effect": "Allow", "Action": "elasticmapreduce:GetClusterSessionCredentials", "Resource": "arn:aws:elasticmapreduce:us-east-1:111122223333:cluster/*",
+                  "Condition": {"StringLike": {"elasticmapreduce:ExecutionRoleArn": "arn:aws:iam::111122223333:role/emr-runtime-*"}}},
+                 {"Effect": "Allow", "Action": ["elasticmapreduce:DescribeCluster", "elasticmapreduce:ListInstanceGroups"], "Resource": "arn:aws:elasticmapreduce:us-east-1:111122223333:cluster/*"},
+                 {"Effect": "Allow", "Action": ["elasticmapreduce:ListClusters", "elasticmapreduce:DescribeSecurityConfiguration"], "Resource": "*"}]}}],
+               "AttachedManagedPolicies": []}
+            ]}
+"""#),
+        ("RC309.yaml", #"""
+id: RC309
+title: No runtime role is preloaded for the cluster's account
+severity: error
+category: runtime-role-permissions
+tags: [studio, emr, runtime-role]
+description: |
+  Checks the start of the chain, **Studio → runtime role**: does Studio offer any runtime role for
+  a cluster the user can reach? Studio does not discover runtime roles; an administrator preloads
+  them. Studio Classic reads them from `emr-configurations-DO_NOT_DELETE.json` on the user's home
+  volume, keyed by the cluster's account ID. The JupyterLab app reads
+  `EmrSettings.ExecutionRoleArns` from the user profile, falling back to the domain's
+  `DefaultUserSettings` only when both of the profile's lists are empty, and shows only the roles
+  whose ARN is in the cluster's account. For each Studio context (user profile, or domain defaults
+  when no profile is among the inputs) and each cluster it reaches, rolecheck works out that list
+  the same way and reports an empty one.
+rationale: |
+  With nothing preloaded, the JupyterLab app refuses to connect ("No available EMR execution role
+  found for the cluster. Please provide one in user profile settings."). Studio Classic falls back
+  to connecting as the Studio execution role, which a runtime-role cluster does not accept as a
+  runtime role, and which is rarely the role you meant users to have on the cluster. The
+  profile-over-domain rule surprises many: adding an assumable role to one user's profile
+  silently drops the domain's runtime roles for that user.
+remediation: |
+  JupyterLab: add the runtime roles of the cluster's account to the user profile (or, for every
+  user, to the domain defaults, and leave the profiles' `EmrSettings` empty):
+
+      aws sagemaker update-user-profile --domain-id d-abc123 --user-profile-name alice \
+        --user-settings '{"JupyterLabAppSettings": {"EmrSettings": {
+          "ExecutionRoleArns": ["arn:aws:iam::111122223333:role/emr-runtime-analyst"]}}}'
+
+  Studio Classic: write the roles under the cluster's account ID in
+  `/home/sagemaker-user/.sagemaker-analytics-configuration-DO_NOT_DELETE/emr-configurations-DO_NOT_DELETE.json`
+  (usually from a JupyterServer lifecycle configuration) and restart the Jupyter server:
+
+      {"emr-execution-role-arns": {"111122223333": ["arn:aws:iam::111122223333:role/emr-runtime-analyst"]}}
+notes: |
+  A user profile whose own `EmrSettings` leave out a runtime role that the domain's list offers
+  for a reachable cluster is reported too, as a **warning**: the role is not offered to that user,
+  which may be a deliberate restriction or a surprise of the no-merge rule.
+
+  For Studio Classic the finding is a **warning**: the documentation says Studio Classic then uses
+  the execution role, so the connection may succeed, just not with a runtime role. For the
+  JupyterLab app it is an **error**, as the app refuses the connection.
+
+  The profile-over-domain resolution (no merging of the two lists) and the filter on the
+  cluster's account are what the JupyterLab EMR extension does, not documented behaviour. Which
+  app a context uses is inferred: `StudioWebPortal: ENABLED` or `EmrSettings` without a Studio
+  Classic configuration file means the JupyterLab app. A cluster is "reached" when it is in the
+  Studio account, or in an account for which Studio has an access role or preloaded runtime roles.
+references:
+  - https://docs.aws.amazon.com/sagemaker/latest/dg/studio-notebooks-emr-cluster-rbac.html
+  - https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_EmrSettings.html
+examples:
+  triggering:
+    - title: The user profile's own EmrSettings hide the domain's runtime roles (JupyterLab)
+      files:
+        - file: 111122223333-studio/describe-domain.json
+          content: |
+            {"DomainId": "d-abc123", "DomainArn": "arn:aws:sagemaker:us-east-1:111122223333:domain/d-abc123",
+             "DefaultUserSettings": {"ExecutionRole": "arn:aws:iam::111122223333:role/studio-execution-role", "StudioWebPortal": "ENABLED",
+               "JupyterLabAppSettings": {"EmrSettings": {"ExecutionRoleArns": ["arn:aws:iam::111122223333:role/emr-runtime-analyst"]}}}}
+        - file: 111122223333-studio/describe-user-profile-alice.json
+          content: |
+            {"DomainId": "d-abc123", "UserProfileName": "alice", "UserProfileArn": "arn:aws:sagemaker:us-east-1:111122223333:user-profile/d-abc123/alice",
+             "UserSettings": {"JupyterLabAppSettings": {"EmrSettings": ↓{"AssumableRoleArns": ["arn:aws:iam::444455556666:role/emr-access-role"]}}}}
+        - file: 111122223333-studio/describe-cluster.json
+          content: |
+            {"Cluster": {"Id": "j-2AXXXXXXGAPLF", "ClusterArn": "arn:aws:elasticmapreduce:us-east-1:111122223333:cluster/j-2AXXXXXXGAPLF",
+              "ReleaseLabel": "emr-6.15.0", "Applications": [{"Name": "Spark"}, {"Name": "Livy"}], "SecurityConfiguration": "runtime-roles",
+              "Ec2InstanceAttributes": {"IamInstanceProfile": "EMR_EC2_RuntimeRolesRole"}}}
+    - title: JupyterLab lists only a role of another account than the cluster's
+      files:
+        - file: 111122223333-studio/describe-domain.json
+          content: |
+            {"DomainId": "d-abc123", "DomainArn": "arn:aws:sagemaker:us-east-1:111122223333:domain/d-abc123",
+             "DefaultUserSettings": {"ExecutionRole": "arn:aws:iam::111122223333:role/studio-execution-role", "StudioWebPortal": "ENABLED",
+               "JupyterLabAppSettings": {"EmrSettings": {"ExecutionRoleArns": ↓["arn:aws:iam::444455556666:role/emr-runtime-analyst"]}}}}
+        - file: 111122223333-studio/describe-cluster.json
+          content: |
+            {"Cluster": {"Id": "j-2AXXXXXXGAPLF", "ClusterArn": "arn:aws:elasticmapreduce:us-east-1:111122223333:cluster/j-2AXXXXXXGAPLF",
+              "ReleaseLabel": "emr-6.15.0", "Applications": [{"Name": "Spark"}, {"Name": "Livy"}], "SecurityConfiguration": "runtime-roles",
+              "Ec2InstanceAttributes": {"IamInstanceProfile": "EMR_EC2_RuntimeRolesRole"}}}
+    - title: Studio Classic, roles keyed by the wrong account (a warning)
+      files:
+        - file: 111122223333-studio/emr-configurations-DO_NOT_DELETE.json
+          content: |
+            {"emr-execution-role-arns": ↓{"123456789012": ["arn:aws:iam::111122223333:role/emr-runtime-analyst"]}}
+        - file: 111122223333-studio/describe-cluster.json
+          content: |
+            {"Cluster": {"Id": "j-2AXXXXXXGAPLF", "ClusterArn": "arn:aws:elasticmapreduce:us-east-1:111122223333:cluster/j-2AXXXXXXGAPLF",
+              "ReleaseLabel": "emr-6.15.0", "Applications": [{"Name": "Spark"}, {"Name": "Livy"}], "SecurityConfiguration": "runtime-roles",
+              "Ec2InstanceAttributes": {"IamInstanceProfile": "EMR_EC2_RuntimeRolesRole"}}}
+    - title: The profile lists one of the domain's two roles, so the other is not offered (a warning)
+      files:
+        - file: 111122223333-studio/describe-domain.json
+          content: |
+            {"DomainId": "d-abc123", "DomainArn": "arn:aws:sagemaker:us-east-1:111122223333:domain/d-abc123",
+             "DefaultUserSettings": {"ExecutionRole": "arn:aws:iam::111122223333:role/studio-execution-role", "StudioWebPortal": "ENABLED",
+               "JupyterLabAppSettings": {"EmrSettings": {"ExecutionRoleArns": ["arn:aws:iam::111122223333:role/emr-runtime-analyst",
+                                                                              "arn:aws:iam::111122223333:role/emr-runtime-engineer"]}}}}
+        - file: 111122223333-studio/describe-user-profile-alice.json
+          content: |
+            {"DomainId": "d-abc123", "UserProfileName": "alice", "UserProfileArn": "arn:aws:sagemaker:us-east-1:111122223333:user-profile/d-abc123/alice",
+             "UserSettings": {"JupyterLabAppSettings": {"EmrSettings": {"ExecutionRoleArns": ↓["arn:aws:iam::111122223333:role/emr-runtime-analyst"]}}}}
+        - file: 111122223333-studio/describe-cluster.json
+          content: |
+            {"Cluster": {"Id": "j-2AXXXXXXGAPLF", "ClusterArn": "arn:aws:elasticmapreduce:us-east-1:111122223333:cluster/j-2AXXXXXXGAPLF",
+              "ReleaseLabel": "emr-6.15.0", "Applications": [{"Name": "Spark"}, {"Name": "Livy"}], "SecurityConfiguration": "runtime-roles",
+              "Ec2InstanceAttributes": {"IamInstanceProfile": "EMR_EC2_RuntimeRolesRole"}}}
+  non-triggering:
+    - title: A user profile without EmrSettings uses the domain's list
+      files:
+        - file: 111122223333-studio/describe-domain.json
+          content: |
+            {"DomainId": "d-abc123", "DomainArn": "arn:aws:sagemaker:us-east-1:111122223333:domain/d-abc123",
+             "DefaultUserSettings": {"ExecutionRole": "arn:aws:iam::111122223333:role/studio-execution-role", "StudioWebPortal": "ENABLED",
+               "JupyterLabAppSettings": {"EmrSettings": {"ExecutionRoleArns": ["arn:aws:iam::111122223333:role/emr-runtime-analyst"]}}}}
+        - file: 111122223333-studio/describe-user-profile-alice.json
+          content: |
+            {"DomainId": "d-abc123", "UserProfileName": "alice", "UserProfileArn": "arn:aws:sagemaker:us-east-1:111122223333:user-profile/d-abc123/alice",
+             "UserSettings": {"JupyterLabAppSettings": {"EmrSettings": {"AssumableRoleArns": [], "ExecutionRoleArns": []}}}}
+        - file: 111122223333-studio/describe-cluster.json
+          content: |
+            {"Cluster": {"Id": "j-2AXXXXXXGAPLF", "ClusterArn": "arn:aws:elasticmapreduce:us-east-1:111122223333:cluster/j-2AXXXXXXGAPLF",
+              "ReleaseLabel": "emr-6.15.0", "Applications": [{"Name": "Spark"}, {"Name": "Livy"}], "SecurityConfiguration": "runtime-roles",
+              "Ec2InstanceAttributes": {"IamInstanceProfile": "EMR_EC2_RuntimeRolesRole"}}}
+    - title: Studio Classic with the documented configuration file
+      files:
+        - file: 111122223333-studio/emr-configurations-DO_NOT_DELETE.json
+          content: |
+            {
+                "emr-execution-role-arns":
+                {
+                  "111122223333": [
+                      "arn:aws:iam::111122223333:role/emr-execution-role-1",
+                      "arn:aws:iam::111122223333:role/emr-execution-role-2"
+                  ]
+                }
+            }
+        - file: 111122223333-studio/describe-cluster.json
+          content: |
+            {"Cluster": {"Id": "j-2AXXXXXXGAPLF", "ClusterArn": "arn:aws:elasticmapreduce:us-east-1:111122223333:cluster/j-2AXXXXXXGAPLF",
+              "ReleaseLabel": "emr-6.15.0", "Applications": [{"Name": "Spark"}, {"Name": "Livy"}], "SecurityConfiguration": "runtime-roles",
+              "Ec2InstanceAttributes": {"IamInstanceProfile": "EMR_EC2_RuntimeRolesRole"}}}
+"""#),
+        ("RC310.yaml", #"""
+id: RC310
+title: Lake Formation is configured but the runtime role lacks GetDataAccess or glue:Get*
+severity: error
+category: runtime-role-permissions
+tags: [iam, emr, runtime-role, lake-formation]
+description: |
+  Checks the last hop, **runtime role → data**, on clusters whose security configuration turns on
+  Lake Formation (`AuthorizationConfiguration.LakeFormationConfiguration`). Lake Formation's grants
+  decide which tables, columns and rows a runtime role may read, but the role still needs IAM
+  permission to ask: `lakeformation:GetDataAccess` for the temporary data credentials, and the Glue
+  Data Catalog reads (`glue:Get*`) for the table definitions. For each runtime role Studio offers
+  for such a cluster, rolecheck asks the evaluator whether the role's own policies allow
+  `lakeformation:GetDataAccess`, `glue:GetTable` and `glue:GetDatabase`.
+rationale: |
+  A role with the right Lake Formation grants and without these IAM permissions fails every query
+  with an access-denied error that seems to contradict the grants, so the usual reaction is to
+  widen the grants. EMR's Lake Formation guide lists the IAM statement as a required step.
+remediation: |
+  Attach EMR's documented policy to the runtime role:
+
+      {
+        "Version": "2012-10-17",
+        "Statement": [{
+          "Sid": "LakeFormationManagedAccess",
+          "Effect": "Allow",
+          "Action": ["lakeformation:GetDataAccess", "glue:Get*", "glue:Create*", "glue:Update*"],
+          "Resource": ["*"]
+        }]
+      }
+
+  (`glue:Create*` and `glue:Update*` are needed only for writes.)
+notes: |
+  Only reads are checked (`glue:GetTable` and `glue:GetDatabase` stand for `glue:Get*`); whether a
+  job writes cannot be told from the setup. The role is judged only when all its permission
+  policies are among the inputs (see RC004). The Lake Formation side (grants, the
+  `ExternalDataFilteringAllowList`) is not checked here; the session tag is RC311's.
+references:
+  - https://docs.aws.amazon.com/emr/latest/ManagementGuide/emr-lf-enable.html
+  - https://docs.aws.amazon.com/emr/latest/ManagementGuide/emr-lake-formation.html
+examples:
+  triggering:
+    - title: The runtime role reads S3 directly but may not ask Lake Formation
+      files:
+        - file: 111122223333-analytics/emr-configurations-DO_NOT_DELETE.json
+          content: |
+            {"emr-execution-role-arns": {"111122223333": ["arn:aws:iam::111122223333:role/emr-runtime-analyst"]}}
+        - file: 111122223333-analytics/describe-cluster.json
+          content: |
+            {"Cluster": {"Id": "j-2AXXXXXXGAPLF", "ClusterArn": "arn:aws:elasticmapreduce:us-east-1:111122223333:cluster/j-2AXXXXXXGAPLF",
+              "ReleaseLabel": "emr-6.15.0", "Applications": [{"Name": "Spark"}, {"Name": "Livy"}], "SecurityConfiguration": "lf-runtime-roles",
+              "Ec2InstanceAttributes": {"IamInstanceProfile": "EMR_EC2_RuntimeRolesRole"}}}
+        - file: 111122223333-analytics/describe-security-configuration.json
+          content: |
+            {"Name": "lf-runtime-roles", "SecurityConfiguration": "{\"AuthorizationConfiguration\":{\"IAMConfiguration\":{\"EnableApplicationScopedIAMRole\":true},\"LakeFormationConfiguration\":{\"AuthorizedSessionTagValue\":\"Amazon EMR\"}}}"}
+        - file: 111122223333-analytics/iam.json
+          content: |
+            {"RoleDetailList": [
+              {"RoleName": "EMR_EC2_RuntimeRolesRole", "Arn": "arn:aws:iam::111122223333:role/EMR_EC2_RuntimeRolesRole",
+               "RolePolicyList": [{"PolicyName": "AllowRuntimeRoleUsage", "PolicyDocument": {"Version": "2012-10-17", "Statement": [
+                 {"Effect": "Allow", "Action": ["sts:AssumeRole", "sts:TagSession"], "Resource": "arn:aws:iam::111122223333:role/emr-runtime-*"}]}}],
+               "AttachedManagedPolicies": []},
+              {"RoleName": "emr-runtime-analyst", "Arn": "arn:aws:iam::111122223333:role/emr-runtime-analyst",
+               "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [
+                 {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:role/EMR_EC2_RuntimeRolesRole"}, "Action": ["sts:AssumeRole", "sts:TagSession"]}]},
+               "RolePolicyList": [{"PolicyName": "analytics-data", "PolicyDocument": {"Version": "2012-10-17", "Statement": ↓[
+                 {"Effect": "Allow", "Action": ["s3:GetObject", "s3:ListBucket"], "Resource": ["arn:aws:s3:::analytics-lake", "arn:aws:s3:::analytics-lake/*"]}]}}],
+               "AttachedManagedPolicies": []}
+            ]}
+  non-triggering:
+    - title: The documented Lake Formation policy
+      files:
+        - file: 111122223333-analytics/emr-configurations-DO_NOT_DELETE.json
+          content: |
+            {"emr-execution-role-arns": {"111122223333": ["arn:aws:iam::111122223333:role/emr-runtime-analyst"]}}
+        - file: 111122223333-analytics/describe-cluster.json
+          content: |
+            {"Cluster": {"Id": "j-2AXXXXXXGAPLF", "ClusterArn": "arn:aws:elasticmapreduce:us-east-1:111122223333:cluster/j-2AXXXXXXGAPLF",
+              "ReleaseLabel": "emr-6.15.0", "Applications": [{"Name": "Spark"}, {"Name": "Livy"}], "SecurityConfiguration": "lf-runtime-roles",
+              "Ec2InstanceAttributes": {"IamInstanceProfile": "EMR_EC2_RuntimeRolesRole"}}}
+        - file: 111122223333-analytics/describe-security-configuration.json
+          content: |
+            {"Name": "lf-runtime-roles", "SecurityConfiguration": "{\"AuthorizationConfiguration\":{\"IAMConfiguration\":{\"EnableApplicationScopedIAMRole\":true},\"LakeFormationConfiguration\":{\"AuthorizedSessionTagValue\":\"Amazon EMR\"}}}"}
+        - file: 111122223333-analytics/iam.json
+          content: |
+            {"RoleDetailList": [
+              {"RoleName": "EMR_EC2_RuntimeRolesRole", "Arn": "arn:aws:iam::111122223333:role/EMR_EC2_RuntimeRolesRole",
+               "RolePolicyList": [{"PolicyName": "AllowRuntimeRoleUsage", "PolicyDocument": {"Version": "2012-10-17", "Statement": [
+                 {"Effect": "Allow", "Action": ["sts:AssumeRole", "sts:TagSession"], "Resource": "arn:aws:iam::111122223333:role/emr-runtime-*"}]}}],
+               "AttachedManagedPolicies": []},
+              {"RoleName": "emr-runtime-analyst", "Arn": "arn:aws:iam::111122223333:role/emr-runtime-analyst",
+               "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [
+                 {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:role/EMR_EC2_RuntimeRolesRole"}, "Action": ["sts:AssumeRole", "sts:TagSession"]}]},
+               "RolePolicyList": [{"PolicyName": "LakeFormationManagedAccess", "PolicyDocument": {"Version": "2012-10-17", "Statement": [
+                 {"Sid": "LakeFormationManagedAccess", "Effect": "Allow", "Action": ["lakeformation:GetDataAccess", "glue:Get*", "glue:Create*", "glue:Update*"], "Resource": ["*"]}]}}],
+               "AttachedManagedPolicies": []}
+            ]}
+    - title: Without Lake Formation the runtime role needs no Lake Formation permission
+      files:
+        - file: 111122223333-analytics/emr-configurations-DO_NOT_DELETE.json
+          content: |
+            {"emr-execution-role-arns": {"111122223333": ["arn:aws:iam::111122223333:role/emr-runtime-analyst"]}}
+        - file: 111122223333-analytics/describe-cluster.json
+          content: |
+            {"Cluster": {"Id": "j-2AXXXXXXGAPLF", "ClusterArn": "arn:aws:elasticmapreduce:us-east-1:111122223333:cluster/j-2AXXXXXXGAPLF",
+              "ReleaseLabel": "emr-6.15.0", "Applications": [{"Name": "Spark"}, {"Name": "Livy"}], "SecurityConfiguration": "runtime-roles",
+              "Ec2InstanceAttributes": {"IamInstanceProfile": "EMR_EC2_RuntimeRolesRole"}}}
+        - file: 111122223333-analytics/describe-security-configuration.json
+          content: |
+            {"Name": "runtime-roles", "SecurityConfiguration": "{\"AuthorizationConfiguration\":{\"IAMConfiguration\":{\"EnableApplicationScopedIAMRole\":true}}}"}
+        - file: 111122223333-analytics/iam.json
+          content: |
+            {"RoleDetailList": [
+              {"RoleName": "emr-runtime-analyst", "Arn": "arn:aws:iam::111122223333:role/emr-runtime-analyst",
+               "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [
+                 {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:role/EMR_EC2_RuntimeRolesRole"}, "Action": ["sts:AssumeRole", "sts:TagSession"]}]},
+               "RolePolicyList": [{"PolicyName": "analytics-data", "PolicyDocument": {"Version": "2012-10-17", "Statement": [
+                 {"Effect": "Allow", "Action": ["s3:GetObject", "s3:ListBucket"], "Resource": ["arn:aws:s3:::analytics-lake", "arn:aws:s3:::analytics-lake/*"]}]}}],
+               "AttachedManagedPolicies": []}
+            ]}
+"""#),
+        ("RC311.yaml", #"""
+id: RC311
+title: Lake Formation session tag does not line up
+severity: error
+category: runtime-role-trust
+tags: [emr, lake-formation, trust-policy, security-configuration]
+description: |
+  Checks the hops **instance-profile role → runtime role → data** on Lake Formation clusters,
+  where three documents must agree on one string. The security configuration's
+  `LakeFormationConfiguration.AuthorizedSessionTagValue` is the value EMR puts in the
+  `LakeFormationAuthorizedCaller` session tag when it assumes a runtime role; Lake Formation
+  trusts sessions whose tag carries a value it knows (`Amazon EMR`, set in its application
+  integration settings, `AuthorizedSessionTagValueList` in `get-data-lake-settings`); and a
+  runtime role whose trust restricts `sts:TagSession` with an
+  `aws:RequestTag/LakeFormationAuthorizedCaller` condition must accept the same value. rolecheck
+  reports the value in the security configuration when it is not `Amazon EMR`, the Lake Formation
+  settings when they do not list the configured value, and the trust condition when it demands
+  another value.
+rationale: |
+  A mismatch anywhere breaks every Lake Formation query on the cluster: with the wrong value Lake
+  Formation does not recognise EMR as an authorised engine and refuses to vend credentials, and
+  with a trust condition that disagrees the runtime role cannot be assumed with the tag at all.
+  Each document looks right on its own.
+remediation: |
+  Use `Amazon EMR` everywhere: in the security configuration
+  (`"LakeFormationConfiguration": {"AuthorizedSessionTagValue": "Amazon EMR"}`, which means a new
+  security configuration and a new cluster), in Lake Formation's application integration settings,
+  and in any trust condition:
+
+      "Condition": {"StringEquals": {"aws:RequestTag/LakeFormationAuthorizedCaller": "Amazon EMR"}}
+notes: |
+  `Amazon EMR` is the only value EMR's Lake Formation guide documents; rolecheck reports any
+  other, even one that the Lake Formation settings among the inputs also list. When the
+  configured value is the odd one out (the Lake Formation settings and the trust conditions
+  expect `Amazon EMR`), that is one finding, at the value, with the other ends as related
+  locations; the other ends are findings of their own only when they disagree with `Amazon EMR`. The Lake Formation
+  settings are matched to the runtime role's account (the folder of the `get-data-lake-settings`
+  export), and are checked only when they list some values.
+
+  A trust condition on the tag is compared only when the security configuration sets a value;
+  without Lake Formation, RC302 handles tag conditions.
+references:
+  - https://docs.aws.amazon.com/emr/latest/ManagementGuide/emr-lf-enable.html
+  - https://docs.aws.amazon.com/lake-formation/latest/APIReference/API_DataLakeSettings.html
+examples:
+  triggering:
+    - title: The security configuration tags sessions with another value
+      files:
+        - file: 111122223333-analytics/emr-configurations-DO_NOT_DELETE.json
+          content: |
+            {"emr-execution-role-arns": {"111122223333": ["arn:aws:iam::111122223333:role/emr-runtime-analyst"]}}
+        - file: 111122223333-analytics/describe-cluster.json
+          content: |
+            {"Cluster": {"Id": "j-2AXXXXXXGAPLF", "ClusterArn": "arn:aws:elasticmapreduce:us-east-1:111122223333:cluster/j-2AXXXXXXGAPLF",
+              "ReleaseLabel": "emr-6.15.0", "Applications": [{"Name": "Spark"}, {"Name": "Livy"}], "SecurityConfiguration": "lf-runtime-roles",
+              "Ec2InstanceAttributes": {"IamInstanceProfile": "EMR_EC2_RuntimeRolesRole"}}}
+        - file: 111122223333-analytics/describe-security-configuration.json
+          content: |
+            {"Name": "lf-runtime-roles", "SecurityConfiguration": "{\"AuthorizationConfiguration\":{\"IAMConfiguration\":{\"EnableApplicationScopedIAMRole\":true},\"LakeFormationConfiguration\":{\"AuthorizedSessionTagValue\":↓\"EMR\"}}}"}
+        - file: 111122223333-analytics/iam.json
+          content: |
+            {"RoleDetailList": [
+              {"RoleName": "EMR_EC2_RuntimeRolesRole", "Arn": "arn:aws:iam::111122223333:role/EMR_EC2_RuntimeRolesRole",
+               "RolePolicyList": [{"PolicyName": "AllowRuntimeRoleUsage", "PolicyDocument": {"Version": "2012-10-17", "Statement": [
+                 {"Effect": "Allow", "Action": ["sts:AssumeRole", "sts:TagSession"], "Resource": "arn:aws:iam::111122223333:role/emr-runtime-*"}]}}],
+               "AttachedManagedPolicies": []},
+              {"RoleName": "emr-runtime-analyst", "Arn": "arn:aws:iam::111122223333:role/emr-runtime-analyst",
+               "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [
+                 {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:role/EMR_EC2_RuntimeRolesRole"}, "Action": ["sts:AssumeRole", "sts:TagSession"]}]}}
+            ]}
+    - title: The trust's tag condition and the Lake Formation settings disagree with the configuration
+      files:
+        - file: 111122223333-analytics/emr-configurations-DO_NOT_DELETE.json
+          content: |
+            {"emr-execution-role-arns": {"111122223333": ["arn:aws:iam::111122223333:role/emr-runtime-analyst"]}}
+        - file: 111122223333-analytics/describe-cluster.json
+          content: |
+            {"Cluster": {"Id": "j-2AXXXXXXGAPLF", "ClusterArn": "arn:aws:elasticmapreduce:us-east-1:111122223333:cluster/j-2AXXXXXXGAPLF",
+              "ReleaseLabel": "emr-6.15.0", "Applications": [{"Name": "Spark"}, {"Name": "Livy"}], "SecurityConfiguration": "lf-runtime-roles",
+              "Ec2InstanceAttributes": {"IamInstanceProfile": "EMR_EC2_RuntimeRolesRole"}}}
+        - file: 111122223333-analytics/describe-security-configuration.json
+          content: |
+            {"Name": "lf-runtime-roles", "SecurityConfiguration": "{\"AuthorizationConfiguration\":{\"IAMConfiguration\":{\"EnableApplicationScopedIAMRole\":true},\"LakeFormationConfiguration\":{\"AuthorizedSessionTagValue\":\"Amazon EMR\"}}}"}
+        - file: 111122223333-analytics/get-data-lake-settings.json
+          content: |
+            {"DataLakeSettings": {"DataLakeAdmins": [{"DataLakePrincipalIdentifier": "arn:aws:iam::111122223333:role/lake-admin"}],
+              "AllowExternalDataFiltering": true, "ExternalDataFilteringAllowList": [{"DataLakePrincipalIdentifier": "111122223333"}],
+              "AuthorizedSessionTagValueList": ↓["Amazon EMR Studio"]}}
+        - file: 111122223333-analytics/iam.json
+          content: |
+            {"RoleDetailList": [
+              {"RoleName": "EMR_EC2_RuntimeRolesRole", "Arn": "arn:aws:iam::111122223333:role/EMR_EC2_RuntimeRolesRole",
+               "RolePolicyList": [{"PolicyName": "AllowRuntimeRoleUsage", "PolicyDocument": {"Version": "2012-10-17", "Statement": [
+                 {"Effect": "Allow", "Action": ["sts:AssumeRole", "sts:TagSession"], "Resource": "arn:aws:iam::111122223333:role/emr-runtime-*"}]}}],
+               "AttachedManagedPolicies": []},
+              {"RoleName": "emr-runtime-analyst", "Arn": "arn:aws:iam::111122223333:role/emr-runtime-analyst",
+               "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [
+                 {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:role/EMR_EC2_RuntimeRolesRole"}, "Action": "sts:AssumeRole"},
+                 {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:role/EMR_EC2_RuntimeRolesRole"}, "Action": "sts:TagSession",
+                  "Condition": {"StringEquals": {↓"aws:RequestTag/LakeFormationAuthorizedCaller": "Amazon EMR Studio"}}}]}}
+            ]}
+  non-triggering:
+    - title: All three say Amazon EMR
+      files:
+        - file: 111122223333-analytics/emr-configurations-DO_NOT_DELETE.json
+          content: |
+            {"emr-execution-role-arns": {"111122223333": ["arn:aws:iam::111122223333:role/emr-runtime-analyst"]}}
+        - file: 111122223333-analytics/describe-cluster.json
+          content: |
+            {"Cluster": {"Id": "j-2AXXXXXXGAPLF", "ClusterArn": "arn:aws:elasticmapreduce:us-east-1:111122223333:cluster/j-2AXXXXXXGAPLF",
+              "ReleaseLabel": "emr-6.15.0", "Applications": [{"Name": "Spark"}, {"Name": "Livy"}], "SecurityConfiguration": "lf-runtime-roles",
+              "Ec2InstanceAttributes": {"IamInstanceProfile": "EMR_EC2_RuntimeRolesRole"}}}
+        - file: 111122223333-analytics/describe-security-configuration.json
+          content: |
+            {"Name": "lf-runtime-roles", "SecurityConfiguration": "{\"AuthorizationConfiguration\":{\"IAMConfiguration\":{\"EnableApplicationScopedIAMRole\":true},\"LakeFormationConfiguration\":{\"AuthorizedSessionTagValue\":\"Amazon EMR\"}}}"}
+        - file: 111122223333-analytics/get-data-lake-settings.json
+          content: |
+            {"DataLakeSettings": {"DataLakeAdmins": [{"DataLakePrincipalIdentifier": "arn:aws:iam::111122223333:role/lake-admin"}],
+              "AllowExternalDataFiltering": true, "ExternalDataFilteringAllowList": [{"DataLakePrincipalIdentifier": "111122223333"}],
+              "AuthorizedSessionTagValueList": ["Amazon EMR"]}}
+        - file: 111122223333-analytics/iam.json
+          content: |
+            {"RoleDetailList": [
+              {"RoleName": "EMR_EC2_RuntimeRolesRole", "Arn": "arn:aws:iam::111122223333:role/EMR_EC2_RuntimeRolesRole",
+               "RolePolicyList": [{"PolicyName": "AllowRuntimeRoleUsage", "PolicyDocument": {"Version": "2012-10-17", "Statement": [
+                 {"Effect": "Allow", "Action": ["sts:AssumeRole", "sts:TagSession"], "Resource": "arn:aws:iam::111122223333:role/emr-runtime-*"}]}}],
+               "AttachedManagedPolicies": []},
+              {"RoleName": "emr-runtime-analyst", "Arn": "arn:aws:iam::111122223333:role/emr-runtime-analyst",
+               "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [
+                 {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:role/EMR_EC2_RuntimeRolesRole"}, "Action": "sts:AssumeRole"},
+                 {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:role/EMR_EC2_RuntimeRolesRole"}, "Action": "sts:TagSession",
+                  "Condition": {"StringEquals": {"aws:RequestTag/LakeFormationAuthorizedCaller": "Amazon EMR"}}}]}}
+            ]}
+"""#),
+        ("RC312.yaml", #"""
+id: RC312
+title: Studio propagates source identity but the access role does not allow sts:SetSourceIdentity
+severity: error
+category: runtime-role-trust
+tags: [iam, trust-policy, studio, source-identity, cross-account]
+description: |
+  Checks the hop **Studio → access role** of option 1 when the SageMaker domain sets
+  `DomainSettings.ExecutionRoleIdentityConfig` to `USER_PROFILE_NAME`. Studio then stamps the
+  user profile name as the source identity of its sessions, and every role it assumes on the
+  user's behalf must accept that: the EMR access role's trust must let the Studio execution role
+  call `sts:SetSourceIdentity`, and, as the access role is in another account, the execution
+  role's own policy must allow `sts:SetSourceIdentity` on it too. rolecheck asks the evaluator
+  both questions for every access role a Studio chain goes through.
+rationale: |
+  SageMaker's guide warns that without the permission "your actions fail with
+  `AccessDeniedException` or `ValidationError`": with propagation on, the assume-role call that
+  carries a source identity is refused as a whole, so the cross-account clusters disappear from
+  Studio the day the domain setting is switched on.
+remediation: |
+  In the access role's trust, allow the source identity next to the assume-role call:
+
+      {
+        "Effect": "Allow",
+        "Principal": {"AWS": "arn:aws:iam::111122223333:role/studio-execution-role"},
+        "Action": ["sts:AssumeRole", "sts:SetSourceIdentity"]
+      }
+
+  and in the Studio execution role's policy, add `sts:SetSourceIdentity` to the statement that
+  allows `sts:AssumeRole` on the access role.
+notes: |
+  Only option 1 is checked: in the other options Studio calls EMR with its execution role
+  directly and assumes no role itself; the runtime role is assumed by the cluster, whose own
+  source-identity setting (`PropagateSourceIdentity`) RC303 checks.
+
+  The source identity is the user profile name, which rolecheck does not know; a condition on
+  `sts:SourceIdentity` is tested with a placeholder. When the trust does not let the execution role
+  assume the access role at all, RC401 reports it (naming `sts:SetSourceIdentity` too) and this
+  rule stays silent.
+references:
+  - https://docs.aws.amazon.com/sagemaker/latest/dg/monitor-user-access-how-to.html
+  - https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_control-access_monitor.html
+examples:
+  triggering:
+    - title: The access role's trust allows sts:AssumeRole only
+      files:
+        - file: 111122223333-studio/describe-domain.json
+          content: |
+            {"DomainId": "d-abc123", "DomainArn": "arn:aws:sagemaker:us-east-1:111122223333:domain/d-abc123",
+             "DomainSettings": {"ExecutionRoleIdentityConfig": "USER_PROFILE_NAME"},
+             "DefaultUserSettings": {"ExecutionRole": "arn:aws:iam::111122223333:role/studio-execution-role", "StudioWebPortal": "ENABLED",
+               "JupyterLabAppSettings": {"EmrSettings": {"AssumableRoleArns": ["arn:aws:iam::444455556666:role/emr-access-role"],
+                                                         "ExecutionRoleArns": ["arn:aws:iam::444455556666:role/emr-runtime-analyst"]}}}}
+        - file: 444455556666-emr/describe-cluster.json
+          content: |
+            {"Cluster": {"Id": "j-3BYYYYYYHBQMG", "ClusterArn": "arn:aws:elasticmapreduce:us-east-1:444455556666:cluster/j-3BYYYYYYHBQMG",
+              "ReleaseLabel": "emr-7.1.0", "Applications": [{"Name": "Spark"}, {"Name": "Livy"}], "SecurityConfiguration": "runtime-roles",
+              "Ec2InstanceAttributes": {"IamInstanceProfile": "EMR_EC2_RuntimeRolesRole"}}}
+        - file: 444455556666-emr/get-role-emr-access-role.json
+          content: |
+            {"Role": {"RoleName": "emr-access-role", "Arn": "arn:aws:iam::444455556666:role/emr-access-role",
+              "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [
+                {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:role/studio-execution-role"}, "Action": ↓"sts:AssumeRole"}]}}}
+    - title: The trust allows it, the execution role's own policy does not
+      files:
+        - file: 111122223333-studio/describe-domain.json
+          content: |
+            {"DomainId": "d-abc123", "DomainArn": "arn:aws:sagemaker:us-east-1:111122223333:domain/d-abc123",
+             "DomainSettings": {"ExecutionRoleIdentityConfig": "USER_PROFILE_NAME"},
+             "DefaultUserSettings": {"ExecutionRole": "arn:aws:iam::111122223333:role/studio-execution-role", "StudioWebPortal": "ENABLED",
+               "JupyterLabAppSettings": {"EmrSettings": {"AssumableRoleArns": ["arn:aws:iam::444455556666:role/emr-access-role"],
+                                                         "ExecutionRoleArns": ["arn:aws:iam::444455556666:role/emr-runtime-analyst"]}}}}
+        - file: 111122223333-studio/iam.json
+          content: |
+            {"RoleDetailList": [
+              {"RoleName": "studio-execution-role", "Arn": "arn:aws:iam::111122223333:role/studio-execution-role",
+               "RolePolicyList": [{"PolicyName": "assume-emr-access-role", "PolicyDocument": {"Version": "2012-10-17", "Statement": [
+                 {"Effect": "Allow", "Action": ↓"sts:AssumeRole", "Resource": "arn:aws:iam::444455556666:role/emr-access-role"}]}}],
+               "AttachedManagedPolicies": []}
+            ]}
+        - file: 444455556666-emr/describe-cluster.json
+          content: |
+            {"Cluster": {"Id": "j-3BYYYYYYHBQMG", "ClusterArn": "arn:aws:elasticmapreduce:us-east-1:444455556666:cluster/j-3BYYYYYYHBQMG",
+              "ReleaseLabel": "emr-7.1.0", "Applications": [{"Name": "Spark"}, {"Name": "Livy"}], "SecurityConfiguration": "runtime-roles",
+              "Ec2InstanceAttributes": {"IamInstanceProfile": "EMR_EC2_RuntimeRolesRole"}}}
+        - file: 444455556666-emr/get-role-emr-access-role.json
+          content: |
+            {"Role": {"RoleName": "emr-access-role", "Arn": "arn:aws:iam::444455556666:role/emr-access-role",
+              "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [
+                {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:role/studio-execution-role"}, "Action": ["sts:AssumeRole", "sts:SetSourceIdentity"]}]}}}
+  non-triggering:
+    - title: Both sides allow the source identity
+      files:
+        - file: 111122223333-studio/describe-domain.json
+          content: |
+            {"DomainId": "d-abc123", "DomainArn": "arn:aws:sagemaker:us-east-1:111122223333:domain/d-abc123",
+             "DomainSettings": {"ExecutionRoleIdentityConfig": "USER_PROFILE_NAME"},
+             "DefaultUserSettings": {"ExecutionRole": "arn:aws:iam::111122223333:role/studio-execution-role", "StudioWebPortal": "ENABLED",
+               "JupyterLabAppSettings": {"EmrSettings": {"AssumableRoleArns": ["arn:aws:iam::444455556666:role/emr-access-role"],
+                                                         "ExecutionRoleArns": ["arn:aws:iam::444455556666:role/emr-runtime-analyst"]}}}}
+        - file: 111122223333-studio/iam.json
+          content: |
+            {"RoleDetailList": [
+              {"RoleName": "studio-execution-role", "Arn": "arn:aws:iam::111122223333:role/studio-execution-role",
+               "RolePolicyList": [{"PolicyName": "assume-emr-access-role", "PolicyDocument": {"Version": "2012-10-17", "Statement": [
+                 {"Effect": "Allow", "Action": ["sts:AssumeRole", "sts:SetSourceIdentity"], "Resource": "arn:aws:iam::444455556666:role/emr-access-role"}]}}],
+               "AttachedManagedPolicies": []}
+            ]}
+        - file: 444455556666-emr/describe-cluster.json
+          content: |
+            {"Cluster": {"Id": "j-3BYYYYYYHBQMG", "ClusterArn": "arn:aws:elasticmapreduce:us-east-1:444455556666:cluster/j-3BYYYYYYHBQMG",
+              "ReleaseLabel": "emr-7.1.0", "Applications": [{"Name": "Spark"}, {"Name": "Livy"}], "SecurityConfiguration": "runtime-roles",
+              "Ec2InstanceAttributes": {"IamInstanceProfile": "EMR_EC2_RuntimeRolesRole"}}}
+        - file: 444455556666-emr/get-role-emr-access-role.json
+          content: |
+            {"Role": {"RoleName": "emr-access-role", "Arn": "arn:aws:iam::444455556666:role/emr-access-role",
+              "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [
+                {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:role/studio-execution-role"}, "Action": ["sts:AssumeRole", "sts:SetSourceIdentity"]}]}}}
+    - title: Source identity is not propagated
+      files:
+        - file: 111122223333-studio/describe-domain.json
+          content: |
+            {"DomainId": "d-abc123", "DomainArn": "arn:aws:sagemaker:us-east-1:111122223333:domain/d-abc123",
+             "DomainSettings": {"ExecutionRoleIdentityConfig": "DISABLED"},
+             "DefaultUserSettings": {"ExecutionRole": "arn:aws:iam::111122223333:role/studio-execution-role", "StudioWebPortal": "ENABLED",
+               "JupyterLabAppSettings": {"EmrSettings": {"AssumableRoleArns": ["arn:aws:iam::444455556666:role/emr-access-role"],
+                                                         "ExecutionRoleArns": ["arn:aws:iam::444455556666:role/emr-runtime-analyst"]}}}}
+        - file: 444455556666-emr/describe-cluster.json
+          content: |
+            {"Cluster": {"Id": "j-3BYYYYYYHBQMG", "ClusterArn": "arn:aws:elasticmapreduce:us-east-1:444455556666:cluster/j-3BYYYYYYHBQMG",
+              "ReleaseLabel": "emr-7.1.0", "Applications": [{"Name": "Spark"}, {"Name": "Livy"}], "SecurityConfiguration": "runtime-roles",
+              "Ec2InstanceAttributes": {"IamInstanceProfile": "EMR_EC2_RuntimeRolesRole"}}}
+        - file: 444455556666-emr/get-role-emr-access-role.json
+          content: |
+            {"Role": {"RoleName": "emr-access-role", "Arn": "arn:aws:iam::444455556666:role/emr-access-role",
+              "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [
+                {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:role/studio-execution-role"}, "Action": "sts:AssumeRole"}]}}}
+"""#),
+        ("RC313.yaml", #"""
+id: RC313
+title: ExecutionRoleArn condition matches far more roles than intended
+severity: warning
+category: runtime-role-permissions
+tags: [iam, policy, emr, runtime-role, security]
+security-severity: 6.5
+description: |
+  Checks the policy that governs the hop **Studio (or access role) → cluster** and so the runtime
+  role: the `elasticmapreduce:ExecutionRoleArn` condition that decides which runtime roles a
+  caller may pass to `GetClusterSessionCredentials` or `AddJobFlowSteps`. A condition is there
+  (RC307 is satisfied), but its pattern covers every role of an account
+  (`arn:aws:iam::111122223333:role/*`), every role of every account (`arn:aws:iam::*:role/*`,
+  `arn:*`), or everything (`*`). The check reads every identity policy on its own, wherever it is
+  attached.
+rationale: |
+  Runtime roles separate users on a shared cluster only if each caller can pass only its own
+  roles. A catch-all pattern gives the caller every role the cluster's instance-profile role can
+  assume, including other teams' runtime roles and their Lake Formation grants; with an
+  account wildcard, also roles of other accounts that trust that instance-profile role. It reads
+  like a restriction and restricts nothing.
+remediation: |
+  List the runtime roles, or a name prefix reserved for this caller's roles:
+
+      "Condition": {
+        "ArnLike": {
+          "elasticmapreduce:ExecutionRoleArn": [
+            "arn:aws:iam::111122223333:role/emr-runtime-analytics-*"
+          ]
+        }
+      }
+notes: |
+  The default severity is **warning**: a broad pattern is sometimes deliberate (an administrator
+  role), and whether it matches "far more than intended" depends on which roles the account holds,
+  which a single policy does not show. Only the breadth of the pattern is judged: wildcards in the
+  account, a resource of `role/*` or `*`, or a pattern that is all wildcard. A prefix such as
+  `role/emr-*` is accepted. Negated operators (`StringNotLike`) are not patterns of allowed roles
+  and are left to RC307.
+references:
+  - https://docs.aws.amazon.com/emr/latest/ManagementGuide/emr-steps-runtime-roles.html
+  - https://docs.aws.amazon.com/sagemaker/latest/dg/studio-notebooks-emr-cluster-rbac.html
+examples:
+  triggering:
+    - title: Any role of any account
+      file: studio-execution-role-policy.json
+      content: |
+        {
+          "Version": "2012-10-17",
+          "Statement": [{
+            "Sid": "AllowEmrConnect",
+            "Effect": "Allow",
+            "Action": "elasticmapreduce:GetClusterSessionCredentials",
+            "Resource": "arn:aws:elasticmapreduce:us-east-1:111122223333:cluster/*",
+            "Condition": {
+              "ArnLike": {"elasticmapreduce:ExecutionRoleArn": ↓"arn:aws:iam::*:role/*"}
+            }
+          }]
+        }
+    - title: Every role of the account, inside an authorization-details export
+      file: 111122223333-analytics/iam.json
+      content: |
+        {"RoleDetailList": [
+          {"RoleName": "emr-access-role", "Arn": "arn:aws:iam::111122223333:role/emr-access-role",
+           "RolePolicyList": [{"PolicyName": "emr-connect", "PolicyDocument": {"Version": "2012-10-17", "Statement": [
+             {"Effect": "Allow", "Action": ["elasticmapreduce:GetClusterSessionCredentials", "elasticmapreduce:AddJobFlowSteps"], "Resource": "*",
+              "Condition": {"StringLike": {"elasticmapreduce:ExecutionRoleArn": ["arn:aws:iam::111122223333:role/emr-runtime-*", ↓"arn:aws:iam::111122223333:role/*"]}}}]}}]}
+        ]}
+  non-triggering:
+    - title: A name prefix reserved for runtime roles
+      file: studio-execution-role-policy.json
+      content: |
+        {
+          "Version": "2012-10-17",
+          "Statement": [{
+            "Effect": "Allow",
+            "Action": "elasticmapreduce:GetClusterSessionCredentials",
+            "Resource": "*",
+            "Condition": {
+              "ArnLike": {
+                "elasticmapreduce:ExecutionRoleArn": [
+                  "arn:aws:iam::111122223333:role/emr-execution-role-ml-modeling*",
+                  "arn:aws:iam::111122223333:role/emr-execution-role-ml-training*"
+                ]
+              }
+            }
+          }]
+        }
+    - title: Exact role ARNs (YAML)
+      file: policy.yaml
+      content: |
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Action: elasticmapreduce:AddJobFlowSteps
+            Resource: "*"
+            Condition:
+              StringEquals:
+                elasticmapreduce:ExecutionRoleArn:
+                  - arn:aws:iam::111122223333:role/emr-runtime-analyst
+"""#),
+        ("RC400.yaml", #"""
+id: RC400
+title: Topology of each Studio → cluster → runtime role chain
+severity: note
+category: cross-account
+tags: [topology, cross-account, studio, emr]
+description: |
+  Reports, once per chain, how the setup connects a Studio user to a cluster with a runtime
+  role, and which of the documented arrangements it uses. rolecheck builds the chains from the
+  inputs: each Studio context (a user profile, the domain defaults, or a Studio Classic
+  configuration file on its own), each cluster it reaches, and each runtime role it preloads for
+  that cluster's account. Then it names the arrangement: **same account** (Studio, cluster, runtime
+  role and data together); **option 1** (cluster and runtime role in another account, reached
+  through an EMR access role there); **option 2** (cluster and runtime role in the Studio account,
+  data in another account behind its bucket policy); **option 3** (cluster in the Studio account,
+  runtime role in another account). The note sits on the runtime role's entry in Studio's list.
+rationale: |
+  The other chain rules ask different questions per arrangement: option 1 needs an access role
+  and a two-sided assume-role, option 2 a bucket policy that names the runtime role, option 3 an
+  instance-profile role allowed to assume across accounts. Seeing which arrangement rolecheck
+  inferred is the quickest way to tell whether it understood the setup, and whether the inputs
+  are complete (a chain that is missing usually means a missing export).
+remediation: |
+  Nothing to fix; this is information. If a chain is missing or has the wrong arrangement, check
+  that every account's exports are among the inputs and that each document's account is known
+  (from its ARNs, or from a folder named after the account ID, e.g. `444455556666-data/`).
+notes: |
+  Accounts are inferred from ARNs where a document has them and otherwise from the deepest folder
+  whose name starts with a 12-digit account ID. The Studio account is the execution role's
+  account. Option 2 is recognised when the runtime role's policies name an S3 bucket whose bucket
+  policy is among the inputs and belongs to another account; data reached only through Lake
+  Formation or without a bucket policy among the inputs is not seen. A chain that both uses a
+  cross-account runtime role and cross-account data is reported as option 3.
+
+  In the JupyterLab app a runtime role of another account than the cluster's is not offered by the
+  UI (RC406), but the `%sm_analytics` command can still use it; rolecheck builds that option 3
+  chain, so its hops are checked, and reports it here.
+references:
+  - https://docs.aws.amazon.com/sagemaker/latest/dg/studio-notebooks-emr-cluster-rbac.html
+  - https://docs.aws.amazon.com/sagemaker/latest/dg/studio-notebooks-configure-discoverability-emr-cluster.html
+examples:
+  triggering:
+    - title: One Studio Classic user, a same-account chain and an option 3 chain
+      files:
+        - file: 111122223333-studio/describe-domain.json
+          content: |
+            {"DomainId": "d-abc123", "DomainArn": "arn:aws:sagemaker:us-east-1:111122223333:domain/d-abc123",
+             "DefaultUserSettings": {"ExecutionRole": "arn:aws:iam::111122223333:role/studio-execution-role"}}
+        - file: 111122223333-studio/emr-configurations-DO_NOT_DELETE.json
+          content: |
+            {"emr-execution-role-arns": {"111122223333": [↓"arn:aws:iam::111122223333:role/emr-runtime-analyst", ↓"arn:aws:iam::444455556666:role/emr-runtime-finance"]}}
+        - file: 111122223333-studio/describe-cluster.json
+          content: |
+            {"Cluster": {"Id": "j-2AXXXXXXGAPLF", "Name": "analytics", "ClusterArn": "arn:aws:elasticmapreduce:us-east-1:111122223333:cluster/j-2AXXXXXXGAPLF",
+              "ReleaseLabel": "emr-6.15.0", "Applications": [{"Name": "Spark"}, {"Name": "Livy"}], "SecurityConfiguration": "runtime-roles",
+              "Ec2InstanceAttributes": {"IamInstanceProfile": "EMR_EC2_RuntimeRolesRole"}}}
+    - title: JupyterLab reaching a cluster in another account (option 1)
+      files:
+        - file: 111122223333-studio/describe-domain.json
+          content: |
+            {"DomainId": "d-abc123", "DomainArn": "arn:aws:sagemaker:us-east-1:111122223333:domain/d-abc123",
+             "DefaultUserSettings": {"ExecutionRole": "arn:aws:iam::111122223333:role/studio-execution-role", "StudioWebPortal": "ENABLED",
+               "JupyterLabAppSettings": {"EmrSettings": {"AssumableRoleArns": ["arn:aws:iam::444455556666:role/emr-access-role"],
+                                                         "ExecutionRoleArns": [↓"arn:aws:iam::444455556666:role/emr-runtime-analyst"]}}}}
+        - file: 444455556666-emr/describe-cluster.json
+          content: |
+            {"Cluster": {"Id": "j-3BYYYYYYHBQMG", "ClusterArn": "arn:aws:elasticmapreduce:us-east-1:444455556666:cluster/j-3BYYYYYYHBQMG",
+              "ReleaseLabel": "emr-7.1.0", "Applications": [{"Name": "Spark"}, {"Name": "Livy"}], "SecurityConfiguration": "runtime-roles",
+              "Ec2InstanceAttributes": {"IamInstanceProfile": "EMR_EC2_RuntimeRolesRole"}}}
+  non-triggering:
+    - title: Studio settings without any cluster among the inputs form no chain
+      files:
+        - file: 111122223333-studio/describe-domain.json
+          content: |
+            {"DomainId": "d-abc123", "DomainArn": "arn:aws:sagemaker:us-east-1:111122223333:domain/d-abc123",
+             "DefaultUserSettings": {"ExecutionRole": "arn:aws:iam::111122223333:role/studio-execution-role", "StudioWebPortal": "ENABLED",
+               "JupyterLabAppSettings": {"EmrSettings": {"ExecutionRoleArns": ["arn:aws:iam::111122223333:role/emr-runtime-analyst"]}}}}
+"""#),
+        ("RC401.yaml", #"""
+id: RC401
+title: "Option 1: the access role does not trust the Studio execution role"
+severity: error
+category: cross-account
+tags: [iam, trust-policy, cross-account, studio]
+description: |
+  Checks the first hop of option 1, **Studio → access role**. When the cluster and its runtime
+  roles live in another account than Studio, Studio first assumes an EMR access role there (the
+  "assumable role" of `EmrSettings.AssumableRoleArns`, or the ARN in Studio Classic's
+  `emr-discovery-iam-role-arns-DO_NOT_DELETE.json`), and uses it to list the cluster and to ask
+  for session credentials. rolecheck asks the evaluator whether the access role's trust policy
+  lets a session of the Studio execution role call `sts:AssumeRole`, and quotes the statement that
+  came closest when it does not.
+rationale: |
+  Without this trust nothing in the cluster's account is reachable: the JupyterLab app shows no
+  clusters for that account (or "Failed to fetch EMR assumable and execution roles"), and Studio
+  Classic's discovery silently finds nothing. The trust is written in one account about a role of
+  another, so a renamed execution role or a copied account ID is easy to miss.
+remediation: |
+  In the cluster's account, let the Studio execution role assume the access role:
+
+      {
+        "Sid": "AllowCrossAccountSageMakerExecutionRoleToAssumeThisRole",
+        "Effect": "Allow",
+        "Principal": {"AWS": "arn:aws:iam::111122223333:role/studio-execution-role"},
+        "Action": "sts:AssumeRole"
+      }
+
+  Studio Classic's documentation trusts the Studio account instead
+  (`"AWS": "arn:aws:iam::111122223333:root"`); then the execution role's own policy decides
+  (RC402). Add `sts:SetSourceIdentity` when the domain propagates the source identity (RC312).
+notes: |
+  A trust that names the Studio account root counts as allowing, with the Studio execution role's
+  own `sts:AssumeRole` permission then required; across accounts it is required in any case, and
+  RC402 checks it. The Studio execution role is the one of the user profile, or of the domain
+  defaults when the profile names none.
+references:
+  - https://docs.aws.amazon.com/sagemaker/latest/dg/studio-notebooks-emr-cluster-rbac.html
+  - https://docs.aws.amazon.com/sagemaker/latest/dg/studio-notebooks-configure-discoverability-emr-cluster.html
+examples:
+  triggering:
+    - title: The access role trusts a role that is not the Studio execution role (JupyterLab)
+      files:
+        - file: 111122223333-studio/describe-domain.json
+          content: |
+            {"DomainId": "d-abc123", "DomainArn": "arn:aws:sagemaker:us-east-1:111122223333:domain/d-abc123",
+             "DefaultUserSettings": {"ExecutionRole": "arn:aws:iam::111122223333:role/service-role/AmazonSageMaker-ExecutionRole", "StudioWebPortal": "ENABLED",
+               "JupyterLabAppSettings": {"EmrSettings": {"AssumableRoleArns": ["arn:aws:iam::444455556666:role/emr-access-role"],
+                                                         "ExecutionRoleArns": ["arn:aws:iam::444455556666:role/emr-runtime-analyst"]}}}}
+        - file: 444455556666-emr/describe-cluster.json
+          content: |
+            {"Cluster": {"Id": "j-3BYYYYYYHBQMG", "ClusterArn": "arn:aws:elasticmapreduce:us-east-1:444455556666:cluster/j-3BYYYYYYHBQMG",
+              "ReleaseLabel": "emr-7.1.0", "Applications": [{"Name": "Spark"}, {"Name": "Livy"}], "SecurityConfiguration": "runtime-roles",
+              "Ec2InstanceAttributes": {"IamInstanceProfile": "EMR_EC2_RuntimeRolesRole"}}}
+        - file: 444455556666-emr/get-role-emr-access-role.json
+          content: |
+            {"Role": {"RoleName": "emr-access-role", "Arn": "arn:aws:iam::444455556666:role/emr-access-role",
+              "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [
+                {"Effect": "Allow", "Principal": ↓{"AWS": "arn:aws:iam::111122223333:role/studio_execution_role"}, "Action": "sts:AssumeRole"}]}}}
+    - title: Studio Classic discovery file, trust allows only a service
+      files:
+        - file: 111122223333-studio/describe-domain.json
+          content: |
+            {"DomainId": "d-abc123", "DomainArn": "arn:aws:sagemaker:us-east-1:111122223333:domain/d-abc123",
+             "DefaultUserSettings": {"ExecutionRole": "arn:aws:iam::111122223333:role/studio-execution-role"}}
+        - file: 111122223333-studio/emr-discovery-iam-role-arns-DO_NOT_DELETE.json
+          content: |
+            {"444455556666": "arn:aws:iam::444455556666:role/AssumableRole"}
+        - file: 111122223333-studio/emr-configurations-DO_NOT_DELETE.json
+          content: |
+            {"emr-execution-role-arns": {"444455556666": ["arn:aws:iam::444455556666:role/emr-runtime-analyst"]}}
+        - file: 444455556666-emr/describe-cluster.json
+          content: |
+            {"Cluster": {"Id": "j-3BYYYYYYHBQMG", "ClusterArn": "arn:aws:elasticmapreduce:us-east-1:444455556666:cluster/j-3BYYYYYYHBQMG",
+              "ReleaseLabel": "emr-7.1.0", "Applications": [{"Name": "Spark"}, {"Name": "Livy"}], "SecurityConfiguration": "runtime-roles",
+              "Ec2InstanceAttributes": {"IamInstanceProfile": "EMR_EC2_RuntimeRolesRole"}}}
+        - file: 444455556666-emr/get-role-assumable-role.json
+          content: |
+            {"Role": {"RoleName": "AssumableRole", "Arn": "arn:aws:iam::444455556666:role/AssumableRole",
+              "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [
+                {"Effect": "Allow", "Principal": ↓{"Service": "sagemaker.amazonaws.com"}, "Action": "sts:AssumeRole"}]}}}
+  non-triggering:
+    - title: The documented trust of the execution role (JupyterLab)
+      files:
+        - file: 111122223333-studio/describe-domain.json
+          content: |
+            {"DomainId": "d-abc123", "DomainArn": "arn:aws:sagemaker:us-east-1:111122223333:domain/d-abc123",
+             "DefaultUserSettings": {"ExecutionRole": "arn:aws:iam::111122223333:role/service-role/AmazonSageMaker-ExecutionRole", "StudioWebPortal": "ENABLED",
+               "JupyterLabAppSettings": {"EmrSettings": {"AssumableRoleArns": ["arn:aws:iam::444455556666:role/emr-access-role"],
+                                                         "ExecutionRoleArns": ["arn:aws:iam::444455556666:role/emr-runtime-analyst"]}}}}
+        - file: 444455556666-emr/describe-cluster.json
+          content: |
+            {"Cluster": {"Id": "j-3BYYYYYYHBQMG", "ClusterArn": "arn:aws:elasticmapreduce:us-east-1:444455556666:cluster/j-3BYYYYYYHBQMG",
+              "ReleaseLabel": "emr-7.1.0", "Applications": [{"Name": "Spark"}, {"Name": "Livy"}], "SecurityConfiguration": "runtime-roles",
+              "Ec2InstanceAttributes": {"IamInstanceProfile": "EMR_EC2_RuntimeRolesRole"}}}
+        - file: 444455556666-emr/get-role-emr-access-role.json
+          content: |
+            {"Role": {"RoleName": "emr-access-role", "Arn": "arn:aws:iam::444455556666:role/emr-access-role",
+              "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [
+                {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:role/service-role/AmazonSageMaker-ExecutionRole"}, "Action": "sts:AssumeRole"}]}}}
+    - title: Studio Classic, the access role trusts the Studio account as documented
+      files:
+        - file: 111122223333-studio/describe-domain.json
+          content: |
+            {"DomainId": "d-abc123", "DomainArn": "arn:aws:sagemaker:us-east-1:111122223333:domain/d-abc123",
+             "DefaultUserSettings": {"ExecutionRole": "arn:aws:iam::111122223333:role/studio-execution-role"}}
+        - file: 111122223333-studio/emr-discovery-iam-role-arns-DO_NOT_DELETE.json
+          content: |
+            {"444455556666": "arn:aws:iam::444455556666:role/AssumableRole"}
+        - file: 111122223333-studio/emr-configurations-DO_NOT_DELETE.json
+          content: |
+            {"emr-execution-role-arns": {"444455556666": ["arn:aws:iam::444455556666:role/emr-runtime-analyst"]}}
+        - file: 444455556666-emr/describe-cluster.json
+          content: |
+            {"Cluster": {"Id": "j-3BYYYYYYHBQMG", "ClusterArn": "arn:aws:elasticmapreduce:us-east-1:444455556666:cluster/j-3BYYYYYYHBQMG",
+              "ReleaseLabel": "emr-7.1.0", "Applications": [{"Name": "Spark"}, {"Name": "Livy"}], "SecurityConfiguration": "runtime-roles",
+              "Ec2InstanceAttributes": {"IamInstanceProfile": "EMR_EC2_RuntimeRolesRole"}}}
+        - file: 444455556666-emr/get-role-assumable-role.json
+          content: |
+            {"Role": {"RoleName": "AssumableRole", "Arn": "arn:aws:iam::444455556666:role/AssumableRole",
+              "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [
+                {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root"}, "Action": "sts:AssumeRole"}]}}}
+"""#),
+        ("RC402.yaml", #"""
+id: RC402
+title: "Option 1: the Studio execution role may not assume the access role"
+severity: error
+category: cross-account
+tags: [iam, cross-account, studio]
+description: |
+  Checks the identity side of the first hop of option 1, **Studio → access role**. The access role
+  is in the cluster's account and the Studio execution role in Studio's, so the assume-role call
+  crosses accounts: the access role's trust must allow it (RC401) *and* the execution role's own
+  permission policies must allow `sts:AssumeRole` on the access role's ARN. When the trust allows
+  the call, rolecheck asks the evaluator the full question with the execution role's inline and
+  managed policies and reports when they do not allow it.
+rationale: |
+  The trust is usually written by the cluster account's owners, the execution role's policy by
+  Studio's, and each side tends to assume the other is enough. Across accounts it never is: with
+  the statement missing, Studio cannot assume the access role and the remote clusters are
+  invisible.
+remediation: |
+  Add to the Studio execution role a statement like SageMaker's:
+
+      {
+        "Sid": "AllowAssumeCrossAccountEMRAccessRole",
+        "Effect": "Allow",
+        "Action": "sts:AssumeRole",
+        "Resource": "arn:aws:iam::444455556666:role/emr-access-role"
+      }
+notes: |
+  When a customer managed policy among the inputs would allow the call but is not attached to the
+  execution role, the finding points at the role's `AttachedManagedPolicies` and names the policy
+  to attach.
+
+  The execution role is judged only when all its permission policies are among the inputs; a
+  role exported with `get-role` (no permission policies) or with an attached managed policy that
+  is missing is left alone, and RC004 says what to add. A trust that does not allow the call at
+  all is RC401's finding, so the two never report the same failure twice.
+references:
+  - https://docs.aws.amazon.com/sagemaker/latest/dg/studio-notebooks-emr-cluster-rbac.html
+  - https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic-cross-account.html
+examples:
+  triggering:
+    - title: The execution role may assume only roles of its own account
+      files:
+        - file: 111122223333-studio/describe-domain.json
+          content: |
+            {"DomainId": "d-abc123", "DomainArn": "arn:aws:sagemaker:us-east-1:111122223333:domain/d-abc123",
+             "DefaultUserSettings": {"ExecutionRole": "arn:aws:iam::111122223333:role/studio-execution-role", "StudioWebPortal": "ENABLED",
+               "JupyterLabAppSettings": {"EmrSettings": {"AssumableRoleArns": ["arn:aws:iam::444455556666:role/emr-access-role"],
+                                                         "ExecutionRoleArns": ["arn:aws:iam::444455556666:role/emr-runtime-analyst"]}}}}
+        - file: 111122223333-studio/iam.json
+          content: |
+            {"RoleDetailList": [
+              {"RoleName": "studio-execution-role", "Arn": "arn:aws:iam::111122223333:role/studio-execution-role",
+               "RolePolicyList": [{"PolicyName": "assume-roles", "PolicyDocument": {"Version": "2012-10-17", "Statement": [
+                 {"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": ↓"arn:aws:iam::111122223333:role/*"}]}}],
+               "AttachedManagedPolicies": []}
+            ]}
+        - file: 444455556666-emr/describe-cluster.json
+          content: |
+            {"Cluster": {"Id": "j-3BYYYYYYHBQMG", "ClusterArn": "arn:aws:elasticmapreduce:us-east-1:444455556666:cluster/j-3BYYYYYYHBQMG",
+              "ReleaseLabel": "emr-7.1.0", "Applications": [{"Name": "Spark"}, {"Name": "Livy"}], "SecurityConfiguration": "runtime-roles",
+              "Ec2InstanceAttributes": {"IamInstanceProfile": "EMR_EC2_RuntimeRolesRole"}}}
+        - file: 444455556666-emr/get-role-emr-access-role.json
+          content: |
+            {"Role": {"RoleName": "emr-access-role", "Arn": "arn:aws:iam::444455556666:role/emr-access-role",
+              "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [
+                {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:role/studio-execution-role"}, "Action": "sts:AssumeRole"}]}}}
+    - title: Studio Classic, the access role trusts the Studio account and the execution role has no sts statement
+      files:
+        - file: 111122223333-studio/describe-domain.json
+          content: |
+            {"DomainId": "d-abc123", "DomainArn": "arn:aws:sagemaker:us-east-1:111122223333:domain/d-abc123",
+             "DefaultUserSettings": {"ExecutionRole": "arn:aws:iam::111122223333:role/studio-execution-role"}}
+        - file: 111122223333-studio/emr-discovery-iam-role-arns-DO_NOT_DELETE.json
+          content: |
+            {"444455556666": "arn:aws:iam::444455556666:role/AssumableRole"}
+        - file: 111122223333-studio/emr-configurations-DO_NOT_DELETE.json
+          content: |
+            {"emr-execution-role-arns": {"444455556666": ["arn:aws:iam::444455556666:role/emr-runtime-analyst"]}}
+        - file: 111122223333-studio/iam.json
+          content: |
+            {"RoleDetailList": [
+              ↓{"RoleName": "studio-execution-role", "Arn": "arn:aws:iam::111122223333:role/studio-execution-role",
+               "RolePolicyList": [], "AttachedManagedPolicies": []}
+            ]}
+        - file: 444455556666-emr/describe-cluster.json
+          content: |
+            {"Cluster": {"Id": "j-3BYYYYYYHBQMG", "ClusterArn": "arn:aws:elasticmapreduce:us-east-1:444455556666:cluster/j-3BYYYYYYHBQMG",
+              "ReleaseLabel": "emr-7.1.0", "Applications": [{"Name": "Spark"}, {"Name": "Livy"}], "SecurityConfiguration": "runtime-roles",
+              "Ec2InstanceAttributes": {"IamInstanceProfile": "EMR_EC2_RuntimeRolesRole"}}}
+        - file: 444455556666-emr/get-role-assumable-role.json
+          content: |
+            {"Role": {"RoleName": "AssumableRole", "Arn": "arn:aws:iam::444455556666:role/AssumableRole",
+              "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [
+                {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root"}, "Action": "sts:AssumeRole"}]}}}
+  non-triggering:
+    - title: Both sides allow
+      files:
+        - file: 111122223333-studio/describe-domain.json
+          content: |
+            {"DomainId": "d-abc123", "DomainArn": "arn:aws:sagemaker:us-east-1:111122223333:domain/d-abc123",
+             "DefaultUserSettings": {"ExecutionRole": "arn:aws:iam::111122223333:role/studio-execution-role", "StudioWebPortal": "ENABLED",
+               "JupyterLabAppSettings": {"EmrSettings": {"AssumableRoleArns": ["arn:aws:iam::444455556666:role/emr-access-role"],
+                                                         "ExecutionRoleArns": ["arn:aws:iam::444455556666:role/emr-runtime-analyst"]}}}}
+        - file: 111122223333-studio/iam.json
+          content: |
+            {"RoleDetailList": [
+              {"RoleName": "studio-execution-role", "Arn": "arn:aws:iam::111122223333:role/studio-execution-role",
+               "RolePolicyList": [{"PolicyName": "assume-emr-access-role", "PolicyDocument": {"Version": "2012-10-17", "Statement": [
+                 {"Sid": "AllowAssumeCrossAccountEMRAccessRole", "Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "arn:aws:iam::444455556666:role/emr-access-role"}]}}],
+               "AttachedManagedPolicies": []}
+            ]}
+        - file: 444455556666-emr/describe-cluster.json
+          content: |
+            {"Cluster": {"Id": "j-3BYYYYYYHBQMG", "ClusterArn": "arn:aws:elasticmapreduce:us-east-1:444455556666:cluster/j-3BYYYYYYHBQMG",
+              "ReleaseLabel": "emr-7.1.0", "Applications": [{"Name": "Spark"}, {"Name": "Livy"}], "SecurityConfiguration": "runtime-roles",
+              "Ec2InstanceAttributes": {"IamInstanceProfile": "EMR_EC2_RuntimeRolesRole"}}}
+        - file: 444455556666-emr/get-role-emr-access-role.json
+          content: |
+            {"Role": {"RoleName": "emr-access-role", "Arn": "arn:aws:iam::444455556666:role/emr-access-role",
+              "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [
+                {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:role/studio-execution-role"}, "Action": "sts:AssumeRole"}]}}}
+"""#),
+        ("RC403.yaml", #"""
+id: RC403
+title: "Option 1: no access role is configured for the cluster's account"
+severity: error
+category: cross-account
+tags: [studio, cross-account]
+description: |
+  Checks that option 1 has its first hop at all, **Studio → access role**. Studio reaches a
+  cluster in another account only through an EMR access role in that account: one ARN per
+  account, in `EmrSettings.AssumableRoleArns` for the JupyterLab app, or in Studio Classic's
+  `emr-discovery-iam-role-arns-DO_NOT_DELETE.json` (`{"444455556666": "arn:aws:iam::444455556666:role/…"}`).
+  When Studio preloads runtime roles for a cluster of another account and has no access role for
+  that account, rolecheck reports where the access role belongs.
+rationale: |
+  Runtime roles preloaded for a remote account look like a complete setup, but without the access
+  role Studio calls EMR in its own account, where the cluster does not exist: the JupyterLab app
+  says "No available EMR assumable role found for the cluster", Studio Classic simply lists no
+  remote clusters.
+remediation: |
+  JupyterLab: add the access role to the same `EmrSettings` as the runtime roles:
+
+      "EmrSettings": {
+        "AssumableRoleArns": ["arn:aws:iam::444455556666:role/emr-access-role"],
+        "ExecutionRoleArns": ["arn:aws:iam::444455556666:role/emr-runtime-analyst"]
+      }
+
+  Studio Classic: write the discovery file from the JupyterServer lifecycle configuration:
+
+      {"444455556666": "arn:aws:iam::444455556666:role/emr-access-role"}
+
+  Then create the access role itself (RC401, RC402, RC306, RC308 check it).
+notes: |
+  A cluster counts as reached through option 1 when it is in another account than the Studio
+  execution role's and Studio preloads runtime roles (or an access role) for that account. The
+  finding points at the JupyterLab `EmrSettings`, at Studio Classic's discovery file when it is
+  among the inputs, and otherwise at the runtime roles preloaded for that account.
+references:
+  - https://docs.aws.amazon.com/sagemaker/latest/dg/studio-notebooks-configure-discoverability-emr-cluster.html
+  - https://docs.aws.amazon.com/sagemaker/latest/dg/studio-notebooks-emr-cluster-rbac.html
+examples:
+  triggering:
+    - title: JupyterLab preloads remote runtime roles but no assumable role
+      files:
+        - file: 111122223333-studio/describe-domain.json
+          content: |
+            {"DomainId": "d-abc123", "DomainArn": "arn:aws:sagemaker:us-east-1:111122223333:domain/d-abc123",
+             "DefaultUserSettings": {"ExecutionRole": "arn:aws:iam::111122223333:role/studio-execution-role", "StudioWebPortal": "ENABLED",
+               "JupyterLabAppSettings": {"EmrSettings": ↓{"ExecutionRoleArns": ["arn:aws:iam::444455556666:role/emr-runtime-analyst"]}}}}
+        - file: 444455556666-emr/describe-cluster.json
+          content: |
+            {"Cluster": {"Id": "j-3BYYYYYYHBQMG", "ClusterArn": "arn:aws:elasticmapreduce:us-east-1:444455556666:cluster/j-3BYYYYYYHBQMG",
+              "ReleaseLabel": "emr-7.1.0", "Applications": [{"Name": "Spark"}, {"Name": "Livy"}], "SecurityConfiguration": "runtime-roles",
+              "Ec2InstanceAttributes": {"IamInstanceProfile": "EMR_EC2_RuntimeRolesRole"}}}
+    - title: Studio Classic's discovery file names another account only
+      files:
+        - file: 111122223333-studio/describe-domain.json
+          content: |
+            {"DomainId": "d-abc123", "DomainArn": "arn:aws:sagemaker:us-east-1:111122223333:domain/d-abc123",
+             "DefaultUserSettings": {"ExecutionRole": "arn:aws:iam::111122223333:role/studio-execution-role"}}
+        - file: 111122223333-studio/emr-discovery-iam-role-arns-DO_NOT_DELETE.json
+          content: |
+            ↓{"777788889999": "arn:aws:iam::777788889999:role/AssumableRole"}
+        - file: 111122223333-studio/emr-configurations-DO_NOT_DELETE.json
+          content: |
+            {"emr-execution-role-arns": {"444455556666": ["arn:aws:iam::444455556666:role/emr-runtime-analyst"]}}
+        - file: 444455556666-emr/describe-cluster.json
+          content: |
+            {"Cluster": {"Id": "j-3BYYYYYYHBQMG", "ClusterArn": "arn:aws:elasticmapreduce:us-east-1:444455556666:cluster/j-3BYYYYYYHBQMG",
+              "ReleaseLabel": "emr-7.1.0", "Applications": [{"Name": "Spark"}, {"Name": "Livy"}], "SecurityConfiguration": "runtime-roles",
+              "Ec2InstanceAttributes": {"IamInstanceProfile": "EMR_EC2_RuntimeRolesRole"}}}
+  non-triggering:
+    - title: The access role beside the runtime roles
+      files:
+        - file: 111122223333-studio/describe-domain.json
+          content: |
+            {"DomainId": "d-abc123", "DomainArn": "arn:aws:sagemaker:us-east-1:111122223333:domain/d-abc123",
+             "DefaultUserSettings": {"ExecutionRole": "arn:aws:iam::111122223333:role/studio-execution-role", "StudioWebPortal": "ENABLED",
+               "JupyterLabAppSettings": {"EmrSettings": {"AssumableRoleArns": ["arn:aws:iam::444455556666:role/emr-access-role"],
+                                                         "ExecutionRoleArns": ["arn:aws:iam::444455556666:role/emr-runtime-analyst"]}}}}
+        - file: 444455556666-emr/describe-cluster.json
+          content: |
+            {"Cluster": {"Id": "j-3BYYYYYYHBQMG", "ClusterArn": "arn:aws:elasticmapreduce:us-east-1:444455556666:cluster/j-3BYYYYYYHBQMG",
+              "ReleaseLabel": "emr-7.1.0", "Applications": [{"Name": "Spark"}, {"Name": "Livy"}], "SecurityConfiguration": "runtime-roles",
+              "Ec2InstanceAttributes": {"IamInstanceProfile": "EMR_EC2_RuntimeRolesRole"}}}
+"""#),
+        ("RC404.yaml", #"""
+id: RC404
+title: Studio role lists are malformed
+severity: error
+category: cross-account
+tags: [studio, cross-account, studio-classic, jupyterlab]
+description: |
+  Studio reads its EMR roles from three lists, each with a fixed shape:
+
+  - Studio Classic's `emr-configurations-DO_NOT_DELETE.json`:
+    `{"emr-execution-role-arns": {"<12-digit cluster account>": ["<role ARN>", …]}}`;
+  - Studio Classic's `emr-discovery-iam-role-arns-DO_NOT_DELETE.json`:
+    `{"<12-digit account>": "<access role ARN>"}` (one ARN string per account, at most five
+    accounts);
+  - the JupyterLab app's `JupyterLabAppSettings.EmrSettings` (`AssumableRoleArns`,
+    `ExecutionRoleArns`) in `describe-domain` and `describe-user-profile`: lists of at most five
+    role ARNs.
+
+  The rule reports keys that are not 12-digit account IDs, values that are not IAM role ARNs
+  (`arn:aws:iam::<account>:role/<name>`: not an instance profile, user, assumed-role session or
+  wildcard), values of the wrong type, duplicates, and lists longer than AWS allows, each at the
+  offending element.
+rationale: |
+  Studio matches these lists against the cluster's account and passes the ARNs to STS and EMR
+  as they are. A key that is not an account ID or a value that is not a role ARN is never offered
+  or fails at connect time, and the error the user sees ("No available EMR execution role found
+  for the cluster") does not say which entry was wrong. SageMaker rejects an `EmrSettings` list of
+  more than five ARNs.
+remediation: |
+  Write the lists in the documented shape, for example:
+
+      {
+        "emr-execution-role-arns": {
+          "111122223333": [
+            "arn:aws:iam::111122223333:role/emr-runtime-analyst",
+            "arn:aws:iam::111122223333:role/emr-runtime-engineer"
+          ]
+        }
+      }
+
+  and keep at most five accounts (discovery file) or five ARNs per list.
+notes: |
+  Severities where AWS is silent or lenient: a **duplicate** ARN is a **warning** (harmless, but it
+  counts toward the limit and usually hides a typo). In Studio Classic's execution-role file, more
+  than five accounts or ARNs is a **warning**: the limit of five is documented for the discovery
+  file and for `EmrSettings`, not for this file. A single ARN string where that file documents a
+  list is a **warning** too. The discovery file's limit of five follows the current
+  documentation (an older page said one). In the discovery file, an access role whose ARN is in
+  another account than its key is a **warning**: Studio assumes it to reach that key's clusters, so
+  it almost certainly belongs to that account. Studio Classic's discovery file is recognised by its
+  shape: every value an IAM ARN string and at least one key a 12-digit account ID. A malformed key
+  beside a valid one is reported here; a file whose values are lists, or whose keys are all
+  malformed, is not recognised as a discovery file (RC003). ARNs are compared without regard to case for
+  duplicates. The same problems in IAM policies are RC104's.
+references:
+  - https://docs.aws.amazon.com/sagemaker/latest/dg/studio-notebooks-emr-cluster-rbac.html
+  - https://docs.aws.amazon.com/sagemaker/latest/dg/studio-notebooks-configure-discoverability-emr-cluster.html
+  - https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_EmrSettings.html
+examples:
+  triggering:
+    - title: Studio Classic's execution-role file with an 11-digit key and an instance-profile ARN
+      file: emr-configurations-DO_NOT_DELETE.json
+      content: |
+        {
+          "emr-execution-role-arns": {
+            ↓"11112222333": [
+              "arn:aws:iam::111122223333:role/emr-runtime-analyst"
+            ],
+            "444455556666": [
+              "arn:aws:iam::444455556666:role/emr-runtime-engineer",
+              ↓"arn:aws:iam::444455556666:instance-profile/EMR_EC2_DefaultRole"
+            ]
+          }
+        }
+    - title: EmrSettings with a bare role name, a duplicate (warning) and a sixth ARN
+      file: describe-user-profile.json
+      content: |
+        {
+          "DomainId": "d-abcdefgh1234",
+          "UserProfileArn": "arn:aws:sagemaker:us-east-1:111122223333:user-profile/d-abcdefgh1234/alice",
+          "UserProfileName": "alice",
+          "UserSettings": {
+            "StudioWebPortal": "ENABLED",
+            "JupyterLabAppSettings": {
+              "EmrSettings": {
+                "AssumableRoleArns": [↓"emr-access-role"],
+                "ExecutionRoleArns": [
+                  "arn:aws:iam::111122223333:role/emr-runtime-1",
+                  "arn:aws:iam::111122223333:role/emr-runtime-2",
+                  "arn:aws:iam::111122223333:role/emr-runtime-3",
+                  ↓"arn:aws:iam::111122223333:role/emr-runtime-1",
+                  "arn:aws:iam::111122223333:role/emr-runtime-4",
+                  ↓"arn:aws:iam::111122223333:role/emr-runtime-5"
+                ]
+              }
+            }
+          }
+        }
+    - title: The discovery file names a user instead of a role, and keeps the documentation's placeholder key
+      file: emr-discovery-iam-role-arns-DO_NOT_DELETE.json
+      content: |
+        {
+          "444455556666": ↓"arn:aws:iam::444455556666:user/emr-discovery",
+          ↓"emr-cross-account2": "arn:aws:iam::777788889999:role/AssumableRole"
+        }
+    - title: A domain's EmrSettings list written as a single string (YAML)
+      file: describe-domain.yaml
+      content: |
+        DomainArn: arn:aws:sagemaker:us-east-1:111122223333:domain/d-abcdefgh1234
+        DomainId: d-abcdefgh1234
+        DefaultUserSettings:
+          StudioWebPortal: ENABLED
+          JupyterLabAppSettings:
+            EmrSettings:
+              ExecutionRoleArns: ↓arn:aws:iam::111122223333:role/emr-runtime-analyst
+  non-triggering:
+    - title: The documented Studio Classic execution-role file (option 3, roles in other accounts)
+      file: emr-configurations-DO_NOT_DELETE.json
+      content: |
+        {
+            "emr-execution-role-arns":
+            {
+              "123456789012": [
+                  "arn:aws:iam::212121212121:role/emr-execution-role-1",
+                  "arn:aws:iam::434343434343:role/emr-execution-role-2"
+              ]
+            }
+        }
+    - title: A discovery file for two accounts
+      file: emr-discovery-iam-role-arns-DO_NOT_DELETE.json
+      content: |
+        {
+          "444455556666": "arn:aws:iam::444455556666:role/cross-account-emr-access-role",
+          "777788889999": "arn:aws:iam::777788889999:role/service-role/AssumableRole"
+        }
+    - title: EmrSettings as the SageMaker documentation sets them
+      file: describe-user-profile.json
+      content: |
+        {
+          "DomainId": "d-abcdefgh1234",
+          "UserProfileName": "alice",
+          "UserSettings": {
+            "JupyterLabAppSettings": {
+              "EmrSettings": {
+                "AssumableRoleArns": ["arn:aws:iam::444455556666:role/AssumableRole"],
+                "ExecutionRoleArns": [
+                  "arn:aws:iam::444455556666:role/EMRServiceRole",
+                  "arn:aws:iam::444455556666:role/AnotherServiceRole"
+                ]
+              }
+            }
+          }
+        }
+"""#),
+        ("RC405.yaml", #"""
+id: RC405
+title: "Option 2: the data account's bucket policy does not grant the runtime role"
+severity: error
+category: cross-account
+tags: [iam, s3, bucket-policy, cross-account, runtime-role]
+description: |
+  Checks the last hop of option 2, **runtime role → data**, where the cluster and runtime role are
+  in the Studio account and the data lives in S3 buckets of another account. For every bucket the
+  runtime role's own policies grant S3 access to, and whose bucket policy is among the inputs and
+  belongs to another account, rolecheck asks the evaluator whether a session of the runtime role
+  may `s3:GetObject` an object and `s3:ListBucket` the bucket with both policies in play. It
+  reports the actions the identity policy allows and the bucket policy does not.
+rationale: |
+  Across accounts S3 needs both sides: the runtime role's identity policy *and* the bucket
+  policy in the data account. Each side is usually owned by a different team and looks complete
+  on its own; the Spark job then fails with `AccessDenied (403)` on the first read, after the
+  Studio connection itself worked.
+remediation: |
+  In the data account's bucket policy, grant the runtime role what its identity policy relies on,
+  bucket-level actions on the bucket and object actions on its objects:
+
+      {
+        "Sid": "AllowAnalyticsRuntimeRole",
+        "Effect": "Allow",
+        "Principal": {"AWS": "arn:aws:iam::111122223333:role/emr-runtime-analyst"},
+        "Action": ["s3:GetObject", "s3:ListBucket"],
+        "Resource": ["arn:aws:s3:::finance-data-lake", "arn:aws:s3:::finance-data-lake/*"]
+      }
+notes: |
+  SageMaker's guide says only that the bucket policy must grant the runtime role; it gives no
+  policy, so rolecheck follows S3's general cross-account rule. Only reads are checked
+  (`s3:GetObject`, `s3:ListBucket`), and only for buckets the runtime role's policies name without
+  wildcards in the bucket name. A bucket policy's account is known only from its folder
+  (`444455556666-data/…`), since `get-bucket-policy` output carries no account; without it the
+  data is taken to be in the Studio account and the rule does not apply. KMS key policies of
+  encrypted buckets are not checked.
+references:
+  - https://docs.aws.amazon.com/sagemaker/latest/dg/studio-notebooks-emr-cluster-rbac.html
+  - https://docs.aws.amazon.com/AmazonS3/latest/userguide/example-walkthroughs-managing-access-example2.html
+examples:
+  triggering:
+    - title: The bucket policy grants another role, and only object reads
+      files:
+        - file: 111122223333-analytics/emr-configurations-DO_NOT_DELETE.json
+          content: |
+            {"emr-execution-role-arns": {"111122223333": ["arn:aws:iam::111122223333:role/emr-runtime-analyst"]}}
+        - file: 111122223333-analytics/describe-cluster.json
+          content: |
+            {"Cluster": {"Id": "j-2AXXXXXXGAPLF", "ClusterArn": "arn:aws:elasticmapreduce:us-east-1:111122223333:cluster/j-2AXXXXXXGAPLF",
+              "ReleaseLabel": "emr-6.15.0", "Applications": [{"Name": "Spark"}, {"Name": "Livy"}], "SecurityConfiguration": "runtime-roles",
+              "Ec2InstanceAttributes": {"IamInstanceProfile": "EMR_EC2_RuntimeRolesRole"}}}
+        - file: 111122223333-analytics/iam.json
+          content: |
+            {"RoleDetailList": [
+              {"RoleName": "emr-runtime-analyst", "Arn": "arn:aws:iam::111122223333:role/emr-runtime-analyst",
+               "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [
+                 {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:role/EMR_EC2_RuntimeRolesRole"}, "Action": ["sts:AssumeRole", "sts:TagSession"]}]},
+               "RolePolicyList": [{"PolicyName": "finance-data", "PolicyDocument": {"Version": "2012-10-17", "Statement": [
+                 {"Effect": "Allow", "Action": ["s3:GetObject", "s3:ListBucket"], "Resource": ["arn:aws:s3:::finance-data-lake", "arn:aws:s3:::finance-data-lake/*"]}]}}],
+               "AttachedManagedPolicies": []}
+            ]}
+        - file: 444455556666-data/get-bucket-policy.json
+          content: |
+            {"Policy": "{\"Version\":\"2012-10-17\",\"Statement\":↓[{\"Effect\":\"Allow\",\"Principal\":↓{\"AWS\":\"arn:aws:iam::111122223333:role/emr-runtime-reporting\"},\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::finance-data-lake/*\"}]}"}
+  non-triggering:
+    - title: The bucket policy grants the runtime role both actions
+      files:
+        - file: 111122223333-analytics/emr-configurations-DO_NOT_DELETE.json
+          content: |
+            {"emr-execution-role-arns": {"111122223333": ["arn:aws:iam::111122223333:role/emr-runtime-analyst"]}}
+        - file: 111122223333-analytics/describe-cluster.json
+          content: |
+            {"Cluster": {"Id": "j-2AXXXXXXGAPLF", "ClusterArn": "arn:aws:elasticmapreduce:us-east-1:111122223333:cluster/j-2AXXXXXXGAPLF",
+              "ReleaseLabel": "emr-6.15.0", "Applications": [{"Name": "Spark"}, {"Name": "Livy"}], "SecurityConfiguration": "runtime-roles",
+              "Ec2InstanceAttributes": {"IamInstanceProfile": "EMR_EC2_RuntimeRolesRole"}}}
+        - file: 111122223333-analytics/iam.json
+          content: |
+            {"RoleDetailList": [
+              {"RoleName": "emr-runtime-analyst", "Arn": "arn:aws:iam::111122223333:role/emr-runtime-analyst",
+               "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [
+                 {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:role/EMR_EC2_RuntimeRolesRole"}, "Action": ["sts:AssumeRole", "sts:TagSession"]}]},
+               "RolePolicyList": [{"PolicyName": "finance-data", "PolicyDocument": {"Version": "2012-10-17", "Statement": [
+                 {"Effect": "Allow", "Action": ["s3:GetObject", "s3:ListBucket"], "Resource": ["arn:aws:s3:::finance-data-lake", "arn:aws:s3:::finance-data-lake/*"]}]}}],
+               "AttachedManagedPolicies": []}
+            ]}
+        - file: 444455556666-data/get-bucket-policy.json
+          content: |
+            {"Policy": "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"AllowAnalyticsRuntimeRole\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::111122223333:role/emr-runtime-analyst\"},\"Action\":[\"s3:GetObject\",\"s3:ListBucket\"],\"Resource\":[\"arn:aws:s3:::finance-data-lake\",\"arn:aws:s3:::finance-data-lake/*\"]}]}"}
+"""#),
+        ("RC406.yaml", #"""
+id: RC406
+title: "Option 3 in the JupyterLab app: the cross-account runtime role cannot be picked"
+severity: warning
+category: cross-account
+tags: [studio, cross-account, runtime-role]
+description: |
+  Checks the start of an option 3 chain, **Studio → runtime role**, in the JupyterLab app of the
+  new Studio. In option 3 the cluster is in the Studio account and the runtime role in another
+  (a data account). Studio Classic offers whatever its configuration file lists under the
+  cluster's account, so it can offer such a role; the JupyterLab app offers only the roles of
+  `EmrSettings.ExecutionRoleArns` whose ARN is in the cluster's own account. rolecheck reports each
+  runtime role of a JupyterLab context whose account is neither the Studio account nor the account
+  of any cluster the context reaches, while the context does reach clusters in its own account.
+rationale: |
+  The role is configured, trusted and permitted, and still never appears in the runtime-role
+  list of the JupyterLab app, so option 3 silently does not work there. Knowing this up front
+  saves debugging the trust policies, which are fine.
+remediation: |
+  Pick one of:
+
+  - connect with the `%sm_analytics emr connect … --emr-execution-role-arn ARN` command in a
+    notebook, which accepts any role the cluster can assume;
+  - use Studio Classic, whose configuration file can list the role under the cluster's account;
+  - move the runtime role into the cluster's account and reach the data with a bucket policy
+    (option 2).
+notes: |
+  This is **observed behaviour** of the JupyterLab EMR extension (it filters the roles by the
+  account in the cluster's ARN), not documented behaviour, hence a warning. When the context
+  offers no role of the cluster's account at all, RC309 also reports the empty list.
+references:
+  - https://docs.aws.amazon.com/sagemaker/latest/dg/studio-notebooks-emr-cluster-rbac.html
+  - https://docs.aws.amazon.com/sagemaker/latest/dg/connect-emr-clusters.html
+examples:
+  triggering:
+    - title: A data-account runtime role in EmrSettings beside a same-account one
+      files:
+        - file: 111122223333-studio/describe-domain.json
+          content: |
+            {"DomainId": "d-abc123", "DomainArn": "arn:aws:sagemaker:us-east-1:111122223333:domain/d-abc123",
+             "DefaultUserSettings": {"ExecutionRole": "arn:aws:iam::111122223333:role/studio-execution-role", "StudioWebPortal": "ENABLED",
+               "JupyterLabAppSettings": {"EmrSettings": {"ExecutionRoleArns": [
+                 "arn:aws:iam::111122223333:role/emr-runtime-analyst",
+                 ↓"arn:aws:iam::444455556666:role/emr-runtime-finance"]}}}}
+        - file: 111122223333-studio/describe-cluster.json
+          content: |
+            {"Cluster": {"Id": "j-2AXXXXXXGAPLF", "ClusterArn": "arn:aws:elasticmapreduce:us-east-1:111122223333:cluster/j-2AXXXXXXGAPLF",
+              "ReleaseLabel": "emr-6.15.0", "Applications": [{"Name": "Spark"}, {"Name": "Livy"}], "SecurityConfiguration": "runtime-roles",
+              "Ec2InstanceAttributes": {"IamInstanceProfile": "EMR_EC2_RuntimeRolesRole"}}}
+  non-triggering:
+    - title: Studio Classic lists the data-account role under the cluster's account (option 3 works there)
+      files:
+        - file: 111122223333-studio/describe-domain.json
+          content: |
+            {"DomainId": "d-abc123", "DomainArn": "arn:aws:sagemaker:us-east-1:111122223333:domain/d-abc123",
+             "DefaultUserSettings": {"ExecutionRole": "arn:aws:iam::111122223333:role/studio-execution-role"}}
+        - file: 111122223333-studio/emr-configurations-DO_NOT_DELETE.json
+          content: |
+            {"emr-execution-role-arns": {"111122223333": ["arn:aws:iam::444455556666:role/emr-runtime-finance"]}}
+        - file: 111122223333-studio/describe-cluster.json
+          content: |
+            {"Cluster": {"Id": "j-2AXXXXXXGAPLF", "ClusterArn": "arn:aws:elasticmapreduce:us-east-1:111122223333:cluster/j-2AXXXXXXGAPLF",
+              "ReleaseLabel": "emr-6.15.0", "Applications": [{"Name": "Spark"}, {"Name": "Livy"}], "SecurityConfiguration": "runtime-roles",
+              "Ec2InstanceAttributes": {"IamInstanceProfile": "EMR_EC2_RuntimeRolesRole"}}}
+    - title: JupyterLab with option 1, where the remote roles match the remote cluster's account
+      files:
+        - file: 111122223333-studio/describe-domain.json
+          content: |
+            {"DomainId": "d-abc123", "DomainArn": "arn:aws:sagemaker:us-east-1:111122223333:domain/d-abc123",
+             "DefaultUserSettings": {"ExecutionRole": "arn:aws:iam::111122223333:role/studio-execution-role", "StudioWebPortal": "ENABLED",
+               "JupyterLabAppSettings": {"EmrSettings": {"AssumableRoleArns": ["arn:aws:iam::444455556666:role/emr-access-role"],
+                 "ExecutionRoleArns": ["arn:aws:iam::111122223333:role/emr-runtime-analyst", "arn:aws:iam::444455556666:role/emr-runtime-analyst"]}}}}
+        - file: 111122223333-studio/describe-cluster.json
+          content: |
+            {"Cluster": {"Id": "j-2AXXXXXXGAPLF", "ClusterArn": "arn:aws:elasticmapreduce:us-east-1:111122223333:cluster/j-2AXXXXXXGAPLF",
+              "ReleaseLabel": "emr-6.15.0", "Applications": [{"Name": "Spark"}, {"Name": "Livy"}], "SecurityConfiguration": "runtime-roles",
+              "Ec2InstanceAttributes": {"IamInstanceProfile": "EMR_EC2_RuntimeRolesRole"}}}
+        - file: 444455556666-emr/describe-cluster.json
+          content: |
+            {"Cluster": {"Id": "j-3BYYYYYYHBQMG", "ClusterArn": "arn:aws:elasticmapreduce:us-east-1:444455556666:cluster/j-3BYYYYYYHBQMG",
+              "ReleaseLabel": "emr-7.1.0", "Applications": [{"Name": "Spark"}, {"Name": "Livy"}], "SecurityConfiguration": "runtime-roles",
+              "Ec2InstanceAttributes": {"IamInstanceProfile": "EMR_EC2_RuntimeRolesRole"}}}
+"""#),
+        ("RC407.yaml", #"""
+id: RC407
+title: Trust policy trusts an account outside the setup
+severity: warning
+category: cross-account
+tags: [iam, trust-policy, cross-account, security]
+security-severity: 5.5
+description: |
+  Checks every role's trust policy among the inputs, whatever hop it serves (the access role,
+  the runtime roles, the instance-profile role, the Studio execution role), for `AWS` principals
+  in an account that none of the inputs belongs to. The setup's accounts are those of its ARNs
+  (roles, clusters, Studio domains and profiles, account keys of Studio Classic's files) and of
+  folders named after an account ID. A principal such as `arn:aws:iam::999988887777:root` or a
+  role of that account is reported at the principal.
+rationale: |
+  A runtime-role setup spans a known set of accounts: Studio's, the cluster's, the data
+  account. A trust that names any other account lets principals there assume the role, and with
+  it the role's data access, often because an example account ID was copied from documentation,
+  a digit was mistyped, or an account was retired. Either it is intended and the run lacks that
+  account's exports, or it is a hole.
+remediation: |
+  If the account is not meant to be trusted, remove the principal or correct the account ID.
+  If it is meant to be, add that account's exports to the run (in a folder named after its ID,
+  e.g. `999988887777-partner/`) so that rolecheck can check the chain through it.
+notes: |
+  The rule is a **warning**: rolecheck cannot tell an intended partner account from a mistake, and
+  only knows the accounts the inputs show. It runs only when at least one account is known.
+  Service principals, and the `"*"` principal (RC106's concern), are not reported.
+references:
+  - https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_common-scenarios_aws-accounts.html
+  - https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html
+examples:
+  triggering:
+    - title: A runtime role trusts the documentation's example account
+      files:
+        - file: 111122223333-analytics/iam.json
+          content: |
+            {"RoleDetailList": [
+              {"RoleName": "emr-runtime-analyst", "Arn": "arn:aws:iam::111122223333:role/emr-runtime-analyst",
+               "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [
+                 {"Effect": "Allow", "Principal": {"AWS": ["arn:aws:iam::111122223333:role/EMR_EC2_RuntimeRolesRole", ↓"arn:aws:iam::123456789012:role/EMR_EC2_DefaultRole"]},
+                  "Action": ["sts:AssumeRole", "sts:TagSession"]}]},
+               "RolePolicyList": [], "AttachedManagedPolicies": []}
+            ]}
+    - title: An access role trusts a retired Studio account (YAML get-role)
+      files:
+        - file: 444455556666-emr/get-role.yaml
+          content: |
+            Role:
+              RoleName: emr-access-role
+              Arn: arn:aws:iam::444455556666:role/emr-access-role
+              AssumeRolePolicyDocument:
+                Version: "2012-10-17"
+                Statement:
+                  - Effect: Allow
+                    Principal:
+                      AWS:
+                        - arn:aws:iam::111122223333:role/studio-execution-role
+                        - ↓arn:aws:iam::222233334444:root
+                    Action: sts:AssumeRole
+        - file: 111122223333-studio/describe-domain.json
+          content: |
+            {"DomainId": "d-abc123", "DomainArn": "arn:aws:sagemaker:us-east-1:111122223333:domain/d-abc123",
+             "DefaultUserSettings": {"ExecutionRole": "arn:aws:iam::111122223333:role/studio-execution-role"}}
+  non-triggering:
+    - title: Trusts within the setup's two accounts
+      files:
+        - file: 444455556666-emr/get-role.json
+          content: |
+            {"Role": {"RoleName": "emr-access-role", "Arn": "arn:aws:iam::444455556666:role/emr-access-role",
+              "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [
+                {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:role/studio-execution-role"}, "Action": "sts:AssumeRole"}]}}}
+        - file: 111122223333-studio/describe-domain.json
+          content: |
+            {"DomainId": "d-abc123", "DomainArn": "arn:aws:sagemaker:us-east-1:111122223333:domain/d-abc123",
+             "DefaultUserSettings": {"ExecutionRole": "arn:aws:iam::111122223333:role/studio-execution-role"}}
 """#),
     ]
 }

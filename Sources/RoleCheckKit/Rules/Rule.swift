@@ -44,25 +44,13 @@ public struct RuleContext {
     }
 }
 
-/// Every rule rolecheck runs. Input rules RC001 (syntax) and RC002 (duplicate keys) are produced
-/// while reading; RC003 while recognising documents; the rest are here.
+/// Every rule rolecheck runs, gathered from each family's list (each family keeps its own list
+/// beside its rules). Input rules RC001 (syntax) and RC002 (duplicate keys) are produced while
+/// reading; RC003 while recognising documents.
 public enum RuleRegistry {
-    public static let documentRules: [any DocumentRule] = [
-        RC101PolicyGrammar(),
-        RC102PolicyVersion(),
-        RC103UnknownAction(),
-        RC104MalformedARN(),
-        RC105ConditionProblems(),
-        RC106PublicPrincipal(),
-        RC107AllowWithNot(),
-        RC108ResourceMismatch(),
-        RC109DuplicateSid(),
-        RC110PolicySize(),
-        RC205SecurityConfigurationRuntimeRoles(),
-        RC307UnconditionedExecutionRole(),
-    ]
+    public static let documentRules: [any DocumentRule] = policyRules + prerequisiteDocumentRules
 
-    public static let setupRules: [any SetupRule] = []
+    public static let setupRules: [any SetupRule] = chainRules + prerequisiteSetupRules
 
     /// Ids of the rules the reader and the recogniser report themselves.
     public static let builtinIds: [String] = ["RC001", "RC002", "RC003"]
