@@ -1,0 +1,49 @@
+import ArgumentParser
+import RoleCheckKit
+
+/// `rolecheck graph`: draws the setup's chains, failing hops marked with their rule ids.
+struct Graph: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Draw the setup: accounts, Studio and access roles, clusters, instance-profile and runtime roles, buckets.",
+        discussion: "Mermaid renders in GitHub Markdown (paste it into a ```mermaid block); DOT renders with Graphviz."
+    )
+
+    enum Format: String, ExpressibleByArgument, CaseIterable { case mermaid, dot }
+
+    @Argument(help: "Files or folders, as for lint.")
+    var paths: [String]
+
+    @Option(help: "Diagram format.")
+    var format: Format = .mermaid
+
+    @Option(help: "Write the diagram to this file instead of standard output.")
+    var output: String?
+
+    @Option(help: "The configuration file, as for lint.")
+    var config: String?
+
+    func run() throws {
+        let sink = try output.map { try OutputSink.file($0) } ?? .standardOutput
+        let collected = Inputs.collect(paths)
+        var errors = collected.errors
+        var inputs: [LintInput] = []
+        for path in collected.paths {
+            switch Inputs.read(path, limit: ParseLimits.default.maxFileSize) {
+            case .success(.bytes(let b)): inputs.append(.file(SourceFile(path: path == "-" ? "<stdin>" : path, bytes: b)))
+            case .success(.tooLarge(let size)): inputs.append(.tooLarge(path: path, size: size))
+            case .failure(let e): errors.append(e)
+            }
+        }
+        var options = LintOptions()
+        switch ConfigurationLoader.find(explicit: config, paths: paths, workingDirectory: Terminal.currentDirectory()) {
+        case .success(let c): options.configuration = c
+        case .failure(let e): throw UsageFailure(description: e.message)
+        }
+        let (report, setup) = Linter(options: options).analyze(inputs: inputs)
+        let graph = SetupGraph.build(setup, findings: report.findings)
+        try sink.write(format == .mermaid ? graph.mermaid() : graph.dot())
+        try sink.close()
+        for e in errors { Terminal.writeError("rolecheck: error: \(e.description)\n") }
+        if !errors.isEmpty { throw ExitCode(Exit.usage) }
+    }
+}
