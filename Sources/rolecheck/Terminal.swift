@@ -15,7 +15,8 @@ enum Terminal {
     static func currentDirectory() -> String? {
         var buf = [CChar](repeating: 0, count: 4096)
         guard getcwd(&buf, buf.count) != nil else { return nil }
-        return String(cString: buf)
+        let bytes = buf.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     static func writeOutput(_ s: String) { writeAll(1, s) }
