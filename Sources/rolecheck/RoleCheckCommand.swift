@@ -62,8 +62,8 @@ struct Lint: ParsableCommand {
     @Option(help: "Write the report to this file instead of standard output.")
     var output: String?
 
-    @Option(name: .customLong("fail-on"), help: "Exit 1 when a finding is at or above this severity.")
-    var failOn: FailOn = .error
+    @Option(name: .customLong("fail-on"), help: "Exit 1 when a finding is at or above this severity (default: the configuration's fail-on, else error).")
+    var failOn: FailOn?
 
     @Flag(help: "Report only findings at or above --fail-on, without source lines or summary.")
     var quiet = false
@@ -76,6 +76,12 @@ struct Lint: ParsableCommand {
 
     @Option(help: "The configuration file (default: rolecheck.yaml or .rolecheck.yaml at the root of a linted folder, else upward from here).")
     var config: String?
+
+    @Option(help: ArgumentHelp("Report only the findings this baseline file does not hold (default: the configuration's baseline).", valueName: "file"))
+    var baseline: String?
+
+    @Option(name: .customLong("write-baseline"), help: ArgumentHelp("Record the findings of this run in a baseline file, then report as if it were in use.", valueName: "file"))
+    var writeBaseline: String?
 
     func validate() throws {
         if paths.isEmpty { throw ValidationError("name at least one file or folder to lint") }
@@ -96,7 +102,17 @@ struct Lint: ParsableCommand {
         case .success(let c): options.configuration = c
         case .failure(let e): throw UsageFailure(description: e.message)
         }
-        let collected = Inputs.collect(paths)
+        // --fail-on, else the configuration's fail-on, else error.
+        let threshold = FailOn(rawValue: failOn?.rawValue ?? options.configuration?.failOn?.rawValue ?? "error")?.threshold
+        // --write-baseline records everything the run finds, so no baseline hides anything then.
+        if writeBaseline == nil, let path = baseline ?? options.configuration?.baselinePath {
+            switch Baseline.load(path: path) {
+            case .success(let b): options.baseline = b
+            case .failure(let e): throw UsageFailure(description: e.message)
+            }
+        }
+        let configuration = options.configuration
+        let collected = Inputs.collect(paths, filter: configuration.map { c in { c.admits($0) } })
         var inputErrors = collected.errors
         var inputs: [LintInput] = []
         for path in collected.paths {
@@ -112,7 +128,18 @@ struct Lint: ParsableCommand {
         }
 
         var report = Linter(options: options).lint(inputs: inputs)
-        if quiet, let threshold = failOn.threshold {
+        if let writeBaseline {
+            let recorded = Baseline(findings: report.findings)
+            do {
+                try OutputSink.writeFile(recorded.render(), to: writeBaseline)
+            } catch let failure as UsageFailure {
+                // OutputSink speaks of --output; keep its reason (the text after the last ": ").
+                let reason = failure.description.split(separator: ": ").last.map(String.init) ?? failure.description
+                throw UsageFailure(description: "cannot write --write-baseline \(writeBaseline): \(reason)")
+            }
+            report.applyBaseline(recorded)
+        }
+        if quiet, let threshold {
             report.findings = report.findings.filter { $0.severity >= threshold }
         }
 
@@ -146,7 +173,7 @@ struct Lint: ParsableCommand {
             Terminal.writeError("rolecheck: error: \(error.description)\n")
         }
         if !inputErrors.isEmpty { throw ExitCode(Exit.usage) }
-        if report.fails(at: failOn.threshold) { throw ExitCode(Exit.findings) }
+        if report.fails(at: threshold) { throw ExitCode(Exit.findings) }
     }
 }
 

@@ -25,8 +25,10 @@ public enum Inputs {
     }
 
     /// Expands folders (recursively, sorted, skipping hidden entries below a named folder and
-    /// following each real folder once, so symlink loops end).
-    public static func collect(_ paths: [String]) -> Collected {
+    /// following each real folder once, so symlink loops end). `filter` decides which files found
+    /// below a folder are kept (the configuration's `include` / `exclude`); a file named in
+    /// `paths` is always kept.
+    public static func collect(_ paths: [String], filter: ((String) -> Bool)? = nil) -> Collected {
         var out: [String] = []
         var errors: [InputError] = []
         var seenDirs: Set<[UInt64]> = []
@@ -63,7 +65,7 @@ public enum Inputs {
                     if seenDirs.insert([UInt64(st.st_dev), UInt64(st.st_ino)]).inserted { walk(child) }
                 } else if (st.st_mode & S_IFMT) == S_IFREG {
                     let lower = name.lowercased()
-                    if extensions.contains(where: { lower.hasSuffix($0) }) { add(child) }
+                    if extensions.contains(where: { lower.hasSuffix($0) }) && filter?(child) != false { add(child) }
                 }
             }
         }

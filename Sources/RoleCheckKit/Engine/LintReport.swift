@@ -8,13 +8,23 @@ public struct LintReport: Sendable {
     public var documentCount: Int
     /// Documents recognised as one of the shapes rolecheck knows.
     public var recognizedDocumentCount: Int
+    /// Findings hidden by a suppression or the baseline, in report order: not in `findings`, not
+    /// counted for the exit code, written to SARIF and JSON with their suppression.
+    public var suppressed: [SuppressedFinding]
 
-    public init(findings: [Finding], files: [SourceFile], documentCount: Int, recognizedDocumentCount: Int) {
+    public init(findings: [Finding], files: [SourceFile], documentCount: Int, recognizedDocumentCount: Int,
+                suppressed: [SuppressedFinding] = []) {
         self.findings = findings
         self.files = files
         self.documentCount = documentCount
         self.recognizedDocumentCount = recognizedDocumentCount
+        self.suppressed = suppressed
     }
+
+    /// Findings hidden by a comment or the configuration's `suppressions`.
+    public var suppressedCount: Int { suppressed.reduce(0) { $0 + ($1.suppression.source == .baseline ? 0 : 1) } }
+    /// Findings hidden by the baseline.
+    public var baselinedCount: Int { suppressed.reduce(0) { $0 + ($1.suppression.source == .baseline ? 1 : 0) } }
 
     public func count(_ severity: Severity) -> Int { findings.reduce(0) { $0 + ($1.severity == severity ? 1 : 0) } }
 
@@ -27,6 +37,6 @@ public struct LintReport: Sendable {
         return findings.contains { $0.severity >= threshold }
     }
 
-    /// Ids of the rules that have findings, sorted.
-    public var ruleIdsWithFindings: [String] { Array(Set(findings.map(\.ruleId))).sorted() }
+    /// Ids of the rules that have findings (shown or suppressed), sorted.
+    public var ruleIdsWithFindings: [String] { Array(Set(findings.map(\.ruleId) + suppressed.map(\.finding.ruleId))).sorted() }
 }

@@ -3,6 +3,10 @@ public struct LintOptions: Sendable {
     public var limits: ParseLimits = .default
     /// The configuration file's settings, if one was found or named.
     public var configuration: Configuration?
+    /// The baseline: findings it holds are not reported (see `Baseline`).
+    public var baseline: Baseline?
+    /// The day `until:` dates of suppressions are compared with (UTC; injectable for tests).
+    public var today: CalendarDate = .today()
 
     public init() {}
 }
@@ -35,6 +39,7 @@ public struct Linter: Sendable {
         var classified: [ClassifiedDocument] = []
         var documents: [Document] = []
         var files: [SourceFile] = []
+        var comments: [String: [SuppressionComment]] = [:]
         let rc001 = RuleCatalog.defaultSeverity("RC001")
         let rc003 = RuleCatalog.defaultSeverity("RC003")
 
@@ -54,6 +59,10 @@ public struct Linter: Sendable {
             }
             files.append(file)
             let loaded = DocumentLoader.load(file, limits: options.limits)
+            if loaded.format == .yaml {
+                let found = SuppressionScanner.scan(file, documents: loaded.documents, parsed: loaded.error == nil)
+                if !found.isEmpty { comments[file.path, default: []].append(contentsOf: found) }
+            }
             if let error = loaded.error {
                 let start = error.offset
                 let end = error.endOffset ?? nextScalarEnd(file.bytes, start)
@@ -86,13 +95,13 @@ public struct Linter: Sendable {
         findings.append(contentsOf: duplicateKeyFindings(documents + setup.embeddedDocuments))
 
         for doc in classified {
-            for rule in RuleRegistry.documentRules where rule.kinds.contains(doc.kind) {
+            for rule in RuleRegistry.documentRules where rule.kinds.contains(doc.kind) && !isOff(rule.id) {
                 var context = RuleContext(ruleId: rule.id, defaultSeverity: RuleCatalog.defaultSeverity(rule.id))
                 rule.check(doc, in: setup, &context)
                 findings.append(contentsOf: context.findings)
             }
         }
-        for rule in RuleRegistry.setupRules {
+        for rule in RuleRegistry.setupRules where !isOff(rule.id) {
             var context = RuleContext(ruleId: rule.id, defaultSeverity: RuleCatalog.defaultSeverity(rule.id))
             rule.check(setup, &context)
             findings.append(contentsOf: context.findings)
@@ -102,9 +111,14 @@ public struct Linter: Sendable {
         var unique: [Finding] = []
         unique.reserveCapacity(findings.count)
         for f in findings where unique.last != f { unique.append(f) }
-        return (LintReport(findings: unique, files: files, documentCount: documents.count,
-                           recognizedDocumentCount: classified.count), setup)
+        let filters = FindingFilters(configuration: options.configuration, today: options.today, baseline: options.baseline)
+        let (shown, suppressed) = filters.apply(unique, comments: comments, lintedFiles: files.map(\.path))
+        return (LintReport(findings: shown, files: files, documentCount: documents.count,
+                           recognizedDocumentCount: classified.count, suppressed: suppressed), setup)
     }
+
+    /// Whether the configuration turns the rule off (it is then not run at all).
+    func isOff(_ ruleId: String) -> Bool { options.configuration?.isOff(ruleId) ?? false }
 
     func duplicateKeyFindings(_ documents: [Document]) -> [Finding] {
         let severity = RuleCatalog.defaultSeverity("RC002")

@@ -7,6 +7,7 @@ enum EmbeddedRules {
         RuleSummary(id: "RC003", title: "Document not recognised", severity: .note, category: "input", tags: ["input"]),
         RuleSummary(id: "RC004", title: "A document refers to something the inputs do not contain", severity: .warning, category: "input", tags: ["input", "setup"]),
         RuleSummary(id: "RC005", title: "Field has the wrong type or an impossible value", severity: .error, category: "input", tags: ["input", "security-configuration", "cluster"]),
+        RuleSummary(id: "RC006", title: "Unused or expired suppression", severity: .warning, category: "input", tags: ["input", "suppression"]),
         RuleSummary(id: "RC101", title: "Invalid IAM policy grammar", severity: .error, category: "iam-policy", tags: ["iam", "policy", "syntax"]),
         RuleSummary(id: "RC102", title: "Policy version missing or 2008-10-17", severity: .warning, category: "iam-policy", tags: ["iam", "policy"]),
         RuleSummary(id: "RC103", title: "Unknown service prefix or action", severity: .warning, category: "iam-policy", tags: ["iam", "policy"]),
@@ -483,6 +484,83 @@ examples:
         EncryptionConfiguration:
           EnableInTransitEncryption: true
           EnableAtRestEncryption: false
+"""#),
+        ("RC006.yaml", #"""
+id: RC006
+title: Unused or expired suppression
+severity: warning
+category: input
+tags: [input, suppression]
+description: |
+  A suppression no longer does what it says. Findings are suppressed by a comment in a YAML file,
+  on the finding's line or alone on the line before it,
+
+  ```yaml
+  # rolecheck:ignore RC301, RC302 -- vendor role, ticket SEC-12 until: 2026-12-31
+  ```
+
+  or by an entry of the configuration's `suppressions` (for JSON files, which have no comments).
+  RC006 reports a suppression that:
+
+  - is **unused**: no finding of the rule it names is on the line it covers (or, for a
+    configuration entry, in the files and under the JSON pointer it names);
+  - has **expired**: its `until:` date is in the past (the date itself is the last day it applies);
+    it then hides nothing, so the finding is reported again;
+  - is **malformed**: a comment without a reason after ` -- `, naming no rule or an unknown one, or
+    with an `until:` that is not a `YYYY-MM-DD` date. Such a comment suppresses nothing.
+rationale: |
+  Suppressions are how a team accepts a finding it cannot fix today. Left behind after the fix, or
+  after the deadline they were granted to, they silently hide the next real problem on that line
+  and give reviewers a false picture of what was accepted and why. A suppression without a reason
+  cannot be reviewed at all.
+remediation: |
+  Remove an unused suppression (or the rule ids in it that are unused). For an expired one, fix
+  the finding it hid, or, if the reason still holds, renew the `until:` date with the owner of the
+  exception. Give every suppression a reason after ` -- `. To stop judging suppressions at all, set
+  `RC006: off` under `rules` in the configuration.
+notes: |
+  RC006 findings cannot themselves be suppressed, by a comment or by the configuration; they can be
+  turned off or recorded in a baseline. A configuration entry is judged only in runs that lint at
+  least one file its `file` pattern matches, so a pre-commit run over a few files does not report
+  the suppressions of the others. A suppression of a rule that is turned off is not reported as
+  unused. Dates are compared with today's date in UTC.
+examples:
+  triggering:
+    - title: A suppression comment on a line with no RC205 finding
+      file: security-configuration.yaml
+      content: |
+        AuthorizationConfiguration:
+          IAMConfiguration:
+            ↓# rolecheck:ignore RC205 -- legacy cluster, recreated in ticket SEC-12
+            EnableApplicationScopedIAMRole: true
+    - title: An expired suppression (the finding it hid is reported again)
+      file: security-configuration.yaml
+      content: |
+        AuthorizationConfiguration:
+          IAMConfiguration:
+            EnableApplicationScopedIAMRole: false  ↓# rolecheck:ignore RC205 -- legacy cluster until: 2020-01-31
+    - title: A suppression without a reason
+      file: security-configuration.yaml
+      content: |
+        AuthorizationConfiguration:
+          IAMConfiguration:
+            ↓# rolecheck:ignore RC205
+            EnableApplicationScopedIAMRole: false
+  non-triggering:
+    - title: A suppression with a reason and a date to come, on the line before the finding
+      file: security-configuration.yaml
+      content: |
+        AuthorizationConfiguration:
+          IAMConfiguration:
+            # rolecheck:ignore RC205 -- legacy cluster, recreated in ticket SEC-12 until: 2099-12-31
+            EnableApplicationScopedIAMRole: false
+    - title: Text that only looks like a suppression, inside a string
+      file: security-configuration.yaml
+      content: |
+        AuthorizationConfiguration:
+          IAMConfiguration:
+            EnableApplicationScopedIAMRole: true
+        Description: "write # rolecheck:ignore RC205 -- reason to accept a finding"
 """#),
         ("RC101.yaml", #"""
 id: RC101

@@ -15,28 +15,37 @@ public struct JSONReporter: Sendable {
     }
 
     func value(_ report: LintReport) -> JSONValue {
-        .object([
+        var top: [(String, JSONValue)] = [
             ("schemaVersion", .int(JSONReporter.schemaVersion)),
             ("tool", .object([
                 ("name", .string(RoleCheck.name)),
                 ("version", .string(RoleCheck.version)),
                 ("iamCatalog", .object([("source", .string(IAMCatalog.source)), ("date", .string(IAMCatalog.dataDate))])),
             ])),
-            ("findings", .array(report.findings.map(finding))),
-            ("summary", .object([
-                ("files", .int(report.files.count)),
-                ("documents", .int(report.documentCount)),
-                ("recognizedDocuments", .int(report.recognizedDocumentCount)),
-                ("errors", .int(report.count(.error))),
-                ("warnings", .int(report.count(.warning))),
-                ("notes", .int(report.count(.note))),
-                ("total", .int(report.findings.count)),
-            ])),
-        ])
+            ("findings", .array(report.findings.map { finding($0) })),
+        ]
+        var summary: [(String, JSONValue)] = [
+            ("files", .int(report.files.count)),
+            ("documents", .int(report.documentCount)),
+            ("recognizedDocuments", .int(report.recognizedDocumentCount)),
+            ("errors", .int(report.count(.error))),
+            ("warnings", .int(report.count(.warning))),
+            ("notes", .int(report.count(.note))),
+            ("total", .int(report.findings.count)),
+        ]
+        // Added with suppressions and baselines; written only when something was hidden, so that
+        // the report of a run without them is unchanged.
+        if !report.suppressed.isEmpty {
+            top.append(("suppressed", .array(report.suppressed.map { finding($0.finding, suppression: $0.suppression) })))
+            summary.append(("suppressed", .int(report.suppressedCount)))
+            summary.append(("baselined", .int(report.baselinedCount)))
+        }
+        top.append(("summary", .object(summary)))
+        return .object(top)
     }
 
-    func finding(_ f: Finding) -> JSONValue {
-        .object([
+    func finding(_ f: Finding, suppression: Suppression? = nil) -> JSONValue {
+        var members: [(String, JSONValue)] = [
             ("ruleId", .string(f.ruleId)),
             ("severity", .string(f.severity.rawValue)),
             // A rule missing from the catalogue cannot be reported by the linter; fall back to its id.
@@ -47,7 +56,17 @@ public struct JSONReporter: Sendable {
                 .object([("message", .string($0.message)), ("location", location($0.location))])
             })),
             ("fingerprint", .string(f.fingerprint)),
-        ])
+        ]
+        if let s = suppression {
+            members.append(("suppression", .object([
+                ("kind", .string(s.kind)),
+                ("source", .string(s.source.rawValue)),
+                ("justification", .string(s.justification)),
+                ("until", .nullable(s.until?.description)),
+                ("location", s.location.map(location) ?? .null),
+            ])))
+        }
+        return .object(members)
     }
 
     func location(_ l: Location) -> JSONValue {

@@ -44,7 +44,11 @@ public struct SARIFReporter: Sendable {
         var ruleIndex: [String: Int] = [:]
         for (i, d) in descriptions.enumerated() { ruleIndex[d.id] = i }
 
-        let (kept, leftOut) = selectResults(report.findings)
+        // Suppressed and baselined findings are results too, with `suppressions` (§3.27.23).
+        var all: [(finding: Finding, suppression: Suppression?)] = report.findings.map { ($0, nil) }
+        all += report.suppressed.map { ($0.finding, $0.suppression) }
+        all.sort { Finding.reportOrder($0.finding, $1.finding) }
+        let (kept, leftOut) = selectResults(all)
 
         var run: [(String, JSONValue)] = [
             ("tool", .object([("driver", .object([
@@ -67,7 +71,7 @@ public struct SARIFReporter: Sendable {
             run.append(("originalUriBaseIds", .object([("%SRCROOT%", .object([("uri", .string(root))]))])))
         }
         if leftOut > 0 {
-            let text = "\(leftOut) of \(report.findings.count) findings were left out of this log: GitHub code scanning rejects a run with more than \(SARIFReporter.gitHubMaxResults) results. The most severe findings were kept; run rolecheck with --format json for all of them."
+            let text = "\(leftOut) of \(all.count) findings were left out of this log: GitHub code scanning rejects a run with more than \(SARIFReporter.gitHubMaxResults) results. The most severe findings were kept (suppressed ones last); run rolecheck with --format json for all of them."
             run.append(("invocations", .array([.object([
                 ("executionSuccessful", .bool(true)),
                 ("toolExecutionNotifications", .array([.object([
@@ -77,7 +81,7 @@ public struct SARIFReporter: Sendable {
             ])])))
         }
         run.append(("artifacts", .array(report.files.map { .object([("location", artifactLocation($0.path))]) })))
-        run.append(("results", .array(kept.map { result($0, ruleIndex: ruleIndex[$0.ruleId] ?? 0) })))
+        run.append(("results", .array(kept.map { result($0.finding, ruleIndex: ruleIndex[$0.finding.ruleId] ?? 0, suppression: $0.suppression) })))
         run.append(("columnKind", .string("unicodeCodePoints")))
 
         return .object([
@@ -87,15 +91,19 @@ public struct SARIFReporter: Sendable {
         ])
     }
 
-    /// The findings to write, in report order: all of them, or the `maxResults` most severe.
-    func selectResults(_ findings: [Finding]) -> (kept: [Finding], leftOut: Int) {
+    /// The findings to write, in report order: all of them, or the `maxResults` most severe
+    /// (reported findings before suppressed ones).
+    func selectResults(_ findings: [(finding: Finding, suppression: Suppression?)])
+        -> (kept: [(finding: Finding, suppression: Suppression?)], leftOut: Int) {
         guard findings.count > maxResults else { return (findings, 0) }
         var budget = max(0, maxResults)
         var keep = Set<Int>()
-        for severity in [Severity.error, .warning, .note] where budget > 0 {
-            for (i, f) in findings.enumerated() where f.severity == severity && budget > 0 {
-                keep.insert(i)
-                budget -= 1
+        for suppressed in [false, true] {
+            for severity in [Severity.error, .warning, .note] where budget > 0 {
+                for (i, f) in findings.enumerated() where f.finding.severity == severity && (f.suppression != nil) == suppressed && budget > 0 {
+                    keep.insert(i)
+                    budget -= 1
+                }
             }
         }
         let kept = findings.indices.filter(keep.contains).map { findings[$0] }
@@ -183,7 +191,7 @@ public struct SARIFReporter: Sendable {
 
     // MARK: - Results
 
-    func result(_ f: Finding, ruleIndex: Int) -> JSONValue {
+    func result(_ f: Finding, ruleIndex: Int, suppression: Suppression? = nil) -> JSONValue {
         var location: [(String, JSONValue)] = [("physicalLocation", physicalLocation(f.location))]
         if let pointer = f.location.pointer, !pointer.isEmpty {
             location.append(("logicalLocations", .array([.object([("fullyQualifiedName", .string(pointer))])])))
@@ -204,6 +212,20 @@ public struct SARIFReporter: Sendable {
                     ("message", .object([("text", .string(r.message))])),
                 ])
             })))
+        }
+        if let suppression {
+            // A suppression object (§3.35): kind inSource for a comment, external for the
+            // configuration and the baseline; the reason as justification; where it is written.
+            var fields: [(String, JSONValue)] = [
+                ("kind", .string(suppression.kind)),
+                ("status", .string("accepted")),
+                ("justification", .string(suppression.justification)),
+            ]
+            if let l = suppression.location { fields.append(("location", .object([("physicalLocation", physicalLocation(l))]))) }
+            var properties: [(String, JSONValue)] = [("source", .string(suppression.source.rawValue))]
+            if let until = suppression.until { properties.append(("until", .string(until.description))) }
+            fields.append(("properties", .object(properties)))
+            members.append(("suppressions", .array([.object(fields)])))
         }
         return .object(members)
     }

@@ -35,8 +35,16 @@ public struct TextReporter: Sendable {
                     + " " + paint("note:", Style.note) + " " + ReportSupport.escapeForLog(related.message) + "\n"
             }
         }
-        out += paint(ReportSupport.summaryLine(report), Style.bold) + "\n"
+        out += paint(ReportSupport.summaryLine(report) + TextReporter.hiddenSuffix(report), Style.bold) + "\n"
         return out
+    }
+
+    /// `; 3 suppressed, 2 baselined` after the summary, when findings were hidden (empty otherwise).
+    static func hiddenSuffix(_ report: LintReport) -> String {
+        var parts: [String] = []
+        if report.suppressedCount > 0 { parts.append("\(report.suppressedCount) suppressed") }
+        if report.baselinedCount > 0 { parts.append("\(report.baselinedCount) baselined") }
+        return parts.isEmpty ? "" : "; " + parts.joined(separator: ", ")
     }
 
     /// One line per finding (`path:line:col: severity[RCnnn]: message`): no source lines,

@@ -53,7 +53,7 @@ public enum RuleRegistry {
     public static let setupRules: [any SetupRule] = chainRules + prerequisiteSetupRules
 
     /// Ids of the rules the reader and the recogniser report themselves.
-    public static let builtinIds: [String] = ["RC001", "RC002", "RC003"]
+    public static let builtinIds: [String] = ["RC001", "RC002", "RC003", "RC006"]
 
     /// All implemented rule ids, sorted.
     public static var implementedIds: [String] {
