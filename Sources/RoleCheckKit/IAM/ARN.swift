@@ -75,8 +75,11 @@ public struct ARN: Hashable, Sendable, CustomStringConvertible {
     static func matches(_ p: UnsafeBufferPointer<UInt8>, _ v: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let pc = colons(p), let vc = colons(v) else { return Wildcard.matches(p, v, caseInsensitive: false) }
         @inline(__always) func part(_ a: Int, _ b: Int, _ c: Int, _ d: Int) -> Bool {
-            Wildcard.matches(UnsafeBufferPointer(rebasing: p[(a + 1)..<b]), UnsafeBufferPointer(rebasing: v[(c + 1)..<d]),
-                             caseInsensitive: false)
+            // A value part that is exactly `*` is unknown (rolecheck writes it into ARNs it builds
+            // when an export omits the Region): it matches whatever the pattern says there.
+            if d - c == 2 && v[c + 1] == UInt8(ascii: "*") && c > 3 { return true }
+            return Wildcard.matches(UnsafeBufferPointer(rebasing: p[(a + 1)..<b]), UnsafeBufferPointer(rebasing: v[(c + 1)..<d]),
+                                    caseInsensitive: false)
         }
         // The resource part first: it differs most often.
         return part(pc.4, p.count, vc.4, v.count) && part(pc.3, pc.4, vc.3, vc.4) && part(pc.2, pc.3, vc.2, vc.3)

@@ -95,7 +95,8 @@ public struct SetupResources: Sendable {
     }
 
     public func lakeFormationSettings(account: String?) -> LakeFormationSettingsResource? {
-        lakeFormation.first { $0.account == account } ?? (lakeFormation.count == 1 && account == nil ? lakeFormation[0] : nil)
+        lakeFormation.first { $0.account != nil && $0.account == account }
+            ?? (lakeFormation.count == 1 && (account == nil || lakeFormation[0].account == nil) ? lakeFormation[0] : nil)
     }
 
     public func bucketPolicy(for bucket: String) -> BucketPolicyResource? {
@@ -114,6 +115,11 @@ public struct SetupResources: Sendable {
         for c in classicRoleConfigs {
             if let a = c.account { out.insert(a) }
             for e in c.rolesByAccount where ARN.isAccountID(e.account) { out.insert(e.account) }
+        }
+        for settings in domains.map(\.defaults) + userProfiles.map(\.settings) {
+            for list in [settings.executionRoles, settings.assumableRoles].compactMap({ $0 }) {
+                for entry in list.arns { if let a = ARN(entry.arn)?.account, ARN.isAccountID(a) { out.insert(a) } }
+            }
         }
         for c in classicDiscoveryConfigs {
             if let a = c.account { out.insert(a) }
