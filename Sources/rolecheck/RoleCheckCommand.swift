@@ -112,7 +112,22 @@ struct Lint: ParsableCommand {
             }
         }
         let configuration = options.configuration
-        let collected = Inputs.collect(paths, filter: configuration.map { c in { c.admits($0) } })
+        // Changed-files mode: only files are named and the configuration gives a setup context.
+        // The context completes the setup; only the named files' findings are reported.
+        let namedFiles = paths.filter { $0 != "-" && Inputs.isFile($0) }
+        let changedFilesMode = !(configuration?.setup.context.isEmpty ?? true) && !paths.isEmpty && namedFiles.count == paths.count
+        var toCollect = paths
+        if changedFilesMode, let c = configuration {
+            toCollect += c.setup.context.map { ConfigurationLoader.normalize(c.baseDirectory == "." ? $0 : c.baseDirectory + "/" + $0) }
+        }
+        var collected = Inputs.collect(toCollect, filter: configuration.map { c in { c.admits($0) } })
+        let cwd = Terminal.currentDirectory() ?? "."
+        func fileKey(_ p: String) -> String { ConfigurationLoader.normalize(p.hasPrefix("/") ? p : cwd + "/" + p) }
+        if changedFilesMode {
+            // A file named and also found in the context is read once, under the name given.
+            var seen: Set<String> = []
+            collected.paths = collected.paths.filter { seen.insert(fileKey($0)).inserted }
+        }
         var inputErrors = collected.errors
         var inputs: [LintInput] = []
         for path in collected.paths {
@@ -128,6 +143,10 @@ struct Lint: ParsableCommand {
         }
 
         var report = Linter(options: options).lint(inputs: inputs)
+        if changedFilesMode {
+            let named = Set(namedFiles.map(fileKey))
+            report.keepOnly(files: { named.contains(fileKey($0)) })
+        }
         if let writeBaseline {
             let recorded = Baseline(findings: report.findings)
             do {

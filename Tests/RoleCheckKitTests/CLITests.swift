@@ -214,6 +214,40 @@ import Testing
         #expect(try findings(r.stdout) == ["\(dir)/a/sc.json:1:2 RC205"])
     }
 
+    /// With a setup context in the configuration and only files named, the context completes the
+    /// setup but only the named files' findings are reported (the pre-commit case).
+    @Test func changedFilesModeReportsOnlyTheNamedFiles() throws {
+        let dir = NSTemporaryDirectory() + "rolecheck-changed-\(getpid())"
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try? FileManager.default.removeItem(atPath: dir)
+        try FileManager.default.copyItem(atPath: TestSupport.packageRoot + "/samples/setups/broken/trust-names-ec2-service", toPath: dir)
+        try "setup:\n  context:\n    - .\n".write(toFile: dir + "/rolecheck.yaml", atomically: true, encoding: .utf8)
+        func lint(_ args: [String]) throws -> Run {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: Self.binary)
+            process.arguments = ["lint"] + args + ["--format", "json"]
+            process.currentDirectoryURL = URL(fileURLWithPath: dir)
+            let out = Pipe()
+            process.standardOutput = out
+            process.standardError = Pipe()
+            try process.run()
+            let data = out.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            return Run(status: process.terminationStatus, stdout: String(decoding: data, as: UTF8.self), stderr: "")
+        }
+        // The trust policy's file: the chain (cluster, instance profile) comes from the context.
+        let changed = try lint(["444455556666-data/iam.json"])
+        #expect(changed.status == 1)
+        #expect(try findings(changed.stdout).filter { !$0.hasSuffix("RC400") } == ["444455556666-data/iam.json:133:40 RC305"])
+        // Another file of the setup: the RC305 is not its finding.
+        let other = try lint(["444455556666-data/describe-cluster.json"])
+        #expect(other.status == 0)
+        #expect(try findings(other.stdout).isEmpty)
+        // Without the context, the trust file alone has no chain to check.
+        try "setup:\n  accounts: {}\n".write(toFile: dir + "/rolecheck.yaml", atomically: true, encoding: .utf8)
+        #expect(try lint(["444455556666-data/iam.json"]).status == 0)
+    }
+
     @Test func unreadableFileIsExitTwoButOthersAreLinted() throws {
         guard getuid() != 0 else {
             // root reads any file; use a path that is a folder-turned-file error instead.

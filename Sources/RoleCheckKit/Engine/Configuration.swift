@@ -113,6 +113,9 @@ public struct SetupConfiguration: Sendable {
     /// Files and folders (globs, relative to the configuration file) and the account they hold.
     public var paths: [(pattern: String, account: String)] = []
     public var policies: [PolicyMapping] = []
+    /// Folders and files (relative to the configuration file) that complete the setup in
+    /// changed-files mode: loaded whenever only files are named, but their findings are not shown.
+    public var context: [String] = []
 
     public init() {}
 }
@@ -302,8 +305,13 @@ public enum ConfigurationLoader {
                         return ("name the 'role' (an IAM role ARN) or the 'bucket' the policy belongs to", item)
                     }
                 }
+            case "context":
+                guard value.kind == .array, value.elements.allSatisfy({ $0.kind == .string && !($0.string ?? "").isEmpty }) else {
+                    return ("'setup.context' is a list of folders and files", value)
+                }
+                config.setup.context = value.elements.compactMap(\.string)
             default:
-                return ("unknown key '\(key.string ?? "")' in setup (known: accounts, paths, policies)", key)
+                return ("unknown key '\(key.string ?? "")' in setup (known: accounts, paths, policies, context)", key)
             }
         }
         return nil
@@ -341,7 +349,7 @@ public enum ConfigurationLoader {
     }()
 
     /// `a/./b` → `a/b`, `a/x/../b` → `a/b`, leading `./` dropped.
-    static func normalize(_ path: String) -> String {
+    public static func normalize(_ path: String) -> String {
         var out: [Substring] = []
         for part in path.split(separator: "/", omittingEmptySubsequences: true) {
             if part == "." { continue }

@@ -31,6 +31,14 @@ public struct LintReport: Sendable {
     /// The file a finding's path names, to show its source line.
     public func file(named path: String) -> SourceFile? { files.first { $0.path == path } }
 
+    /// Keeps only what concerns the given files (changed-files mode): findings, suppressed
+    /// findings and the files counted in the summary.
+    public mutating func keepOnly(files isShown: (String) -> Bool) {
+        findings = findings.filter { isShown($0.location.file) }
+        suppressed = suppressed.filter { isShown($0.finding.location.file) }
+        files = files.filter { isShown($0.path) }
+    }
+
     /// Whether a finding at or above `threshold` exists (`nil` = never fail).
     public func fails(at threshold: Severity?) -> Bool {
         guard let threshold else { return false }
