@@ -24,7 +24,13 @@ struct Graph: ParsableCommand {
 
     func run() throws {
         let sink = try output.map { try OutputSink.file($0) } ?? .standardOutput
-        let collected = Inputs.collect(paths)
+        var options = LintOptions()
+        switch ConfigurationLoader.find(explicit: config, paths: paths, workingDirectory: Terminal.currentDirectory()) {
+        case .success(let c): options.configuration = c
+        case .failure(let e): throw UsageFailure(description: e.message)
+        }
+        let configuration = options.configuration
+        let collected = Inputs.collect(paths, filter: configuration.map { c in { c.admits($0) } })
         var errors = collected.errors
         var inputs: [LintInput] = []
         for path in collected.paths {
@@ -33,11 +39,6 @@ struct Graph: ParsableCommand {
             case .success(.tooLarge(let size)): inputs.append(.tooLarge(path: path, size: size))
             case .failure(let e): errors.append(e)
             }
-        }
-        var options = LintOptions()
-        switch ConfigurationLoader.find(explicit: config, paths: paths, workingDirectory: Terminal.currentDirectory()) {
-        case .success(let c): options.configuration = c
-        case .failure(let e): throw UsageFailure(description: e.message)
         }
         let (report, setup) = Linter(options: options).analyze(inputs: inputs)
         let graph = SetupGraph.build(setup, findings: report.findings)
