@@ -103,6 +103,8 @@ public struct ModelBuilder {
                     }
                 }
             }
+        case .terraformJSON:
+            addTerraform(doc)
         case .getBucketPolicy:
             if let node = root["Policy"], let p = addPolicy(node, kind: .resource, label: "bucket policy", origin: .bucket, in: doc) {
                 bucketPolicies.append(BucketPolicyResource(buckets: Self.buckets(of: p), account: accountOf(doc), policy: p))
