@@ -22,6 +22,6 @@ extension PolicyRule {
 extension DocumentKind {
     /// Documents that hold IAM policies.
     public static let policyBearing: Set<DocumentKind> = [
-        .iamPolicy, .getRole, .getRolePolicy, .getPolicyVersion, .accountAuthorizationDetails, .getBucketPolicy,
+        .iamPolicy, .getRole, .getRolePolicy, .getPolicyVersion, .accountAuthorizationDetails, .getBucketPolicy, .terraformJSON,
     ]
 }
