@@ -77,6 +77,9 @@ import Testing
                 out.append("samples/setups/" + name)
             }
         }
+        for folder in ["samples/terraform/same-account-jupyterlab", "samples/terraform/broken/trust-names-ec2-service"] {
+            out.append(folder)
+        }
         return out.sorted()
     }
 
