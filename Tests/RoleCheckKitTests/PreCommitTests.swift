@@ -54,7 +54,7 @@ import Testing
         let env = ["PRE_COMMIT_HOME": TestSupport.packageRoot + "/.build-precommit"]
         let bad = try run(["pre-commit", "try-repo", TestSupport.packageRoot, "rolecheck", "--files", "bad.json", "good.yaml"], in: dir, env: env)
         #expect(bad.status == 1, "\(bad.output)")
-        #expect(bad.output.contains("bad.json:1:87: error[RC205]"), "\(bad.output)")
+        #expect(bad.output.contains("bad.json:1:88: error[RC205]"), "\(bad.output)")
         let good = try run(["pre-commit", "try-repo", TestSupport.packageRoot, "rolecheck", "--files", "good.yaml"], in: dir, env: env)
         #expect(good.status == 0, "\(good.output)")
         #expect(good.output.contains("Passed"), "\(good.output)")
