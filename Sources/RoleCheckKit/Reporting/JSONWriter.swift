@@ -110,3 +110,13 @@ struct JSONWriter {
         out += "\""
     }
 }
+
+/// JSON string literals for callers outside the reporters (the CLI's `rules --format json`).
+public enum JSONText {
+    /// `s` as a quoted JSON string (RFC 8259 escaping, as in every rolecheck report).
+    public static func quoted(_ s: String) -> String {
+        var out = ""
+        JSONWriter.appendQuoted(s, to: &out)
+        return out
+    }
+}
