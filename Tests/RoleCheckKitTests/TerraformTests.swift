@@ -323,6 +323,234 @@ import Testing
         #expect(report.findings.isEmpty)
     }
 
+    // MARK: Prerequisite rules read the typed resources
+
+    static func workingState() throws -> String {
+        String(decoding: try #require(TestSupport.readFile(TestSupport.packageRoot + "/" + workingFile)), as: UTF8.self)
+    }
+
+    /// The 1-based line and column of the first occurrence of a text.
+    func position(of text: String, in doc: String) throws -> (line: Int, column: Int) {
+        let lines = doc.split(separator: "\n", omittingEmptySubsequences: false)
+        let i = try #require(lines.firstIndex { $0.contains(text) })
+        let r = try #require(lines[i].firstRange(of: text))
+        return (i + 1, lines[i].unicodeScalars.distance(from: lines[i].unicodeScalars.startIndex, to: r.lowerBound) + 1)
+    }
+
+    func expectAt(_ f: Finding, _ text: String, in doc: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let at = try position(of: text, in: doc)
+        #expect(f.location.range.start.line == at.line, sourceLocation: sourceLocation)
+        #expect(f.location.range.start.column == at.column, sourceLocation: sourceLocation)
+    }
+
+    /// A Studio Classic domain whose Jupyter server image is JupyterLab 1, named by its
+    /// image-version ARN: as `describe-domain` exports it and as Terraform's state holds it.
+    static let classicDomainCLI = """
+    {"DomainArn": "arn:aws:sagemaker:us-east-1:111122223333:domain/d-abc", "DomainId": "d-abc",
+     "DefaultUserSettings": {"ExecutionRole": "arn:aws:iam::111122223333:role/studio",
+       "JupyterServerAppSettings": {"DefaultResourceSpec": {"InstanceType": "system",
+         "SageMakerImageVersionArn": "arn:aws:sagemaker:us-east-1:081325390199:image-version/jupyter-server/1"}}}}
+    """
+    static let classicDomainTerraform = """
+    {"format_version": "1.0", "terraform_version": "1.9.5", "values": {"root_module": {"resources": [
+      {"address": "aws_sagemaker_domain.classic", "mode": "managed", "type": "aws_sagemaker_domain", "name": "classic",
+       "values": {"id": "d-abc", "arn": "arn:aws:sagemaker:us-east-1:111122223333:domain/d-abc", "domain_name": "classic",
+         "default_user_settings": [{"execution_role": "arn:aws:iam::111122223333:role/studio", "studio_web_portal": "DISABLED",
+           "jupyter_server_app_settings": [{"default_resource_spec": [{"instance_type": "system", "lifecycle_config_arn": "",
+             "sagemaker_image_arn": "",
+             "sagemaker_image_version_arn": "arn:aws:sagemaker:us-east-1:081325390199:image-version/jupyter-server/1"}]}]}]}}]}}}
+    """
+
+    @Test func rc207ReadsTheTerraformImageVersionArn() throws {
+        let tf = analyze([("111122223333-studio/state.json", Self.classicDomainTerraform)]).report
+        let f = try #require(tf.findings.first { $0.ruleId == "RC207" })
+        #expect(tf.findings.filter { $0.ruleId == "RC207" }.count == 1)
+        #expect(f.severity == .error)
+        try expectAt(f, #""arn:aws:sagemaker:us-east-1:081325390199:image-version/jupyter-server/1""#, in: Self.classicDomainTerraform)
+        #expect(f.location.pointer?.hasSuffix("/jupyter_server_app_settings/0/default_resource_spec/0/sagemaker_image_version_arn") == true)
+        // The same rule, the same message as for the CLI export of the same domain.
+        let cli = analyze([("111122223333-studio/describe-domain.json", Self.classicDomainCLI)]).report
+        let c = try #require(cli.findings.first { $0.ruleId == "RC207" })
+        #expect(c.message == f.message)
+        #expect(c.location.pointer == "/DefaultUserSettings/JupyterServerAppSettings/DefaultResourceSpec/SageMakerImageVersionArn")
+        // jupyter-server-3 is what Studio Classic needs: no finding.
+        let fixed = Self.classicDomainTerraform.replacing("image-version/jupyter-server/1", with: "image-version/jupyter-server-3/1")
+        #expect(!analyze([("111122223333-studio/state.json", fixed)]).report.findings.contains { $0.ruleId == "RC207" })
+    }
+
+    @Test func rc208ReadsTheTerraformDistributionVersions() throws {
+        // The space's own alias, and a domain default that the user profile takes.
+        let state = try Self.workingState()
+            .replacing(#""sagemaker_image_version_alias": "2.4.1""#, with: #""sagemaker_image_version_alias": "1.9.0""#)
+            .replacing(#""default_resource_spec": [],"#,
+                       with: #""default_resource_spec": [{"instance_type": "", "lifecycle_config_arn": "", "sagemaker_image_arn": "", "sagemaker_image_version_alias": "1.8", "sagemaker_image_version_arn": ""}],"#,
+                       maxReplacements: 1)
+        let (report, setup) = analyze([(Self.workingFile, state)])
+        #expect(setup.resources.domains.first?.defaults.jupyterLabSpec.versionAlias?.string == "1.8")
+        let found = report.findings.filter { $0.ruleId == "RC208" }
+        #expect(found.count == 2, "\(found.map(\.message))")
+        let space = try #require(found.first { $0.message.hasPrefix("space ") })
+        try expectAt(space, #""1.9.0""#, in: state)
+        #expect(space.message.contains("SageMaker Distribution 1.9.0 (SageMakerImageVersionAlias \"1.9.0\")"))
+        let user = try #require(found.first { $0.message.hasPrefix("user profile priya-raman") })
+        try expectAt(user, #""1.8""#, in: state)
+        #expect(user.location.pointer?.hasSuffix("/default_user_settings/0/jupyter_lab_app_settings/0/default_resource_spec/0/sagemaker_image_version_alias") == true)
+        // The working state's 2.4.1 is fine.
+        #expect(!(try analyze([Self.workingFile])).report.findings.contains { $0.ruleId == "RC208" })
+    }
+
+    @Test func rc202NamesTheTerraformBootstrapActions() throws {
+        let release = try Self.workingState().replacing(#""release_label": "emr-7.1.0""#, with: #""release_label": "emr-6.9.0""#)
+        // Without bootstrap actions (the state's empty list): no related location.
+        let bare = try #require(analyze([(Self.workingFile, release)]).report.findings.first { $0.ruleId == "RC202" })
+        try expectAt(bare, #""emr-6.9.0""#, in: release)
+        #expect(bare.related.isEmpty && !bare.message.contains("suppressed"))
+        // With one: named as related, as for describe-cluster's BootstrapActions.
+        let state = release.replacing(#""bootstrap_action": [],"#,
+                                      with: #""bootstrap_action": [{"args": [], "name": "apply-emr-690-patch", "path": "s3://example-emr-bootstrap/patch.sh"}],"#)
+        let (report, setup) = analyze([(Self.workingFile, state)])
+        #expect(setup.resources.clusters.first?.bootstrapActions.map(\.name) == ["apply-emr-690-patch"])
+        let f = try #require(report.findings.first { $0.ruleId == "RC202" })
+        try expectAt(f, #""emr-6.9.0""#, in: state)
+        #expect(f.message.contains("If one of this cluster's bootstrap actions applies that patch"))
+        let related = try #require(f.related.first)
+        #expect(related.location.pointer?.hasSuffix("/values/bootstrap_action") == true)
+        try #require(related.location.range.start.line == (try position(of: #""bootstrap_action""#, in: state)).line)
+    }
+
+    static let studioListsTerraform = """
+    {"format_version": "1.0", "terraform_version": "1.9.5", "values": {"root_module": {"resources": [
+      {"address": "aws_sagemaker_domain.d", "mode": "managed", "type": "aws_sagemaker_domain", "name": "d",
+       "values": {"id": "d-abc", "arn": "arn:aws:sagemaker:us-east-1:111122223333:domain/d-abc",
+         "default_user_settings": [{"execution_role": "arn:aws:iam::111122223333:role/studio", "studio_web_portal": "ENABLED",
+           "jupyter_lab_app_settings": [{"emr_settings": [{"assumable_role_arns": [], "execution_role_arns": ["arn:aws:iam::111122223333:role/emr-runtime-1"]}]}]}],
+         "default_space_settings": [{"execution_role": "arn:aws:iam::111122223333:role/studio",
+           "jupyter_lab_app_settings": [{"emr_settings": [{"assumable_role_arns": [
+             "arn:aws:iam::444455556666:instance-profile/EMR_EC2_DefaultRole"], "execution_role_arns": []}]}]}]}},
+      {"address": "aws_sagemaker_user_profile.alice", "mode": "managed", "type": "aws_sagemaker_user_profile", "name": "alice",
+       "values": {"domain_id": "d-abc", "user_profile_name": "alice", "arn": "arn:aws:sagemaker:us-east-1:111122223333:user-profile/d-abc/alice",
+         "user_settings": [{"execution_role": "arn:aws:iam::111122223333:role/studio",
+           "jupyter_lab_app_settings": [{"emr_settings": [{"assumable_role_arns": [], "execution_role_arns": [
+             "arn:aws:iam::111122223333:role/emr-runtime-1",
+             "emr-runtime-2",
+             "arn:aws:iam::111122223333:role/emr-runtime-1"]}]}]}]}}]}}}
+    """
+
+    @Test func rc404ChecksTheTerraformEmrSettings() throws {
+        let doc = Self.studioListsTerraform
+        let found = analyze([("111122223333-studio/state.json", doc)]).report.findings.filter { $0.ruleId == "RC404" }
+        #expect(found.count == 3, "\(found.map(\.message))")
+        let bare = try #require(found.first { $0.message.contains("\"emr-runtime-2\" is a bare name") })
+        try expectAt(bare, #""emr-runtime-2""#, in: doc)
+        #expect(bare.severity == .error)
+        #expect(bare.message.hasPrefix("emr_settings.execution_role_arns of user profile alice (aws_sagemaker_user_profile.alice)"))
+        #expect(bare.location.pointer == "/values/root_module/resources/1/values/user_settings/0/jupyter_lab_app_settings/0/emr_settings/0/execution_role_arns/1")
+        let duplicate = try #require(found.first { $0.message.contains("twice") })
+        #expect(duplicate.severity == .warning)
+        #expect(duplicate.location.pointer?.hasSuffix("/execution_role_arns/2") == true)
+        let profile = try #require(found.first { $0.message.contains("instance profile ARN") })
+        #expect(profile.message.hasPrefix("emr_settings.assumable_role_arns of domain d-abc (default_space_settings) (aws_sagemaker_domain.d)"))
+        #expect(profile.location.pointer == "/values/root_module/resources/0/values/default_space_settings/0/jupyter_lab_app_settings/0/emr_settings/0/assumable_role_arns/0")
+        // The working state's lists are well formed.
+        #expect(!(try analyze([Self.workingFile])).report.findings.contains { $0.ruleId == "RC404" })
+    }
+
+    @Test func rc005ChecksTheTerraformSecurityConfigurationString() throws {
+        let state = #"{"format_version":"1.0","terraform_version":"1.9.5","values":{"root_module":{"resources":[{"address":"aws_emr_security_configuration.s","mode":"managed","type":"aws_emr_security_configuration","name":"s","values":{"name":"s","configuration":"{\"AuthorizationConfiguration\":{\"IAMConfiguration\":{\"EnableApplicationScopedIAMRole\":true,\"ApplicationScopedIAMRoleConfiguration\":{\"PropagateSourceIdentity\":1}}},\"EncryptionConfiguration\":{\"EnableInTransitEncryption\":\"true\",\"EnableAtRestEncryption\":false}}"}}]}}}"#
+        let found = analyze([("111122223333-x/state.json", state)]).report.findings.filter { $0.ruleId == "RC005" }
+        #expect(found.count == 2, "\(found.map(\.message))")
+        func column(of text: String) throws -> Int {
+            let r = try #require(state.utf8.firstRange(of: text.utf8))
+            return state.utf8.distance(from: state.utf8.startIndex, to: r.lowerBound) + 1
+        }
+        let quoted = try #require(found.first { $0.severity == .warning })
+        #expect(quoted.message.hasPrefix("EnableInTransitEncryption is the string \"true\""))
+        #expect(quoted.location.range.start.column == (try column(of: #"\"true\""#)))
+        let number = try #require(found.first { $0.severity == .error })
+        #expect(number.message.hasPrefix("PropagateSourceIdentity must be a boolean"))
+        #expect(number.location.range.start.column == (try column(of: "1}}}")))
+    }
+
+    static let lakeFormationState = """
+    {"format_version": "1.0", "terraform_version": "1.9.5", "values": {"root_module": {"resources": [
+      {"address": "aws_lakeformation_data_lake_settings.this", "mode": "managed", "type": "aws_lakeformation_data_lake_settings", "name": "this",
+       "values": {"id": "111122223333", "catalog_id": "111122223333", "admins": ["arn:aws:iam::111122223333:role/lf-admin"],
+                  "allow_external_data_filtering": true, "external_data_filtering_allow_list": ["111122223333"],
+                  "authorized_session_tag_value_list": ["Trino"]}}]}}}
+    """
+
+    @Test func lakeFormationSettingsFromTerraform() throws {
+        // The working setup with Lake Formation on, and Lake Formation settings that accept
+        // another engine's tag.
+        let state = try Self.workingState().replacing(
+            #"{\"IAMConfiguration\":{\"EnableApplicationScopedIAMRole\":true}}"#,
+            with: #"{\"IAMConfiguration\":{\"EnableApplicationScopedIAMRole\":true},\"LakeFormationConfiguration\":{\"AuthorizedSessionTagValue\":\"Amazon EMR\"}}"#)
+        let lfPath = "samples/terraform/same-account-jupyterlab/111122223333-data/lakeformation-state.json"
+        let (report, setup) = analyze([(Self.workingFile, state), (lfPath, Self.lakeFormationState)])
+        let lf = try #require(setup.resources.lakeFormation.first)
+        #expect(setup.resources.lakeFormation.count == 1)
+        #expect(lf.account == "111122223333")
+        #expect(lf.authorizedSessionTagValues.map(\.value) == ["Trino"])
+        #expect(lf.allowExternalDataFiltering == true && lf.externalDataFilteringAllowList == ["111122223333"])
+        #expect(setup.chainFacts.allSatisfy { $0.lakeFormationTag?.value == "Amazon EMR" })
+        let f = try #require(report.findings.first { $0.ruleId == "RC311" && $0.location.file == lfPath })
+        #expect(f.message.hasPrefix("Lake Formation accepts session tag values \"Trino\""))
+        #expect(f.location.pointer == "/values/root_module/resources/0/values/authorized_session_tag_value_list")
+        // "Amazon EMR" among the accepted values: no RC311 there.
+        let fixed = Self.lakeFormationState.replacing(#"["Trino"]"#, with: #"["Trino", "Amazon EMR"]"#)
+        #expect(!analyze([(Self.workingFile, state), (lfPath, fixed)]).report.findings.contains { $0.ruleId == "RC311" && $0.location.file == lfPath })
+    }
+
+    /// A whole chain in one state: the instance profile's role has no policy of its own (fully
+    /// known: it has none), the Studio execution role is read through the aws_iam_role data
+    /// source, which carries only the trust policy.
+    static func missingPoliciesState() -> String {
+        let ec2 = #"{\"Statement\":[{\"Action\":\"sts:AssumeRole\",\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"ec2.amazonaws.com\"}}],\"Version\":\"2012-10-17\"}"#
+        let sagemaker = #"{\"Statement\":[{\"Action\":\"sts:AssumeRole\",\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"sagemaker.amazonaws.com\"}}],\"Version\":\"2012-10-17\"}"#
+        let runtime = #"{\"Statement\":[{\"Action\":[\"sts:AssumeRole\",\"sts:TagSession\"],\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::111122223333:role/ip-role\"}}],\"Version\":\"2012-10-17\"}"#
+        let config = #"{\"AuthorizationConfiguration\":{\"IAMConfiguration\":{\"EnableApplicationScopedIAMRole\":true}}}"#
+        return """
+        {"format_version": "1.0", "terraform_version": "1.9.5", "values": {"root_module": {"resources": [
+          {"address": "aws_sagemaker_domain.d", "mode": "managed", "type": "aws_sagemaker_domain", "name": "d",
+           "values": {"id": "d-abc", "arn": "arn:aws:sagemaker:us-east-1:111122223333:domain/d-abc",
+             "default_user_settings": [{"execution_role": "arn:aws:iam::111122223333:role/studio", "studio_web_portal": "ENABLED",
+               "jupyter_lab_app_settings": [{"emr_settings": [{"assumable_role_arns": [], "execution_role_arns": ["arn:aws:iam::111122223333:role/emr-runtime"]}]}]}]}},
+          {"address": "aws_emr_cluster.c", "mode": "managed", "type": "aws_emr_cluster", "name": "c",
+           "values": {"id": "j-1", "arn": "arn:aws:elasticmapreduce:us-east-1:111122223333:cluster/j-1", "name": "analytics",
+             "release_label": "emr-7.1.0", "applications": ["Livy", "Spark"], "security_configuration": "runtime-roles",
+             "ec2_attributes": [{"instance_profile": "ip"}], "master_instance_group": [{"instance_count": 1}], "service_role": "EMR_DefaultRole_V2"}},
+          {"address": "aws_emr_security_configuration.rr", "mode": "managed", "type": "aws_emr_security_configuration", "name": "rr",
+           "values": {"name": "runtime-roles", "configuration": "\(config)"}},
+          {"address": "aws_iam_instance_profile.ip", "mode": "managed", "type": "aws_iam_instance_profile", "name": "ip",
+           "values": {"name": "ip", "arn": "arn:aws:iam::111122223333:instance-profile/ip", "role": "ip-role"}},
+          {"address": "aws_iam_role.ip", "mode": "managed", "type": "aws_iam_role", "name": "ip",
+           "values": {"name": "ip-role", "arn": "arn:aws:iam::111122223333:role/ip-role", "assume_role_policy": "\(ec2)",
+                      "inline_policy": [], "managed_policy_arns": [], "permissions_boundary": ""}},
+          {"address": "aws_iam_role.runtime", "mode": "managed", "type": "aws_iam_role", "name": "runtime",
+           "values": {"name": "emr-runtime", "arn": "arn:aws:iam::111122223333:role/emr-runtime", "assume_role_policy": "\(runtime)",
+                      "inline_policy": [], "managed_policy_arns": [], "permissions_boundary": ""}},
+          {"address": "data.aws_iam_role.studio", "mode": "data", "type": "aws_iam_role", "name": "studio",
+           "values": {"name": "studio", "arn": "arn:aws:iam::111122223333:role/studio", "assume_role_policy": "\(sagemaker)"}}]}}}
+        """
+    }
+
+    @Test func rc004KnowsWhichTerraformRolesListTheirPolicies() throws {
+        let (report, setup) = analyze([("111122223333-emr/state.json", Self.missingPoliciesState())])
+        let r = setup.resources
+        #expect(setup.chainFacts.count == 1)
+        let ip = try #require(r.role(named: "ip-role", account: "111122223333"))
+        let studio = try #require(r.role(named: "studio", account: "111122223333"))
+        #expect(ip.permissionsListed && ip.inlinePolicies.isEmpty && ip.attachedPolicyArns.isEmpty && ip.boundaryArn == nil)
+        #expect(!studio.permissionsListed)
+        let rc004 = report.findings.filter { $0.ruleId == "RC004" }
+        // The data source's role: its policies are not among the inputs, said at the data source.
+        let f = try #require(rc004.first { $0.message.contains("role studio but not its permission policies") })
+        #expect(f.location.pointer == "/values/root_module/resources/6")
+        #expect(f.message.contains("(data.aws_iam_role.studio: the aws_iam_role data source carries only the trust policy)"))
+        // The managed role with no policy has none: nothing is missing.
+        #expect(!rc004.contains { $0.message.contains("ip-role") }, "\(rc004.map(\.message))")
+    }
+
     @Test func theWorkingStateAndTheBrokenPlanAreRecognised() throws {
         let (report, _) = try analyze([Self.workingFile, Self.brokenFile])
         #expect(report.recognizedDocumentCount == 2)

@@ -404,6 +404,14 @@ notes: |
   reports it, with the same choice. Account IDs: the only account-ID keys these documents use are
   in Studio Classic's role files and `EmrSettings`, which RC404 checks, so RC005 does not report
   them again. A `null` cluster `SecurityConfiguration` is RC206's (no configuration).
+
+  **Terraform** (`terraform show -json`): only the security configurations are checked, inside
+  the `configuration` string of each `aws_emr_security_configuration` (parsed in place, findings
+  point at the characters in the string): that JSON is written by hand and is as untyped as a raw
+  file. A cluster's attributes are not checked: Terraform has typed them against the provider's
+  schema before they reach the output (`release_label` and `security_configuration` strings,
+  `applications` a list of strings, `instance_count` and fleet capacities numbers), so the
+  mistakes above cannot occur there.
 references:
   - https://docs.aws.amazon.com/emr/latest/ManagementGuide/emr-create-security-configuration.html
   - https://docs.aws.amazon.com/emr/latest/APIReference/API_Cluster.html
@@ -1320,7 +1328,8 @@ remediation: |
 notes: |
   A **warning**: rolecheck cannot tell whether a bootstrap action applies the patch. When the
   export shows `BootstrapActions`, they are named as a related location and the message says that
-  the warning can be suppressed if one of them is the patch. `emr-6.9` (two parts) is read as
+  the warning can be suppressed if one of them is the patch; in Terraform output the
+  `aws_emr_cluster`'s `bootstrap_action` blocks play that part. `emr-6.9` (two parts) is read as
   `emr-6.9.0`.
 references:
   - https://docs.aws.amazon.com/emr/latest/ManagementGuide/emr-steps-runtime-roles.html
@@ -1854,7 +1863,10 @@ notes: |
   is a **warning** (it is not one rolecheck knows, so it may or may not be JupyterLab 3). A
   profile that names no image takes the domain's; one finding is reported per offending setting,
   naming every user it applies to, with the users' profiles as related locations when the setting
-  is in the domain.
+  is in the domain. Terraform output is read the same way: `jupyter_server_app_settings`
+  `default_resource_spec` `sagemaker_image_arn` / `sagemaker_image_version_arn` of an
+  `aws_sagemaker_user_profile`'s `user_settings` or an `aws_sagemaker_domain`'s
+  `default_user_settings` (a state's `""` is not set).
 references:
   - https://docs.aws.amazon.com/sagemaker/latest/dg/studio-notebooks-emr-cluster-rbac.html
   - https://docs.aws.amazon.com/sagemaker/latest/dg/studio-jl.html
@@ -2005,6 +2017,10 @@ notes: |
   distribution's version, and is not read. Versions compare numerically (`1.10` is newer than
   `1.9`); a SemVer suffix (`1.9.0-cpu`) is ignored. The setting that takes effect is judged as a
   whole: a profile's `DefaultResourceSpec` that names an image or alias replaces the domain's.
+  Terraform output is read the same way: the `jupyter_lab_app_settings` `default_resource_spec`
+  (`sagemaker_image_arn`, `sagemaker_image_version_alias`, `sagemaker_image_version_arn`) of a
+  domain's `default_user_settings`, a user profile's `user_settings` and a space's
+  `space_settings` (a state's `""` is not set).
 references:
   - https://docs.aws.amazon.com/sagemaker/latest/dg/studio-notebooks-emr-cluster-rbac.html
   - https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-distribution.html
@@ -4758,6 +4774,13 @@ description: |
   - the JupyterLab app's `JupyterLabAppSettings.EmrSettings` (`AssumableRoleArns`,
     `ExecutionRoleArns`) in `describe-domain` and `describe-user-profile`: lists of at most five
     role ARNs.
+
+  In Terraform output the same lists are the `emr_settings` blocks (`assumable_role_arns`,
+  `execution_role_arns`) of an `aws_sagemaker_domain`'s `default_user_settings` and
+  `default_space_settings` and of an `aws_sagemaker_user_profile`'s `user_settings`. Terraform has
+  typed them (lists of strings), so only their values, duplicates and lengths are checked there; an
+  element known only after apply is the role the plan's configuration references, and settings
+  whose roles cannot be worked out are not judged.
 
   The rule reports keys that are not 12-digit account IDs, values that are not IAM role ARNs
   (`arn:aws:iam::<account>:role/<name>`: not an instance profile, user, assumed-role session or

@@ -28,6 +28,13 @@ public final class RoleResource: @unchecked Sendable {
     /// ARNs of attached managed policies, with the node naming each.
     public internal(set) var attachedPolicyArns: [(arn: String, node: Node)] = []
     public internal(set) var boundaryArn: String?
+    /// Whether an input lists the role's permission policies, even as none: an
+    /// authorization-details entry (`RolePolicyList`, `AttachedManagedPolicies`) or a Terraform
+    /// `aws_iam_role` resource (whose `inline_policy` and `managed_policy_arns` a state lists; a
+    /// role whose policies are known only after apply gets a boundary that is not among the
+    /// inputs instead). `get-role` output and Terraform's `aws_iam_role` data source carry only
+    /// the trust policy.
+    public internal(set) var permissionsListed = false
     /// The node that describes the role (for related locations).
     public internal(set) var node: Node
 
@@ -78,6 +85,11 @@ public struct ClusterResource: Sendable {
     public let primaryNodeCountNode: Node?
     public let node: Node
     public let source: ClassifiedDocument
+    /// The cluster's bootstrap actions (CLI: `BootstrapActions` of `describe-cluster`, which
+    /// `list-bootstrap-actions` also gives; Terraform: `bootstrap_action` blocks), and the node
+    /// that lists them. Empty when the input shows none.
+    public var bootstrapActions: [(name: String?, node: Node)] = []
+    public var bootstrapActionsNode: Node? = nil
 
     /// "cluster j-2AXXXXXXGAPLF (analytics)".
     public var label: String {
@@ -111,6 +123,27 @@ public struct RoleList: Sendable {
     public var isEmpty: Bool { arns.isEmpty }
 }
 
+/// The image fields of an app's `DefaultResourceSpec` (CLI) or `default_resource_spec` (Terraform),
+/// each the node of a value that is set (not null, and for Terraform not `""`).
+public struct ResourceSpecImage: Sendable {
+    /// `SageMakerImageArn` (`…:image/jupyter-server-3`).
+    public let imageArn: Node?
+    /// `SageMakerImageVersionArn` (`…:image-version/jupyter-server-3/1`).
+    public let imageVersionArn: Node?
+    /// `SageMakerImageVersionAlias` (`1.10.0`).
+    public let versionAlias: Node?
+
+    public init(imageArn: Node? = nil, imageVersionArn: Node? = nil, versionAlias: Node? = nil) {
+        func set(_ n: Node?) -> Node? { n.flatMap { $0.isNull ? nil : $0 } }
+        self.imageArn = set(imageArn)
+        self.imageVersionArn = set(imageVersionArn)
+        self.versionAlias = set(versionAlias)
+    }
+
+    /// Whether the spec says anything about the image (then it, not the level above, takes effect).
+    public var namesImage: Bool { imageArn != nil || imageVersionArn != nil || versionAlias != nil }
+}
+
 /// The Studio settings that matter here, from a domain's defaults or a user profile.
 public struct StudioSettings: Sendable {
     public let executionRole: String?
@@ -126,6 +159,11 @@ public struct StudioSettings: Sendable {
     public let executionRoles: RoleList?
     /// `StudioWebPortal` (`ENABLED` is the new Studio).
     public let studioWebPortal: String?
+    /// The image fields of `JupyterServerAppSettings.DefaultResourceSpec` (Studio Classic), with
+    /// the image-version ARN.
+    public var jupyterServerSpec = ResourceSpecImage()
+    /// The image fields of `JupyterLabAppSettings.DefaultResourceSpec`.
+    public var jupyterLabSpec = ResourceSpecImage()
 }
 
 public struct StudioDomainResource: Sendable {
@@ -134,6 +172,9 @@ public struct StudioDomainResource: Sendable {
     public let name: String?
     public let account: String?
     public let defaults: StudioSettings
+    /// `DefaultSpaceSettings` (Terraform: `default_space_settings`), when given: only its
+    /// `EmrSettings` lists are read (RC404).
+    public var defaultSpaceSettings: StudioSettings? = nil
     /// `DomainSettings.ExecutionRoleIdentityConfig` (`USER_PROFILE_NAME` propagates source identity).
     public let executionRoleIdentityConfig: String?
     public let executionRoleIdentityConfigNode: Node?
@@ -161,6 +202,8 @@ public struct StudioSpaceResource: Sendable {
     public let jupyterLabVersionAlias: String?
     public let jupyterLabImageNode: Node?
     public let node: Node
+    /// The image fields of `SpaceSettings.JupyterLabAppSettings.DefaultResourceSpec`.
+    public var jupyterLabSpec = ResourceSpecImage()
 }
 
 /// Studio Classic's `emr-configurations-DO_NOT_DELETE.json`: runtime roles per cluster account.

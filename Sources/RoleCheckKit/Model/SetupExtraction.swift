@@ -35,6 +35,7 @@ extension ModelBuilder {
            let p = addPolicy(trust, kind: .trust, label: "trust policy of role \(name)", origin: .trust(role: name), in: doc) {
             role.trust = p
         }
+        if roleNode["RolePolicyList"] != nil || roleNode["AttachedManagedPolicies"] != nil { role.permissionsListed = true }
         for item in roleNode["RolePolicyList"]?.elements ?? [] {
             if let d = item["PolicyDocument"],
                let p = addPolicy(d, kind: .identity, label: "inline policy \(item["PolicyName"]?.string ?? "?") of role \(name)",
@@ -86,7 +87,9 @@ extension ModelBuilder {
             securityConfigurationName: c["SecurityConfiguration"]?.string, securityConfigurationNode: c["SecurityConfiguration"],
             instanceProfileName: ec2?["IamInstanceProfile"]?.string, instanceProfileNode: ec2?["IamInstanceProfile"],
             serviceRole: c["ServiceRole"]?.string, primaryNodeCount: primary, primaryNodeCountNode: primaryNode,
-            node: c, source: doc))
+            node: c, source: doc,
+            bootstrapActions: (c["BootstrapActions"]?.elements ?? []).map { ($0["Name"]?.string, $0) },
+            bootstrapActionsNode: c["BootstrapActions"]))
     }
 
     static func roleList(_ node: Node?) -> RoleList? {
@@ -106,7 +109,15 @@ extension ModelBuilder {
             jupyterLabImage: labSpec?["SageMakerImageArn"]?.string, jupyterLabVersionAlias: labSpec?["SageMakerImageVersionAlias"]?.string,
             jupyterLabImageNode: labSpec?["SageMakerImageVersionAlias"] ?? labSpec?["SageMakerImageArn"],
             assumableRoles: roleList(emr?["AssumableRoleArns"]), executionRoles: roleList(emr?["ExecutionRoleArns"]),
-            studioWebPortal: s?["StudioWebPortal"]?.string)
+            studioWebPortal: s?["StudioWebPortal"]?.string,
+            jupyterServerSpec: resourceSpec(server), jupyterLabSpec: resourceSpec(labSpec))
+    }
+
+    /// The image fields of a `DefaultResourceSpec` (nothing when it is not an object).
+    static func resourceSpec(_ spec: Node?) -> ResourceSpecImage {
+        guard let spec, spec.kind == .object else { return ResourceSpecImage() }
+        return ResourceSpecImage(imageArn: spec["SageMakerImageArn"], imageVersionArn: spec["SageMakerImageVersionArn"],
+                                 versionAlias: spec["SageMakerImageVersionAlias"])
     }
 
     mutating func addStudio(_ doc: ClassifiedDocument) {
@@ -114,12 +125,14 @@ extension ModelBuilder {
         switch doc.kind {
         case .describeDomain:
             let arn = root["DomainArn"]?.string
-            domains.append(StudioDomainResource(
+            var domain = StudioDomainResource(
                 id: root["DomainId"]?.string ?? "?", arn: arn, name: root["DomainName"]?.string,
                 account: arn.flatMap { ARN($0)?.account } ?? accountOf(doc),
                 defaults: Self.settings(root["DefaultUserSettings"]),
                 executionRoleIdentityConfig: root["DomainSettings"]?["ExecutionRoleIdentityConfig"]?.string,
-                executionRoleIdentityConfigNode: root["DomainSettings"]?["ExecutionRoleIdentityConfig"], node: root))
+                executionRoleIdentityConfigNode: root["DomainSettings"]?["ExecutionRoleIdentityConfig"], node: root)
+            if let space = root["DefaultSpaceSettings"] { domain.defaultSpaceSettings = Self.settings(space) }
+            domains.append(domain)
         case .describeUserProfile:
             let arn = root["UserProfileArn"]?.string
             userProfiles.append(StudioUserProfileResource(
@@ -136,7 +149,8 @@ extension ModelBuilder {
                 owner: root["OwnershipSettings"]?["OwnerUserProfileName"]?.string,
                 appType: root["SpaceSettings"]?["AppType"]?.string,
                 jupyterLabImage: spec?["SageMakerImageArn"]?.string, jupyterLabVersionAlias: spec?["SageMakerImageVersionAlias"]?.string,
-                jupyterLabImageNode: spec?["SageMakerImageVersionAlias"] ?? spec?["SageMakerImageArn"], node: root))
+                jupyterLabImageNode: spec?["SageMakerImageVersionAlias"] ?? spec?["SageMakerImageArn"], node: root,
+                jupyterLabSpec: Self.resourceSpec(spec)))
         case .studioExecutionRoleConfiguration:
             guard let map = root["emr-execution-role-arns"] else { return }
             let entries = map.members.compactMap { key, value -> (String, Node, RoleList)? in

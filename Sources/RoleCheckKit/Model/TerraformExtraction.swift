@@ -113,6 +113,23 @@ extension ModelBuilder {
         }
 
         tfAddStudio(tf, docAccount)
+
+        // Lake Formation settings (the resource, or the data source that reads them): the
+        // catalog's account when `catalog_id` names one, else the document's.
+        for r in of("aws_lakeformation_data_lake_settings") {
+            let values = (r.value("authorized_session_tag_value_list")?.elements ?? []).compactMap { n in n.string.map { ($0, n) } }
+            // Terraform lists account IDs (the API: DataLakePrincipal objects).
+            let allow = (r.value("external_data_filtering_allow_list")?.elements ?? []).compactMap { n in
+                n.string ?? n["data_lake_principal_identifier"]?.string
+            }
+            let catalog = r.string("catalog_id")?.text
+            lakeFormation.append(LakeFormationSettingsResource(
+                account: catalog.flatMap { ARN.isAccountID($0) ? $0 : nil } ?? docAccount,
+                authorizedSessionTagValues: values,
+                authorizedSessionTagValueNode: r.value("authorized_session_tag_value_list"),
+                allowExternalDataFiltering: r.value("allow_external_data_filtering")?.bool,
+                externalDataFilteringAllowList: allow, node: r.node))
+        }
     }
 
     // MARK: IAM
@@ -229,6 +246,9 @@ extension ModelBuilder {
         let name = r.string("name")?.text ?? r.address
         let arn = r.string("arn")?.text
         let role = role(named: name, arn: arn, account: Self.account(arn) ?? docAccount, node: r.node)
+        // The resource lists the role's policies (none, when it has none); those known only
+        // after apply are marked below by a boundary that is not among the inputs.
+        role.permissionsListed = true
         let configured = { (key: String) in r.expressions?[key] != nil }
 
         if let inline = r.value("inline_policy") {
@@ -343,7 +363,9 @@ extension ModelBuilder {
             securityConfigurationName: configName, securityConfigurationNode: configNode,
             instanceProfileName: profile?.text, instanceProfileNode: profile?.node ?? r.unknownNode("ec2_attributes", "instance_profile"),
             serviceRole: r.string("service_role")?.text, primaryNodeCount: primary, primaryNodeCountNode: primaryNode,
-            node: r.node, source: doc))
+            node: r.node, source: doc,
+            bootstrapActions: (r.value("bootstrap_action")?.elements ?? []).map { a in (a["name"]?.string, a) },
+            bootstrapActionsNode: r.value("bootstrap_action") ?? r.unknownNode("bootstrap_action")))
     }
 
     // MARK: SageMaker Studio
@@ -361,11 +383,14 @@ extension ModelBuilder {
                 unknownDomains.insert(id)
                 continue
             }
-            domains.append(StudioDomainResource(
+            var domain = StudioDomainResource(
                 id: id, arn: arn, name: r.string("domain_name")?.text, account: Self.account(arn) ?? docAccount,
                 defaults: settings,
                 executionRoleIdentityConfig: r.string("domain_settings", "execution_role_identity_config")?.text,
-                executionRoleIdentityConfigNode: r.value("domain_settings", "execution_role_identity_config"), node: r.node))
+                executionRoleIdentityConfigNode: r.value("domain_settings", "execution_role_identity_config"), node: r.node)
+            // Default space settings: only their EmrSettings lists are read (RC404), as far as known.
+            domain.defaultSpaceSettings = tfSettings(r, "default_space_settings", tf, docAccount)?.0
+            domains.append(domain)
         }
         for r in tf.resources where r.type == "aws_sagemaker_user_profile" {
             let arn = r.string("arn")?.text
@@ -391,7 +416,7 @@ extension ModelBuilder {
                 jupyterLabImage: r.string(spec + ["sagemaker_image_arn"])?.text,
                 jupyterLabVersionAlias: r.string(spec + ["sagemaker_image_version_alias"])?.text,
                 jupyterLabImageNode: r.string(spec + ["sagemaker_image_version_alias"])?.node ?? r.string(spec + ["sagemaker_image_arn"])?.node,
-                node: r.node))
+                node: r.node, jupyterLabSpec: Self.tfResourceSpec(r, spec)))
         }
     }
 
@@ -431,8 +456,16 @@ extension ModelBuilder {
             jupyterServerImage: r.string(server + ["sagemaker_image_arn"])?.text, jupyterServerImageNode: r.string(server + ["sagemaker_image_arn"])?.node,
             jupyterLabImage: r.string(lab + ["sagemaker_image_arn"])?.text, jupyterLabVersionAlias: r.string(lab + ["sagemaker_image_version_alias"])?.text,
             jupyterLabImageNode: r.string(lab + ["sagemaker_image_version_alias"])?.node ?? r.string(lab + ["sagemaker_image_arn"])?.node,
-            assumableRoles: assumable, executionRoles: execution, studioWebPortal: r.string([key, "studio_web_portal"])?.text)
+            assumableRoles: assumable, executionRoles: execution, studioWebPortal: r.string([key, "studio_web_portal"])?.text,
+            jupyterServerSpec: Self.tfResourceSpec(r, server), jupyterLabSpec: Self.tfResourceSpec(r, lab))
         return (settings, executionComplete && assumableComplete)
+    }
+
+    /// The image fields of a `default_resource_spec` block (a state writes `""` for those not set).
+    static func tfResourceSpec(_ r: TerraformResource, _ spec: [String]) -> ResourceSpecImage {
+        ResourceSpecImage(imageArn: r.string(spec + ["sagemaker_image_arn"])?.node,
+                          imageVersionArn: r.string(spec + ["sagemaker_image_version_arn"])?.node,
+                          versionAlias: r.string(spec + ["sagemaker_image_version_alias"])?.node)
     }
 
     /// A list of role ARNs (`execution_role_arns`, `assumable_role_arns`); nil when absent or

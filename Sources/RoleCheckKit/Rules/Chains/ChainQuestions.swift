@@ -28,7 +28,7 @@ enum ChainQuestions {
     /// `get-role` output carries only the trust policy. A role seen only there has unknown
     /// permissions, not none.
     static func policiesKnown(_ role: RoleResource) -> Bool {
-        role.node["RolePolicyList"] != nil || role.node["AttachedManagedPolicies"] != nil
+        role.permissionsListed || role.node["RolePolicyList"] != nil || role.node["AttachedManagedPolicies"] != nil
             || !role.inlinePolicies.isEmpty || !role.attachedPolicyArns.isEmpty
     }
 

@@ -190,6 +190,14 @@ public struct RC004MissingReference: SetupRule {
     public let id = "RC004"
     public init() {}
 
+    /// Whether the inputs list a role's permission policies, in whichever input family: an
+    /// authorization-details entry or a Terraform `aws_iam_role` resource (`permissionsListed`),
+    /// or policies of its own among the inputs. A Terraform role whose policies are known only
+    /// after apply is not "missing": its boundary keeps it from being judged.
+    static func policiesListed(_ role: RoleResource) -> Bool {
+        role.permissionsListed || ChainQuestions.policiesKnown(role)
+    }
+
     public func check(_ setup: Setup, _ context: inout RuleContext) {
         let r = setup.resources
         var said: Set<String> = []
@@ -227,9 +235,12 @@ public struct RC004MissingReference: SetupRule {
             }
             for role in [f.caller, f.instanceProfileRole, f.runtimeRole].compactMap({ $0 }) {
                 // A runtime role's own permissions matter to the chain only with Lake Formation.
-                if !ChainQuestions.policiesKnown(role), role !== f.runtimeRole || f.lakeFormationTag != nil {
-                    say("policies|\(role.effectiveArn ?? role.name)", "the inputs show role \(role.name) but not its permission policies (get-role output, for one, carries only the trust policy); hops that depend on what \(role.name) may call were not judged. Add the account's get-account-authorization-details export, or get-role-policy output for each inline policy",
-                        at: role.node)
+                if !Self.policiesListed(role), role !== f.runtimeRole || f.lakeFormationTag != nil {
+                    // Terraform: a role read through the aws_iam_role data source.
+                    let message = role.node["address"]?.string.map { address in
+                        "the inputs show role \(role.name) but not its permission policies (\(address): the aws_iam_role data source carries only the trust policy); hops that depend on what \(role.name) may call were not judged. Add the Terraform output that manages the role, or the account's get-account-authorization-details export"
+                    } ?? "the inputs show role \(role.name) but not its permission policies (get-role output, for one, carries only the trust policy); hops that depend on what \(role.name) may call were not judged. Add the account's get-account-authorization-details export, or get-role-policy output for each inline policy"
+                    say("policies|\(role.effectiveArn ?? role.name)", message, at: role.node)
                 }
                 for (arn, node) in role.attachedPolicyArns where !r.managedPolicies.contains(where: { $0.arn == arn }) {
                     say("managed|\(arn)", "role \(role.name) has managed policy \(arn) attached, which is not among the inputs; hops that depend on \(role.name)'s permissions were not judged (export with get-account-authorization-details, which includes managed policies)",

@@ -115,10 +115,6 @@ struct EffectiveStudioUser {
     let profile: StudioUserProfileResource?
     let domain: StudioDomainResource?
 
-    /// `UserSettings` of the profile, `DefaultUserSettings` of the domain.
-    var profileSettingsNode: Node? { profile?.node["UserSettings"] }
-    var domainSettingsNode: Node? { domain?.node["DefaultUserSettings"] }
-
     /// The node that describes this user (for related locations).
     var node: Node? { profile?.node ?? domain?.node }
 
@@ -143,19 +139,6 @@ struct EffectiveStudioUser {
             out.append(EffectiveStudioUser(app: c.app, label: label, profile: nil, domain: domain))
         }
         return out
-    }
-
-    /// The first of the profile's and the domain's settings objects that holds something at a
-    /// path, with the value found there.
-    func effective(_ path: [String]) -> (spec: Node, fromProfile: Bool)? {
-        func walk(_ n: Node?) -> Node? {
-            var cur = n
-            for key in path { cur = cur?[key] }
-            return cur
-        }
-        if let n = walk(profileSettingsNode), !n.isNull { return (n, true) }
-        if let n = walk(domainSettingsNode), !n.isNull { return (n, false) }
-        return nil
     }
 }
 

@@ -1,9 +1,12 @@
 /// RC005: a field of a security configuration or a cluster export has the wrong type or an
 /// impossible value. Kept to the fields rolecheck reads; Studio's role lists are RC404's, and
-/// `EnableApplicationScopedIAMRole` is RC205's.
+/// `EnableApplicationScopedIAMRole` is RC205's. In Terraform output only the security
+/// configurations are checked: the `configuration` JSON string is parsed in place and its values
+/// are as untyped as a raw file's, while Terraform has already typed a cluster's attributes
+/// (`release_label` a string, `applications` a list of strings, counts numbers).
 public struct RC005FieldTypes: DocumentRule {
     public let id = "RC005"
-    public let kinds: Set<DocumentKind> = [.securityConfiguration, .describeSecurityConfiguration, .describeCluster]
+    public let kinds: Set<DocumentKind> = [.securityConfiguration, .describeSecurityConfiguration, .describeCluster, .terraformJSON]
 
     public init() {}
 
@@ -12,6 +15,8 @@ public struct RC005FieldTypes: DocumentRule {
         case .describeCluster:
             if let cluster = document.root["Cluster"] { checkCluster(cluster, &context) }
         default:
+            // A security configuration document, or each aws_emr_security_configuration of a
+            // Terraform document.
             for config in setup.securityConfigurations(in: document) { checkSecurityConfiguration(config.configuration, &context) }
         }
     }

@@ -9,7 +9,7 @@ public struct RC202Release690: SetupRule {
                   EMRReleaseLabel.version(label) == EMRReleaseLabel.studioMinimum else { continue }
             var related: [RelatedLocation] = []
             var patchNote = ""
-            if let actions = cluster.node["BootstrapActions"], actions.count > 0 {
+            if !cluster.bootstrapActions.isEmpty, let actions = cluster.bootstrapActionsNode {
                 related.append(RelatedLocation(location: Location(node: actions),
                                                message: "the cluster's bootstrap actions (rolecheck cannot tell whether one of them is the patch)"))
                 patchNote = " If one of this cluster's bootstrap actions applies that patch, this warning can be suppressed."

@@ -7,9 +7,11 @@ public struct RC207ClassicJupyterLab3: SetupRule {
     /// The JupyterServer image a resource spec selects: from `SageMakerImageArn`
     /// (`…:image/jupyter-server-3`), else from `SageMakerImageVersionArn`
     /// (`…:image-version/jupyter-server-3/1`).
-    static func image(in spec: Node) -> (name: String, node: Node)? {
-        for field in ["SageMakerImageArn", "SageMakerImageVersionArn"] {
-            guard let n = spec[field], let text = n.string, let arn = ARN(text) else { continue }
+    /// Read from the typed settings, so CLI exports and Terraform's `sagemaker_image_arn` /
+    /// `sagemaker_image_version_arn` are judged alike.
+    static func image(in spec: ResourceSpecImage?) -> (name: String, node: Node)? {
+        for field in [spec?.imageArn, spec?.imageVersionArn] {
+            guard let n = field, let text = n.string, let arn = ARN(text) else { continue }
             let parts = arn.resource.split(separator: "/")
             guard parts.count >= 2, parts[0] == "image" || parts[0] == "image-version" else { continue }
             return (String(parts[1]), n)
@@ -23,9 +25,7 @@ public struct RC207ClassicJupyterLab3: SetupRule {
         var order: [String] = []
         for user in EffectiveStudioUser.all(setup.resources) where user.app == .classic {
             // The profile's resource spec wins when it names an image; otherwise the domain's.
-            var found: (name: String, node: Node)?
-            if let spec = user.profileSettingsNode?["JupyterServerAppSettings"]?["DefaultResourceSpec"] { found = Self.image(in: spec) }
-            if found == nil, let spec = user.domainSettingsNode?["JupyterServerAppSettings"]?["DefaultResourceSpec"] { found = Self.image(in: spec) }
+            let found = Self.image(in: user.profile?.settings.jupyterServerSpec) ?? Self.image(in: user.domain?.defaults.jupyterServerSpec)
             // No image: the domain default, JupyterLab 3 for every domain since 2023 (see notes).
             guard let (name, node) = found, name != "jupyter-server-3" else { continue }
             let key = "\(node.document.file.path)#\(node.fullPointer)"

@@ -5,10 +5,12 @@ public struct RC208DistributionImage: SetupRule {
     public init() {}
 
     /// The image and version a JupyterLab `DefaultResourceSpec` selects, with the node to point at.
-    static func selection(_ spec: Node?) -> (version: DottedVersion, text: String, node: Node, image: String?)? {
-        guard let spec, spec.kind == .object else { return nil }
-        let aliasNode = spec["SageMakerImageVersionAlias"]
-        let imageNode = spec["SageMakerImageArn"]
+    /// Read from the typed settings, so CLI exports and Terraform's `default_resource_spec` are
+    /// judged alike.
+    static func selection(_ spec: ResourceSpecImage?) -> (version: DottedVersion, text: String, node: Node, image: String?)? {
+        guard let spec else { return nil }
+        let aliasNode = spec.versionAlias
+        let imageNode = spec.imageArn
         let image = imageNode?.string
         guard SageMakerDistribution.isDistribution(imageArn: image) else { return nil } // a custom image
         if let alias = aliasNode?.string, let v = SageMakerDistribution.version(alias: alias, imageArn: nil) {
@@ -21,10 +23,7 @@ public struct RC208DistributionImage: SetupRule {
     }
 
     /// Whether a spec says anything about the image (then it, not the level above, takes effect).
-    static func namesImage(_ spec: Node?) -> Bool {
-        guard let spec else { return false }
-        return ["SageMakerImageArn", "SageMakerImageVersionArn", "SageMakerImageVersionAlias"].contains { spec[$0].map { !$0.isNull } ?? false }
-    }
+    static func namesImage(_ spec: ResourceSpecImage?) -> Bool { spec?.namesImage ?? false }
 
     public func check(_ setup: Setup, _ context: inout RuleContext) {
         let r = setup.resources
@@ -37,8 +36,8 @@ public struct RC208DistributionImage: SetupRule {
         }
         // Users of the JupyterLab app: the profile's spec when it names an image, else the domain's.
         for user in EffectiveStudioUser.all(r) where user.app == .jupyterLab {
-            let profileSpec = user.profileSettingsNode?["JupyterLabAppSettings"]?["DefaultResourceSpec"]
-            let domainSpec = user.domainSettingsNode?["JupyterLabAppSettings"]?["DefaultResourceSpec"]
+            let profileSpec = user.profile?.settings.jupyterLabSpec
+            let domainSpec = user.domain?.defaults.jupyterLabSpec
             let spec = Self.namesImage(profileSpec) ? profileSpec : domainSpec
             guard let sel = Self.selection(spec) else { continue }
             var related: [RelatedLocation] = []
@@ -49,7 +48,7 @@ public struct RC208DistributionImage: SetupRule {
         }
         // JupyterLab spaces with an image of their own.
         for space in r.spaces where space.appType == nil || space.appType == "JupyterLab" {
-            let spec = space.node["SpaceSettings"]?["JupyterLabAppSettings"]?["DefaultResourceSpec"]
+            let spec = space.jupyterLabSpec
             guard Self.namesImage(spec), let sel = Self.selection(spec) else { continue }
             report(sel, who: "space \(space.name) of domain \(space.domainId)", related: [])
         }

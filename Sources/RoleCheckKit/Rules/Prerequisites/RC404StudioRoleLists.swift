@@ -1,9 +1,10 @@
 /// RC404: Studio's role lists must have the shape Studio reads: account-ID keys, IAM role ARNs,
-/// no duplicates, at most five entries where AWS says so.
+/// no duplicates, at most five entries where AWS says so. CLI exports are checked as written (types
+/// included); Terraform's `emr_settings` lists, typed by Terraform, through the typed settings.
 public struct RC404StudioRoleLists: DocumentRule {
     public let id = "RC404"
     public let kinds: Set<DocumentKind> = [.studioExecutionRoleConfiguration, .studioDiscoveryConfiguration,
-                                           .describeDomain, .describeUserProfile]
+                                           .describeDomain, .describeUserProfile, .terraformJSON]
 
     public init() {}
 
@@ -23,6 +24,8 @@ public struct RC404StudioRoleLists: DocumentRule {
         case .describeUserProfile:
             checkEmrSettings(root["UserSettings"]?["JupyterLabAppSettings"]?["EmrSettings"],
                              owner: "user profile \(root["UserProfileName"]?.string ?? "?")", &context)
+        case .terraformJSON:
+            checkTerraform(document, setup.resources, &context)
         default:
             break
         }
@@ -110,10 +113,42 @@ public struct RC404StudioRoleLists: DocumentRule {
         }
     }
 
+    /// A Terraform document's domains and user profiles: their `emr_settings` lists, as the
+    /// typed settings hold them. Terraform has typed them already (lists of strings), so only
+    /// the values are checked; an element known only after apply is the role the configuration
+    /// references, or the settings were left out of the model (not judged).
+    func checkTerraform(_ document: ClassifiedDocument, _ r: SetupResources, _ context: inout RuleContext) {
+        func mine(_ n: Node) -> Bool { n.document === document.document }
+        func address(_ n: Node) -> String { n["address"]?.string.map { " (\($0))" } ?? "" }
+        for domain in r.domains where mine(domain.node) {
+            let settings: [(String, StudioSettings?)] = [("default_user_settings", domain.defaults), ("default_space_settings", domain.defaultSpaceSettings)]
+            for (key, s) in settings {
+                guard let s else { continue }
+                checkRoleLists(s, owner: "domain \(domain.id) (\(key))\(address(domain.node))", &context)
+            }
+        }
+        for profile in r.userProfiles where mine(profile.node) {
+            checkRoleLists(profile.settings, owner: "user profile \(profile.name)\(address(profile.node))", &context)
+        }
+    }
+
+    func checkRoleLists(_ s: StudioSettings, owner: String, _ context: inout RuleContext) {
+        for (field, list) in [("assumable_role_arns", s.assumableRoles), ("execution_role_arns", s.executionRoles)] {
+            guard let list else { continue }
+            checkList(list.arns.map { ($0.arn, $0.node) }, what: "emr_settings.\(field) of \(owner)", hardLimit: true, &context)
+        }
+    }
+
     /// Items of a list of role ARNs: each a role ARN, no duplicates, at most five.
     func checkList(_ items: [Node], what: String, hardLimit: Bool, _ context: inout RuleContext) {
+        checkList(items.map { ($0.string, $0) }, what: what, hardLimit: hardLimit, &context)
+    }
+
+    /// The same, for items whose text is known apart from their node (Terraform: a role ARN
+    /// worked out from the configuration's references).
+    func checkList(_ items: [(text: String?, node: Node)], what: String, hardLimit: Bool, _ context: inout RuleContext) {
         var seen: [String: Node] = [:]
-        for (i, item) in items.enumerated() {
+        for (i, (text, item)) in items.enumerated() {
             if i == Self.limit {
                 if hardLimit {
                     context.report("\(what) has \(items.count) entries; SageMaker accepts at most \(Self.limit) (the update that sets it fails). Keep at most \(Self.limit) role ARNs",
@@ -123,7 +158,7 @@ public struct RC404StudioRoleLists: DocumentRule {
                                    at: item, severity: .warning, identity: "items>\(Self.limit)")
                 }
             }
-            guard let text = item.string else {
+            guard let text else {
                 context.report("\(what): entry \(i + 1) is \(item.describedValue), not an IAM role ARN string",
                                at: item, identity: "type|\(i)")
                 continue
