@@ -77,7 +77,8 @@ import Testing
                 out.append("samples/setups/" + name)
             }
         }
-        for folder in ["samples/terraform/same-account-jupyterlab", "samples/terraform/broken/trust-names-ec2-service"] {
+        for folder in ["samples/terraform/same-account-jupyterlab", "samples/terraform/broken/trust-names-ec2-service",
+                       "samples/cloudformation/same-account-jupyterlab", "samples/cloudformation/broken/trust-names-ec2-service"] {
             out.append(folder)
         }
         return out.sorted()

@@ -36,8 +36,14 @@ public struct ARN: Hashable, Sendable, CustomStringConvertible {
     /// Known partitions.
     public static let partitions: Set<String> = ["aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-eusc"]
 
+    /// The account of a CloudFormation template that no account folder or configured path
+    /// names (what `AWS::AccountId` denotes there): symbolic, equal only to itself, and accepted
+    /// wherever an account ID is checked.
+    public static let symbolicAccount = "AWSAccountId"
+
+    /// A 12-digit account ID (or the symbolic account of a CloudFormation template).
     public static func isAccountID(_ s: String) -> Bool {
-        s.utf8.count == 12 && s.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 }
+        (s.utf8.count == 12 && s.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 }) || s == symbolicAccount
     }
 
     /// Matches an ARN pattern (with `*` and `?`) against an ARN the way IAM does: each of the six

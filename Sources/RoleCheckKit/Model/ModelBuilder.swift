@@ -105,6 +105,7 @@ public struct ModelBuilder {
             }
         case .terraformJSON:
             addTerraform(doc)
+        case .cloudFormationTemplate: addCloudFormation(doc)
         case .getBucketPolicy:
             if let node = root["Policy"], let p = addPolicy(node, kind: .resource, label: "bucket policy", origin: .bucket, in: doc) {
                 bucketPolicies.append(BucketPolicyResource(buckets: Self.buckets(of: p), account: accountOf(doc), policy: p))

@@ -23,5 +23,6 @@ extension DocumentKind {
     /// Documents that hold IAM policies.
     public static let policyBearing: Set<DocumentKind> = [
         .iamPolicy, .getRole, .getRolePolicy, .getPolicyVersion, .accountAuthorizationDetails, .getBucketPolicy, .terraformJSON,
+        .cloudFormationTemplate,
     ]
 }

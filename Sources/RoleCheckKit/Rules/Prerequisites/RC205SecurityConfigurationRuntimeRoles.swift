@@ -2,7 +2,7 @@
 /// `AuthorizationConfiguration.IAMConfiguration.EnableApplicationScopedIAMRole` to boolean `true`.
 public struct RC205SecurityConfigurationRuntimeRoles: DocumentRule {
     public let id = "RC205"
-    public let kinds: Set<DocumentKind> = [.securityConfiguration, .describeSecurityConfiguration, .terraformJSON]
+    public let kinds: Set<DocumentKind> = [.securityConfiguration, .describeSecurityConfiguration, .terraformJSON, .cloudFormationTemplate]
 
     public init() {}
 

@@ -3,7 +3,7 @@
 /// inputs show SageMaker Studio (EMR says the options can be skipped otherwise).
 public struct RC209InTransitEncryption: DocumentRule {
     public let id = "RC209"
-    public let kinds: Set<DocumentKind> = [.securityConfiguration, .describeSecurityConfiguration, .terraformJSON]
+    public let kinds: Set<DocumentKind> = [.securityConfiguration, .describeSecurityConfiguration, .terraformJSON, .cloudFormationTemplate]
 
     public init() {}
 
