@@ -18,38 +18,48 @@ public struct RC103UnknownAction: PolicyRule {
         return value
     }
 
+    /// The verdict for each action text (nil: known), worked out once per process: the same
+    /// actions recur across thousands of policies.
+    static let verdictCache = Mutex<[String: String?]>([:])
+
     public func check(_ policy: PolicyDocument, _ context: inout RuleContext) {
-        let catalog = IAMCatalog.shared
         for s in policy.statements {
             guard let block = s.action else { continue }
             for v in block.values where v.text != "*" {
-                let parts = v.text.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
-                guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else { continue } // RC101's
-                let service = String(parts[0]), name = String(parts[1])
-                if Wildcard.hasWildcard(service) {
-                    if catalog.actionCount(matching: v.text) == 0 {
-                        context.report("\"\(v.text)\" matches no action of any service in the \(Self.catalogNote)", at: v.node)
-                    }
-                    continue
+                let cached = Self.verdictCache.withLock { $0[v.text] }
+                let verdict: String?
+                if let cached {
+                    verdict = cached
+                } else {
+                    verdict = Self.verdict(v.text)
+                    Self.verdictCache.withLock { $0[v.text] = .some(verdict) }
                 }
-                guard catalog.hasService(service) else {
-                    let hint = Self.suggestion("service " + service) { catalog.suggestions(forUnknownService: service).first }
-                    context.report("unknown service prefix \"\(service)\" in \"\(v.text)\"\(hint) (\(Self.catalogNote); a service newer than the catalog is possible)",
-                                   at: v.node)
-                    continue
-                }
-                if Wildcard.hasWildcard(name) {
-                    if catalog.actionCount(matching: v.text) == 0 {
-                        context.report("\"\(v.text)\" matches no \(service) action in the \(Self.catalogNote), so it grants nothing there", at: v.node)
-                    }
-                    continue
-                }
-                if catalog.action(v.text) == nil {
-                    let hint = Self.suggestion(v.text) { catalog.suggestions(forUnknownAction: v.text).first }
-                    context.report("unknown action \"\(v.text)\"\(hint) (\(Self.catalogNote); an action newer than the catalog is possible)",
-                                   at: v.node)
-                }
+                if let verdict { context.report(verdict, at: v.node) }
             }
         }
+    }
+
+    /// The message for an action the catalog does not know, or nil.
+    static func verdict(_ text: String) -> String? {
+        let catalog = IAMCatalog.shared
+        let parts = text.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
+        guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else { return nil } // RC101's
+        let service = String(parts[0]), name = String(parts[1])
+        if Wildcard.hasWildcard(service) {
+            return catalog.actionCount(matching: text) == 0 ? "\"\(text)\" matches no action of any service in the \(catalogNote)" : nil
+        }
+        guard catalog.hasService(service) else {
+            let hint = suggestion("service " + service) { catalog.suggestions(forUnknownService: service).first }
+            return "unknown service prefix \"\(service)\" in \"\(text)\"\(hint) (\(catalogNote); a service newer than the catalog is possible)"
+        }
+        if Wildcard.hasWildcard(name) {
+            return catalog.actionCount(matching: text) == 0
+                ? "\"\(text)\" matches no \(service) action in the \(catalogNote), so it grants nothing there" : nil
+        }
+        if catalog.action(text) == nil {
+            let hint = suggestion(text) { catalog.suggestions(forUnknownAction: text).first }
+            return "unknown action \"\(text)\"\(hint) (\(catalogNote); an action newer than the catalog is possible)"
+        }
+        return nil
     }
 }
