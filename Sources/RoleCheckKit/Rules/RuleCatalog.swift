@@ -14,8 +14,12 @@ public struct RuleSummary: Sendable, Hashable {
 public enum RuleCatalog {
     public static var summaries: [RuleSummary] { EmbeddedRules.summaries }
 
+    /// Summaries by id: looked up for every rule of every document and every finding.
+    private static let summaryIndex: [String: RuleSummary] =
+        Dictionary(EmbeddedRules.summaries.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+
     public static func summary(for id: String) -> RuleSummary? {
-        EmbeddedRules.summaries.first { $0.id == id }
+        summaryIndex[id]
     }
 
     public static func defaultSeverity(_ id: String) -> Severity {
