@@ -25,21 +25,11 @@ struct Graph: ParsableCommand {
     func run() throws {
         let sink = try output.map { try OutputSink.file($0) } ?? .standardOutput
         var options = LintOptions()
-        switch ConfigurationLoader.find(explicit: config, paths: paths, workingDirectory: Terminal.currentDirectory()) {
-        case .success(let c): options.configuration = c
-        case .failure(let e): throw UsageFailure(description: e.message)
-        }
+        options.configuration = try InputLoading.configuration(explicit: config, paths: paths)
         let configuration = options.configuration
         let collected = Inputs.collect(paths, filter: configuration.map { c in { c.admits($0) } })
-        var errors = collected.errors
-        var inputs: [LintInput] = []
-        for path in collected.paths {
-            switch Inputs.read(path, limit: ParseLimits.default.maxFileSize) {
-            case .success(.bytes(let b)): inputs.append(.file(SourceFile(path: path == "-" ? "<stdin>" : path, bytes: b)))
-            case .success(.tooLarge(let size)): inputs.append(.tooLarge(path: path, size: size))
-            case .failure(let e): errors.append(e)
-            }
-        }
+        let (inputs, readErrors) = InputLoading.read(collected.paths, stdinName: "<stdin>", limit: options.limits.maxFileSize)
+        let errors = collected.errors + readErrors
         let (report, setup) = Linter(options: options).analyze(inputs: inputs)
         let graph = SetupGraph.build(setup, findings: report.findings)
         try sink.write(format == .mermaid ? graph.mermaid() : graph.dot())

@@ -98,10 +98,7 @@ struct Lint: ParsableCommand {
         }
 
         var options = LintOptions()
-        switch ConfigurationLoader.find(explicit: config, paths: paths, workingDirectory: Terminal.currentDirectory()) {
-        case .success(let c): options.configuration = c
-        case .failure(let e): throw UsageFailure(description: e.message)
-        }
+        options.configuration = try InputLoading.configuration(explicit: config, paths: paths)
         // --fail-on, else the configuration's fail-on, else error.
         let threshold = FailOn(rawValue: failOn?.rawValue ?? options.configuration?.failOn?.rawValue ?? "error")?.threshold
         // --write-baseline records everything the run finds, so no baseline hides anything then.
@@ -128,19 +125,9 @@ struct Lint: ParsableCommand {
             var seen: Set<String> = []
             collected.paths = collected.paths.filter { seen.insert(fileKey($0)).inserted }
         }
-        var inputErrors = collected.errors
-        var inputs: [LintInput] = []
-        for path in collected.paths {
-            let display = path == "-" ? (stdinFilename ?? "<stdin>") : path
-            switch Inputs.read(path, limit: options.limits.maxFileSize) {
-            case .success(.bytes(let bytes)):
-                inputs.append(.file(SourceFile(path: display, bytes: bytes)))
-            case .success(.tooLarge(let size)):
-                inputs.append(.tooLarge(path: display, size: size))
-            case .failure(let error):
-                inputErrors.append(error)
-            }
-        }
+        let (inputs, readErrors) = InputLoading.read(collected.paths, stdinName: stdinFilename ?? "<stdin>",
+                                                     limit: options.limits.maxFileSize)
+        let inputErrors = collected.errors + readErrors
 
         var report = Linter(options: options).lint(inputs: inputs)
         if changedFilesMode {

@@ -1,0 +1,29 @@
+import RoleCheckKit
+
+/// What `lint` and `graph` share: finding the configuration and reading the inputs.
+enum InputLoading {
+    /// The run's configuration (`--config`, a linted folder's root, or upward from here);
+    /// a problem with it is a usage failure (exit 2).
+    static func configuration(explicit: String?, paths: [String]) throws -> Configuration? {
+        switch ConfigurationLoader.find(explicit: explicit, paths: paths, workingDirectory: Terminal.currentDirectory()) {
+        case .success(let c): return c
+        case .failure(let e): throw UsageFailure(description: e.message)
+        }
+    }
+
+    /// Reads collected paths (`-` is standard input, reported as `stdinName`); a file over the
+    /// limit becomes an input that RC001 reports, an unreadable one an input error.
+    static func read(_ paths: [String], stdinName: String, limit: Int) -> (inputs: [LintInput], errors: [InputError]) {
+        var inputs: [LintInput] = []
+        var errors: [InputError] = []
+        for path in paths {
+            let display = path == "-" ? stdinName : path
+            switch Inputs.read(path, limit: limit) {
+            case .success(.bytes(let bytes)): inputs.append(.file(SourceFile(path: display, bytes: bytes)))
+            case .success(.tooLarge(let size)): inputs.append(.tooLarge(path: display, size: size))
+            case .failure(let error): errors.append(error)
+            }
+        }
+        return (inputs, errors)
+    }
+}
