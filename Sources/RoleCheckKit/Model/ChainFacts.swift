@@ -31,12 +31,22 @@ public struct ChainFacts: Sendable {
 }
 
 extension Setup {
+    /// The Studio users (and domain defaults) of the run, worked out once.
+    public var studioContexts: [StudioContext] {
+        contextCache.withLock { cache in
+            if let cache { return cache }
+            let contexts = ChainBuilder.contexts(resources)
+            cache = contexts
+            return contexts
+        }
+    }
+
     /// The chains of the run, resolved once (rules share them).
     public var chainFacts: [ChainFacts] {
         chainCache.withLock { cache in
             if let cache { return cache }
             let r = resources
-            let facts = ChainBuilder.chains(r).map { chain -> ChainFacts in
+            let facts = ChainBuilder.chains(r, contexts: studioContexts).map { chain -> ChainFacts in
                 let (ipRole, profile) = r.instanceProfileRole(of: chain.cluster)
                 let configs = chain.cluster.securityConfigurationName.map { name in
                     r.securityConfigurations(named: name).filter { $0.account == nil || $0.account == chain.cluster.account }

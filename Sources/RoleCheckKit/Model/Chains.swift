@@ -206,9 +206,9 @@ public enum ChainBuilder {
         }
     }
 
-    public static func chains(_ r: SetupResources) -> [Chain] {
+    public static func chains(_ r: SetupResources, contexts given: [StudioContext]? = nil) -> [Chain] {
         var out: [Chain] = []
-        for c in contexts(r) {
+        for c in given ?? contexts(r) {
             let own = studioAccount(c)
             for cluster in reachable(c, r.clusters) {
                 let crossCluster = cluster.account != nil && own != nil && cluster.account != own

@@ -15,6 +15,7 @@ public final class Setup: Sendable {
     /// Roles, clusters, Studio settings … and the joins between them.
     public let resources: SetupResources
     let chainCache = Mutex<[ChainFacts]?>(nil)
+    let contextCache = Mutex<[StudioContext]?>(nil)
     private let policiesByDocument: [ObjectIdentifier: [PolicyDocument]]
 
     /// The policies read from one input document.

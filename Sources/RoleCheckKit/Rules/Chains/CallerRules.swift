@@ -73,7 +73,7 @@ public struct RC309NotPreloaded: SetupRule {
 
     public func check(_ setup: Setup, _ context: inout RuleContext) {
         let r = setup.resources
-        for c in ChainBuilder.contexts(r) {
+        for c in setup.studioContexts {
             // Studio Classic's configuration file lives on the user's home volume, not in an AWS
             // export: when none is among the inputs, whether roles are preloaded is unknown.
             if c.app == .classic && r.classicRoleConfigs.isEmpty { continue }
@@ -227,12 +227,9 @@ public struct RC312StudioSourceIdentity: SetupRule {
                   seen.insert("\(studioArn)|\(access.name)").inserted else { continue }
             var c = RequestContext()
             c.add("sts:SourceIdentity", "studio-user")
-            let request = AccessRequest(principal: ChainQuestions.session(of: studioArn), action: "sts:SetSourceIdentity",
-                                        resource: access.effectiveArn ?? "*", context: c)
-            let result = Evaluator.evaluate(request, PolicySet(identity: [], resource: trust))
+            let result = ChainQuestions.trustAllows(callerArn: studioArn, "sts:SetSourceIdentity", role: access, trust: trust, context: c)
             // A trust that does not let the Studio execution role in at all is RC401's finding.
-            let assume = Evaluator.evaluate(AccessRequest(principal: ChainQuestions.session(of: studioArn), action: "sts:AssumeRole",
-                                                          resource: access.effectiveArn ?? "*"), PolicySet(identity: [], resource: trust))
+            let assume = ChainQuestions.trustAllows(callerArn: studioArn, "sts:AssumeRole", role: access, trust: trust)
             guard assume.resourceAllows == true else { continue }
             func related(_ at: Node) -> [RelatedLocation] {
                 var out = ChainQuestions.related(f, except: at)

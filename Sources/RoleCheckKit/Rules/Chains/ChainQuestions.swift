@@ -6,6 +6,15 @@ enum ChainQuestions {
         return "arn:\(arn.partition):sts::\(arn.account):assumed-role/\(StatementMatcher.roleName(roleArn))/rolecheck"
     }
 
+    /// A role's trust policy alone: does it let a session of `callerArn` perform `action` on the
+    /// role? (`resourceAllows` answers; the caller's own policies are not consulted.)
+    static func trustAllows(callerArn: String, _ action: String, role: RoleResource, trust: PolicyDocument,
+                            context: RequestContext = RequestContext()) -> EvaluationResult {
+        let request = AccessRequest(principal: session(of: callerArn), action: action, resource: role.effectiveArn ?? "*",
+                                    context: context)
+        return Evaluator.evaluate(request, PolicySet(identity: [], resource: trust))
+    }
+
     /// Evaluates `action` by `caller` on a role (with its trust policy as the resource policy) or
     /// another resource. Nil when the caller's policies are not all among the inputs (the answer
     /// would be a guess).

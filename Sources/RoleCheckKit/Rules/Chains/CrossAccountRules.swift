@@ -26,9 +26,7 @@ public struct RC401AccessRoleTrust: SetupRule {
         for f in setup.chainFacts where f.chain.option == .option1 {
             guard let access = f.accessRole, let trust = access.trust, let studioArn = f.chain.studio.executionRoleArn,
                   seen.insert("\(studioArn)|\(access.name)").inserted else { continue }
-            let request = AccessRequest(principal: ChainQuestions.session(of: studioArn), action: "sts:AssumeRole",
-                                        resource: access.effectiveArn ?? "*")
-            let result = Evaluator.evaluate(request, PolicySet(identity: [], resource: trust))
+            let result = ChainQuestions.trustAllows(callerArn: studioArn, "sts:AssumeRole", role: access, trust: trust)
             guard result.resourceAllows != true else { continue }
             let at = ChainQuestions.target(result, in: trust) ?? trust.root
             var suggestion = f.chain.studio.app == .classic
@@ -147,7 +145,7 @@ public struct RC406Option3JupyterLab: SetupRule {
 
     public func check(_ setup: Setup, _ context: inout RuleContext) {
         let r = setup.resources
-        for c in ChainBuilder.contexts(r) where c.app == .jupyterLab {
+        for c in setup.studioContexts where c.app == .jupyterLab {
             let own = ChainBuilder.studioAccount(c)
             let clusterAccounts = Set(ChainBuilder.reachable(c, r.clusters).compactMap(\.account))
             guard clusterAccounts.contains(own ?? "") else { continue }

@@ -27,9 +27,7 @@ enum RuntimeRoleTrust {
     /// The trust policy alone: does it allow the instance-profile role's session `action`?
     static func trustAllows(_ action: String, ip: RoleResource, runtime: RoleResource, trust: PolicyDocument,
                             context: RequestContext = RequestContext()) -> EvaluationResult {
-        let request = AccessRequest(principal: ChainQuestions.session(of: ip.effectiveArn ?? ""), action: action,
-                                    resource: runtime.effectiveArn ?? "*", context: context)
-        return Evaluator.evaluate(request, PolicySet(identity: [], resource: trust))
+        ChainQuestions.trustAllows(callerArn: ip.effectiveArn ?? "", action, role: runtime, trust: trust, context: context)
     }
 
     /// The request context of the TagSession call: the Lake Formation tag when configured.
