@@ -273,12 +273,6 @@ public struct Node: Sendable {
         return found
     }
 
-    /// Looks a key up ignoring ASCII case (useful for did-you-mean messages).
-    public func member(caseInsensitive key: String) -> (key: Node, value: Node)? {
-        let lower = key.lowercased()
-        return members.last { $0.key.string?.lowercased() == lower }
-    }
-
     /// The parent container, if any.
     public var parent: Node? {
         let p = record.parent

@@ -98,23 +98,6 @@ public final class SourceFile: Sendable {
         return SourcePosition(line: lo + 1, column: column, offset: offset)
     }
 
-    /// Byte offset of a 1-based line and a 1-based column in Unicode scalars (clamped to the line).
-    public func offset(line: Int, column: Int) -> Int {
-        let starts = lineStarts
-        guard line >= 1 else { return 0 }
-        guard line <= starts.count else { return bytes.count }
-        var i = starts[line - 1]
-        if line == 1 { i = bomLength }
-        let lineEnd = line < starts.count ? starts[line] : bytes.count
-        var remaining = column - 1
-        while remaining > 0 && i < lineEnd {
-            i += 1
-            while i < lineEnd && bytes[i] & 0xC0 == 0x80 { i += 1 }
-            remaining -= 1
-        }
-        return i
-    }
-
     /// The text of a 1-based line without its terminator (invalid UTF-8 is replaced).
     public func lineText(_ line: Int) -> String {
         let starts = lineStarts

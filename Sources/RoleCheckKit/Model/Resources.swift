@@ -103,9 +103,6 @@ public struct ClusterResource: Sendable {
         arn ?? "arn:aws:elasticmapreduce:*:\(account ?? "*"):cluster/\(id ?? "*")"
     }
 
-    public func hasApplication(_ name: String) -> Bool {
-        applications.contains { $0.name.lowercased() == name.lowercased() }
-    }
 }
 
 /// How a Studio user reaches EMR: Studio Classic (JupyterServer app, roles in files on the

@@ -5,9 +5,6 @@ import Synchronization
 public final class Setup: Sendable {
     public let documents: [ClassifiedDocument]
     public let byKind: [DocumentKind: [ClassifiedDocument]]
-    public let securityConfigurations: [SecurityConfiguration]
-    /// Security configurations by name (a describe-cluster names its configuration).
-    public let securityConfigurationsByName: [String: [SecurityConfiguration]]
     /// Documents parsed out of strings (embedded configurations and policies).
     public let embeddedDocuments: [Document]
     /// Every IAM policy found in the inputs, with its kind and a label.
@@ -26,12 +23,6 @@ public final class Setup: Sendable {
     public init(documents: [ClassifiedDocument], model: ModelBuilder) {
         self.documents = documents
         self.byKind = Dictionary(grouping: documents, by: \.kind)
-        self.securityConfigurations = model.securityConfigurations
-        var byName: [String: [SecurityConfiguration]] = [:]
-        for config in model.securityConfigurations {
-            if let name = config.name { byName[name, default: []].append(config) }
-        }
-        self.securityConfigurationsByName = byName
         self.embeddedDocuments = model.embeddedDocuments
         self.policies = model.policies
         self.resources = SetupResources(model: model)
