@@ -183,10 +183,17 @@ public struct SARIFReporter: Sendable {
     }
 
     func trimmed(_ s: String) -> String {
-        var t = Substring(s)
-        while let last = t.last, last.isWhitespace { t = t.dropLast() }
-        while let first = t.first, first.isNewline { t = t.dropFirst() }
-        return String(t)
+        // Scalars, not Characters: trimming needs no grapheme breaking.
+        let scalars = s.unicodeScalars
+        var end = scalars.endIndex
+        while end != scalars.startIndex {
+            let before = scalars.index(before: end)
+            guard scalars[before].properties.isWhitespace else { break }
+            end = before
+        }
+        var start = scalars.startIndex
+        while start != end, scalars[start] == "\n" || scalars[start] == "\r" { start = scalars.index(after: start) }
+        return String(scalars[start..<end])
     }
 
     // MARK: - Results
