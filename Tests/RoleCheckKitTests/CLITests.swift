@@ -109,6 +109,21 @@ import Testing
         #expect(extra.isEmpty && missing.isEmpty, "samples changed; new: \(extra); gone: \(missing) (UPDATE_SNAPSHOTS=1 rewrites the file)")
     }
 
+    /// The SARIF of every sample scenario, as the CLI writes it, is valid against the official
+    /// SARIF 2.1.0 schema (Draft 4, as declared, and Draft 7).
+    @Test func everySampleScenarioGivesValidSARIF() throws {
+        // sharedData records a failure under CI=true when the schema is missing.
+        guard let schema = TestSupport.sharedData("sarif").map({ $0 + "/sarif-schema-2.1.0.json" }) else { return }
+        var documents: [String] = []
+        for folder in Self.sampleScenarios {
+            let r = try run(["lint", folder, "--format", "sarif", "--fail-on", "never"])
+            #expect(r.status == 0, "\(folder): \(r.stderr)")
+            documents.append(r.stdout)
+        }
+        #expect(documents.count == Self.sampleScenarios.count)
+        ReportingTests.Helpers.expectValid(documents: documents, schemaPath: schema, alsoDraft7: true)
+    }
+
     func findingsWithSeverity(_ json: String) throws -> [String] {
         let doc = try JSONParser.parse(file: SourceFile(path: "report.json", text: json)).get()
         return try #require(doc.root["findings"]).elements.map { f in

@@ -92,16 +92,24 @@ extension ReportingTests {
         /// Validates `document` against the JSON Schema at `schemaPath` with the validator for the
         /// draft the schema declares, and also with `Draft7Validator` when `alsoDraft7`.
         static func validate(_ document: String, schemaPath: String, alsoDraft7: Bool = false) -> Validation {
+            validate(documents: [document], schemaPath: schemaPath, alsoDraft7: alsoDraft7)
+        }
+
+        /// Validates every document in one Python process; errors name the document's index.
+        static func validate(documents: [String], schemaPath: String, alsoDraft7: Bool = false) -> Validation {
             var template = Array("/tmp/rolecheck-reporting-XXXXXX".utf8CString)
             guard let dirPointer = mkdtemp(&template) else { return .invalid("mkdtemp failed") }
             let dir = String(cString: dirPointer)
-            let docPath = dir + "/document.json", outPath = dir + "/output.txt"
+            let docPaths = documents.indices.map { dir + "/document-\($0).json" }
+            let outPath = dir + "/output.txt"
             defer {
-                unlink(docPath)
+                docPaths.forEach { unlink($0) }
                 unlink(outPath)
                 rmdir(dir)
             }
-            guard writeFile(docPath, document) else { return .invalid("cannot write \(docPath)") }
+            for (path, document) in zip(docPaths, documents) {
+                guard writeFile(path, document) else { return .invalid("cannot write \(path)") }
+            }
             let script = """
             import json, sys
             try:
@@ -110,21 +118,23 @@ extension ReportingTests {
                 print("the python module jsonschema is not installed")
                 sys.exit(3)
             schema = json.load(open(sys.argv[1], encoding="utf-8"))
-            doc = json.load(open(sys.argv[2], encoding="utf-8"))
             classes = [jsonschema.validators.validator_for(schema)]
-            if sys.argv[3] == "draft7" and jsonschema.Draft7Validator not in classes:
+            if sys.argv[2] == "draft7" and jsonschema.Draft7Validator not in classes:
                 classes.append(jsonschema.Draft7Validator)
             errors = []
             for cls in classes:
                 cls.check_schema(schema)
-                for e in cls(schema).iter_errors(doc):
-                    path = "/".join(str(p) for p in e.absolute_path)
-                    errors.append(f"{cls.__name__}: /{path}: {e.message[:300]}")
+                validator = cls(schema)
+                for index, path in enumerate(sys.argv[3:]):
+                    doc = json.load(open(path, encoding="utf-8"))
+                    for e in validator.iter_errors(doc):
+                        where = "/".join(str(p) for p in e.absolute_path)
+                        errors.append(f"document {index}: {cls.__name__}: /{where}: {e.message[:300]}")
             print("validated with " + ", ".join(c.__name__ for c in classes))
             print("\\n".join(errors[:30]))
             sys.exit(1 if errors else 0)
             """
-            guard let (status, output) = run(["python3", "-c", script, schemaPath, docPath, alsoDraft7 ? "draft7" : "-"],
+            guard let (status, output) = run(["python3", "-c", script, schemaPath, alsoDraft7 ? "draft7" : "-"] + docPaths,
                                              outputPath: outPath) else {
                 return .unavailable("python3 could not be started")
             }
@@ -139,7 +149,12 @@ extension ReportingTests {
         /// (or a failure under CI=true).
         static func expectValid(_ document: String, schemaPath: String, alsoDraft7: Bool = false,
                                 sourceLocation: SourceLocation = #_sourceLocation) {
-            switch validate(document, schemaPath: schemaPath, alsoDraft7: alsoDraft7) {
+            expectValid(documents: [document], schemaPath: schemaPath, alsoDraft7: alsoDraft7, sourceLocation: sourceLocation)
+        }
+
+        static func expectValid(documents: [String], schemaPath: String, alsoDraft7: Bool = false,
+                                sourceLocation: SourceLocation = #_sourceLocation) {
+            switch validate(documents: documents, schemaPath: schemaPath, alsoDraft7: alsoDraft7) {
             case .valid: break
             case .invalid(let message):
                 Issue.record("schema validation against \(schemaPath) failed:\n\(message)", sourceLocation: sourceLocation)
