@@ -291,9 +291,9 @@ import Testing
         let (_, setup) = analyze([("plan.json", plan)])
         let role = try #require(setup.resources.roles.first)
         #expect(role.inlinePolicies.isEmpty)
-        // A boundary that is not among the inputs: the evaluator does not judge the role.
-        let boundary = try #require(role.boundaryArn)
-        #expect(!setup.resources.managedPolicies.contains { $0.arn == boundary })
+        // Its permissions are unknown: the evaluator does not judge the role, and it has no boundary.
+        #expect(role.permissionsUnknown)
+        #expect(role.boundaryArn == nil)
     }
 
     @Test func aManagedPolicyKnownOnlyAfterApplyIsNotAMissingPolicy() throws {
@@ -319,7 +319,7 @@ import Testing
         let role = try #require(setup.resources.roles.first)
         #expect(setup.resources.roles.count == 1 && role.account == "111122223333")
         #expect(role.attachedPolicyArns.isEmpty)
-        #expect(role.boundaryArn != nil)
+        #expect(role.permissionsUnknown && role.boundaryArn == nil)
         #expect(report.findings.isEmpty)
     }
 

@@ -238,10 +238,10 @@ extension ModelBuilder {
         return CloudFormationTemplate.containsUnknown(emr)
     }
 
-    /// A role whose permission policies are not all known: a permissions boundary that is not
-    /// among the inputs keeps the evaluator from judging what it may call, without a finding.
+    /// A role whose permission policies are not all known: not judged on what it may call, and
+    /// no finding about it.
     static func cfnPermissionsUnknown(_ role: RoleResource) {
-        role.boundaryArn = "arn:aws:iam::\(role.account ?? "aws"):policy/rolecheck-unresolved/\(role.name)"
+        role.permissionsUnknown = true
     }
 
     /// Parses a policy of the resolved template (an object, or a JSON string).

@@ -30,11 +30,13 @@ public final class RoleResource: @unchecked Sendable {
     public internal(set) var boundaryArn: String?
     /// Whether an input lists the role's permission policies, even as none: an
     /// authorization-details entry (`RolePolicyList`, `AttachedManagedPolicies`) or a Terraform
-    /// `aws_iam_role` resource (whose `inline_policy` and `managed_policy_arns` a state lists; a
-    /// role whose policies are known only after apply gets a boundary that is not among the
-    /// inputs instead). `get-role` output and Terraform's `aws_iam_role` data source carry only
-    /// the trust policy.
+    /// `aws_iam_role` resource (whose `inline_policy` and `managed_policy_arns` a state lists).
+    /// `get-role` output and Terraform's `aws_iam_role` data source carry only the trust policy.
     public internal(set) var permissionsListed = false
+    /// Whether some of the role's permissions cannot be known from the inputs: a Terraform plan
+    /// value known only after apply, or a CloudFormation value that does not resolve. Such a role
+    /// is never judged on what it may call (and is not reported as missing either).
+    public internal(set) var permissionsUnknown = false
     /// The node that describes the role (for related locations).
     public internal(set) var node: Node
 

@@ -150,11 +150,10 @@ extension ModelBuilder {
         return a.account
     }
 
-    /// A role whose permission policies are not all known until apply: a permissions boundary
-    /// that is not among the inputs keeps the evaluator from judging what it may call (as for a
-    /// role whose boundary policy was not exported) without a finding about it.
+    /// A role whose permission policies are not all known until apply: not judged on what it may
+    /// call, and no finding about it.
     static func tfPermissionsUnknown(_ role: RoleResource) {
-        role.boundaryArn = "arn:aws:iam::\(role.account ?? "aws"):policy/rolecheck-known-after-apply/\(role.name)"
+        role.permissionsUnknown = true
     }
 
     /// Parses the policy string at a path (nil when it is absent or known only after apply).

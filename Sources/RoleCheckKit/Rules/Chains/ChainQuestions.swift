@@ -21,7 +21,7 @@ enum ChainQuestions {
     static func ask(_ setup: Setup, caller: RoleResource, callerArn: String, action: String, resource: String,
                     resourcePolicy: PolicyDocument?, context: RequestContext = RequestContext(),
                     resourceAccount: String? = nil) -> EvaluationResult? {
-        guard policiesKnown(caller) else { return nil }
+        guard policiesKnown(caller), !caller.permissionsUnknown else { return nil }
         let (policies, missing) = setup.resources.identityPolicies(of: caller)
         if !missing.isEmpty { return nil }
         let boundary = caller.boundaryArn.flatMap { arn in setup.resources.managedPolicies.first { $0.arn == arn }?.document }

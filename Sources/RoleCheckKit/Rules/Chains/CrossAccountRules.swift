@@ -191,7 +191,7 @@ public struct RC004MissingReference: SetupRule {
     /// Whether the inputs list a role's permission policies, in whichever input family: an
     /// authorization-details entry or a Terraform `aws_iam_role` resource (`permissionsListed`),
     /// or policies of its own among the inputs. A Terraform role whose policies are known only
-    /// after apply is not "missing": its boundary keeps it from being judged.
+    /// after apply is not "missing": it is not judged (`permissionsUnknown`).
     static func policiesListed(_ role: RoleResource) -> Bool {
         role.permissionsListed || ChainQuestions.policiesKnown(role)
     }
