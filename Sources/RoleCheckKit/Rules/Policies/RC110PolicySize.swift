@@ -15,7 +15,7 @@ public struct RC110PolicySize: PolicyRule {
                 check(policy, &context)
             }
         }
-        for (origin, policies) in totals.sorted(by: { $0.value[0].root.range.start < $1.value[0].root.range.start }) {
+        for (origin, policies) in totals.sorted(by: { $0.value[0].root.startOffset < $1.value[0].root.startOffset }) {
             if policies.count == 1 {
                 check(policies[0], &context)
                 continue
