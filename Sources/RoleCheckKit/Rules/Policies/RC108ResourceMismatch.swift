@@ -1,29 +1,35 @@
+import Synchronization
+
 /// RC108: a statement's resources match none of the resource types of its actions, so it grants
 /// (or denies) nothing, e.g. `s3:GetObject` on a bucket ARN.
 public struct RC108ResourceMismatch: PolicyRule {
     public let id = "RC108"
     public init() {}
 
+    /// For a statement's action and resource texts, the positions of the actions that match none
+    /// of the resources. Exports repeat the same statements across many roles, so each distinct
+    /// statement is decided once per process.
+    static let verdictCache = Mutex<[String: [Int]]>([:])
+
     public func check(_ policy: PolicyDocument, _ context: inout RuleContext) {
         let catalog = IAMCatalog.shared
         for s in policy.statements {
             guard let actions = s.action, !actions.negated, let resources = s.resource, !resources.negated,
                   !resources.values.contains(where: { $0.text == "*" }), !resources.values.isEmpty else { continue }
-            let patterns = resources.values.map { catalog.resourcePattern($0.text) }
-            // Many actions share resource types: decide each type once per statement.
-            var verdicts: [IAMResourceType: Bool] = [:]
-            for v in actions.values where v.text != "*" {
-                let matched = Wildcard.hasWildcard(v.text) ? catalog.actions(matching: v.text) : catalog.action(v.text).map { [$0] } ?? []
-                if matched.isEmpty { continue } // RC103's
-                let usable = matched.contains { action in
-                    catalog.resourceTypes(for: action).contains { type in
-                        if let known = verdicts[type] { return known }
-                        let verdict = patterns.contains { catalog.matches($0, type) }
-                        verdicts[type] = verdict
-                        return verdict
-                    }
-                }
-                if usable { continue }
+            var key = ""
+            for v in actions.values { key += v.text; key += "\u{1}" }
+            key += "\u{0}"
+            for v in resources.values { key += v.text; key += "\u{1}" }
+            let unusable: [Int]
+            if let cached = Self.verdictCache.withLock({ $0[key] }) {
+                unusable = cached
+            } else {
+                unusable = Self.unusableActions(actions.values, resources.values, catalog)
+                Self.verdictCache.withLock { $0[key] = unusable }
+            }
+            for index in unusable {
+                let v = actions.values[index]
+                let matched = Self.matching(v.text, catalog)
                 let effect = s.effect == .deny ? "denies" : "grants"
                 let example = matched[0]
                 let types = catalog.resourceTypes(for: example)
@@ -38,5 +44,32 @@ public struct RC108ResourceMismatch: PolicyRule {
                                at: v.node, identity: v.text)
             }
         }
+    }
+
+    /// The catalog's actions an action text names (none when the catalog does not know it: RC103's).
+    static func matching(_ text: String, _ catalog: IAMCatalog) -> [IAMAction] {
+        Wildcard.hasWildcard(text) ? catalog.actions(matching: text) : catalog.action(text).map { [$0] } ?? []
+    }
+
+    /// The positions of the actions none of whose resource types any of the resources matches.
+    static func unusableActions(_ actions: [PolicyValue], _ resources: [PolicyValue], _ catalog: IAMCatalog) -> [Int] {
+        let patterns = resources.map { catalog.resourcePattern($0.text) }
+        // Many actions share resource types: decide each type once per statement.
+        var verdicts: [IAMResourceType: Bool] = [:]
+        var unusable: [Int] = []
+        for (index, v) in actions.enumerated() where v.text != "*" {
+            let matched = matching(v.text, catalog)
+            if matched.isEmpty { continue }
+            let usable = matched.contains { action in
+                catalog.resourceTypes(for: action).contains { type in
+                    if let known = verdicts[type] { return known }
+                    let verdict = patterns.contains { catalog.matches($0, type) }
+                    verdicts[type] = verdict
+                    return verdict
+                }
+            }
+            if !usable { unusable.append(index) }
+        }
+        return unusable
     }
 }
