@@ -1,3 +1,6 @@
+import Dispatch
+import Synchronization
+
 /// Options of one run.
 public struct LintOptions: Sendable {
     public var limits: ParseLimits = .default
@@ -94,18 +97,17 @@ public struct Linter: Sendable {
 
         findings.append(contentsOf: duplicateKeyFindings(documents + setup.embeddedDocuments))
 
+        // Every (document, rule) pair and every setup rule is one job; the jobs read the setup
+        // and nothing else, so they run on all cores. Findings are collected per job and joined
+        // in job order (and sorted below), so the output does not depend on the scheduling.
+        var jobs: [RuleJob] = []
         for doc in classified {
             for rule in RuleRegistry.documentRules where rule.kinds.contains(doc.kind) && !isOff(rule.id) {
-                var context = RuleContext(ruleId: rule.id, defaultSeverity: RuleCatalog.defaultSeverity(rule.id))
-                rule.check(doc, in: setup, &context)
-                findings.append(contentsOf: context.findings)
+                jobs.append(.document(rule, doc))
             }
         }
-        for rule in RuleRegistry.setupRules where !isOff(rule.id) {
-            var context = RuleContext(ruleId: rule.id, defaultSeverity: RuleCatalog.defaultSeverity(rule.id))
-            rule.check(setup, &context)
-            findings.append(contentsOf: context.findings)
-        }
+        for rule in RuleRegistry.setupRules where !isOff(rule.id) { jobs.append(.setup(rule)) }
+        findings.append(contentsOf: RuleJob.run(jobs, setup: setup))
 
         findings.sort(by: Finding.reportOrder)
         var unique: [Finding] = []
@@ -156,5 +158,38 @@ public struct Linter: Sendable {
         var e = offset + 1
         while e < bytes.count && bytes[e] & 0xC0 == 0x80 && e - offset < 4 { e += 1 }
         return e
+    }
+}
+
+/// One rule run: a document rule on one document, or a setup rule.
+enum RuleJob: Sendable {
+    case document(any DocumentRule, ClassifiedDocument)
+    case setup(any SetupRule)
+
+    var ruleId: String {
+        switch self {
+        case .document(let rule, _): rule.id
+        case .setup(let rule): rule.id
+        }
+    }
+
+    func run(_ setup: Setup) -> [Finding] {
+        var context = RuleContext(ruleId: ruleId, defaultSeverity: RuleCatalog.defaultSeverity(ruleId))
+        switch self {
+        case .document(let rule, let doc): rule.check(doc, in: setup, &context)
+        case .setup(let rule): rule.check(setup, &context)
+        }
+        return context.findings
+    }
+
+    /// Runs the jobs on every core (`concurrentPerform`); the result is in job order.
+    static func run(_ jobs: [RuleJob], setup: Setup) -> [Finding] {
+        guard jobs.count > 1 else { return jobs.flatMap { $0.run(setup) } }
+        let results = Mutex<[[Finding]]>(Array(repeating: [], count: jobs.count))
+        DispatchQueue.concurrentPerform(iterations: jobs.count) { i in
+            let found = jobs[i].run(setup)
+            results.withLock { $0[i] = found }
+        }
+        return results.withLock { $0.flatMap { $0 } }
     }
 }
