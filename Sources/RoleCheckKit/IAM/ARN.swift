@@ -19,13 +19,30 @@ public struct ARN: Hashable, Sendable, CustomStringConvertible {
     /// Parses an ARN; nil when the text does not have the six parts.
     public init?(_ text: String) {
         guard text.hasPrefix("arn:") else { return nil }
-        let parts = text.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
-        guard parts.count == 6 else { return nil }
-        partition = String(parts[1])
-        service = String(parts[2])
-        region = String(parts[3])
-        account = String(parts[4])
-        resource = String(parts[5])
+        // The four colons after "arn:" by a scan of the UTF-8 view: no array of parts.
+        let utf8 = text.utf8
+        var cuts: (String.Index, String.Index, String.Index, String.Index) = (text.startIndex, text.startIndex, text.startIndex, text.startIndex)
+        var found = 0
+        var i = utf8.index(utf8.startIndex, offsetBy: 4)
+        while i != utf8.endIndex && found < 4 {
+            if utf8[i] == UInt8(ascii: ":") {
+                switch found {
+                case 0: cuts.0 = i
+                case 1: cuts.1 = i
+                case 2: cuts.2 = i
+                default: cuts.3 = i
+                }
+                found += 1
+            }
+            i = utf8.index(after: i)
+        }
+        guard found == 4 else { return nil }
+        let start = utf8.index(utf8.startIndex, offsetBy: 4)
+        partition = String(text[start..<cuts.0])
+        service = String(text[utf8.index(after: cuts.0)..<cuts.1])
+        region = String(text[utf8.index(after: cuts.1)..<cuts.2])
+        account = String(text[utf8.index(after: cuts.2)..<cuts.3])
+        resource = String(text[utf8.index(after: cuts.3)...])
     }
 
     public var description: String { "arn:\(partition):\(service):\(region):\(account):\(resource)" }
