@@ -422,6 +422,14 @@ struct IAMCatalogTests {
         #expect(!catalog.conditionKey("elasticmapreduce:ExecutionRoleArn", appliesTo: assume))
         let gci = try #require(catalog.action("sts:GetCallerIdentity"))
         #expect(catalog.conditionKeys(for: gci).isEmpty)
+
+        // Pages that spell the tag placeholder in words (`…ResourceTag/tag-key`), in either case.
+        let secret = try #require(catalog.action("secretsmanager:GetSecretValue"))
+        #expect(catalog.conditionKeyType("secretsmanager:ResourceTag/Project") != nil)
+        #expect(catalog.conditionKey("secretsmanager:ResourceTag/Project", appliesTo: secret))
+        #expect(!catalog.conditionKey("secretsmanager:ResourceTag/", appliesTo: secret))
+        let deregister = try #require(catalog.action("ssm:DeregisterManagedInstance"))
+        #expect(catalog.conditionKey("ssm:resourceTag/team", appliesTo: deregister))
     }
 
     // MARK: Laziness and thread safety

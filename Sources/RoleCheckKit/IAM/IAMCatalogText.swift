@@ -79,7 +79,8 @@ enum IAMCatalogText {
         var patterns: [(pattern: [Unicode.Scalar], id: Int, literal: Int)] = []
 
         mutating func add(_ lowercasedName: String, id: Int) {
-            guard lowercasedName.utf8.contains(where: { $0 == UInt8(ascii: "$") || $0 == UInt8(ascii: "<") }),
+            guard lowercasedName.utf8.contains(where: { $0 == UInt8(ascii: "$") || $0 == UInt8(ascii: "<") })
+                    || lowercasedName.hasSuffix("tag/tag-key"),
                   let p = placeholderPattern(lowercasedName) else { return }
             let scalars = Array(p.unicodeScalars)
             patterns.append((scalars, id, scalars.count - 2 * scalars.filter { $0 == "*" }.count))
@@ -382,7 +383,8 @@ enum IAMCatalogText {
     /// (any non-empty text); nil when the name has none. Key names never contain `*` or `?`
     /// (the generator checks).
     static func placeholderPattern(_ name: String) -> String? {
-        // A few service pages spell the tag placeholder in words: `secretsmanager:ResourceTag/tag-key`.
+        // A few service pages spell the tag placeholder in words: `secretsmanager:ResourceTag/tag-key`
+        // (names arrive lower-cased).
         if name.hasSuffix("tag/tag-key") { return String(name.dropLast("tag-key".count)) + "?*" }
         var out = String.UnicodeScalarView()
         var found = false
