@@ -15,14 +15,14 @@ public struct RC105ConditionProblems: PolicyRule {
                 let types = catalog.conditionKeyTypes(c.key)
                 if types.isEmpty {
                     if !catalog.isKnownConditionKey(c.key) {
-                        context.report("condition key \"\(c.key)\" is unknown to the IAM catalog of \(IAMCatalog.dataDate)\(suggestion(c.key, catalog)); if it is misspelt, no request carries it and \(op.isNegated || op.ifExists || op.qualifier == .forAllValues ? "the condition always holds" : "the condition never holds")",
+                        context.report("condition key \"\(c.key)\" is unknown to the IAM catalog of \(IAMCatalog.dataDate)\(suggestion(c.key, catalog)); if it is misspelt, no request carries it and \(Self.holdsWhenAbsent(c, op) ? "the condition always holds" : "the condition never holds")",
                                        at: c.keyNode, severity: .warning, identity: c.key)
                         continue
                     }
                 } else if let actions, !actions.isEmpty, !catalog.isGlobalConditionKey(c.key),
                           !actions.contains(where: { catalog.conditionKey(c.key, appliesTo: $0) }) {
                     let shown = actions.prefix(3).map(\.fullName).joined(separator: ", ") + (actions.count > 3 ? ", …" : "")
-                    context.report("condition key \"\(c.key)\" applies to none of the statement's actions (\(shown)): requests for them never carry it\(op.isNegated || op.ifExists ? "" : ", so the statement never applies") (IAM catalog of \(IAMCatalog.dataDate))",
+                    context.report("condition key \"\(c.key)\" applies to none of the statement's actions (\(shown)): requests for them never carry it, so \(Self.holdsWhenAbsent(c, op) ? "the condition always holds and restricts nothing" : "the statement never applies") (IAM catalog of \(IAMCatalog.dataDate))",
                                    at: c.keyNode, severity: .warning, identity: c.key)
                 }
                 if let mismatch = typeMismatch(op, types: types, key: c.key) {
@@ -35,6 +35,14 @@ public struct RC105ConditionProblems: PolicyRule {
                 }
             }
         }
+    }
+
+    /// Whether a condition holds for a request without its key: negated operators, `…IfExists`,
+    /// `ForAllValues:` (over the empty set) and `Null` with `true` among its values hold; the
+    /// others do not.
+    static func holdsWhenAbsent(_ c: ConditionEntry, _ op: ConditionOperator) -> Bool {
+        if op.base == .null { return c.values.contains { $0.text.lowercased() == "true" } }
+        return op.isNegated || op.ifExists || op.qualifier == .forAllValues
     }
 
     /// The catalog actions a statement's Action covers; nil when it cannot say (NotAction, `*`,
