@@ -54,7 +54,7 @@ public struct RC103UnknownAction: PolicyRule {
         }
         if Wildcard.hasWildcard(name) {
             return catalog.actionCount(matching: text) == 0
-                ? "\"\(text)\" matches no \(service) action in the \(catalogNote), so it grants nothing there" : nil
+                ? "\"\(text)\" matches no \(service) action in the \(catalogNote): unless it names actions newer than the catalog, it grants nothing there" : nil
         }
         if catalog.action(text) == nil {
             let hint = suggestion(text) { catalog.suggestions(forUnknownAction: text).first }

@@ -40,7 +40,7 @@ public struct RC108ResourceMismatch: PolicyRule {
                     let shown = types.prefix(3).map { "\($0.name) (\($0.arnTemplate))" }.joined(separator: ", ")
                     detail = "\(matched.count == 1 ? example.fullName : "its actions") take\(matched.count == 1 ? "s" : "") \(shown)"
                 }
-                context.report("\"\(v.text)\" in \(s.label) of \(policy.label) matches none of the statement's resources, so the statement \(effect) nothing for it: \(detail)",
+                context.report("\"\(v.text)\" in \(s.label) of \(policy.label) matches none of the statement's resources, so the statement \(effect) nothing for it: \(detail) (IAM catalog of \(IAMCatalog.dataDate); resource types added since would change this)",
                                at: v.node, identity: v.text)
             }
         }
