@@ -365,18 +365,24 @@ import Testing
               DefaultUserSettings:
                 ExecutionRole: !GetAtt Studio.Arn
                 StudioWebPortal: ENABLED
+          Analyst:
+            Type: AWS::SageMaker::UserProfile
+            Properties:
+              DomainId: !GetAtt Domain.DomainId
+              UserProfileName: analyst
+              UserSettings:
+                ExecutionRole: !GetAtt Studio.Arn
                 JupyterLabAppSettings:
                   EmrSettings:
                     ExecutionRoleArns:
                       - !GetAtt Runtime.Arn
           Other:
-            Type: AWS::SageMaker::Domain
+            Type: AWS::SageMaker::UserProfile
             Properties:
-              DomainName: other
-              AuthMode: IAM
-              DefaultUserSettings:
+              DomainId: !GetAtt Domain.DomainId
+              UserProfileName: other
+              UserSettings:
                 ExecutionRole: !GetAtt Studio.Arn
-                StudioWebPortal: ENABLED
                 JupyterLabAppSettings:
                   EmrSettings:
                     ExecutionRoleArns:
@@ -398,8 +404,9 @@ import Testing
         #expect(cluster.applications.isEmpty && cluster.applicationsNode != nil)
         #expect(cluster.securityConfigurationName == nil && cluster.securityConfigurationNode != nil)
         #expect(cluster.primaryNodeCount == nil)
-        // A domain whose role list holds an unknown is left out.
+        // A user profile whose role list holds an unknown is left out.
         #expect(r.domains.map(\.name) == ["studio"])
+        #expect(r.userProfiles.map(\.name) == ["analyst"])
         #expect(setup.chainFacts.count == 1)
         let errors = (report.findings + documentRuleFindings(setup)).filter { $0.severity == .error }
         #expect(errors.map { "\($0.ruleId) \($0.message)" } == [])
@@ -432,5 +439,31 @@ import Testing
         #expect(cluster.releaseLabel == "emr-7.1.0" && cluster.primaryNodeCount == 1)
         let (line, column) = try position(of: "{\"Fn::FindInMap\"", in: text)
         #expect(cluster.releaseNode?.range.start.line == line && cluster.releaseNode?.range.start.column == column)
+    }
+
+    /// CloudFormation's AWS::SageMaker::Domain has no EmrSettings (the API's domain does): RC005 at
+    /// the key, and the lists are not read into the setup.
+    @Test func emrSettingsOnADomainAreReportedAndNotRead() throws {
+        let text = """
+        Resources:
+          Domain:
+            Type: AWS::SageMaker::Domain
+            Properties:
+              DomainName: d
+              AuthMode: IAM
+              VpcId: vpc-0123456789abcdef0
+              SubnetIds: [subnet-0123456789abcdef0]
+              DefaultUserSettings:
+                ExecutionRole: arn:aws:iam::111122223333:role/studio
+                JupyterLabAppSettings:
+                  EmrSettings:
+                    ExecutionRoleArns: [arn:aws:iam::111122223333:role/emr-runtime]
+        """
+        let (report, setup) = analyze([("111122223333-a/template.yaml", text)])
+        let f = try #require(report.findings.first { $0.ruleId == "RC005" })
+        #expect(f.severity == .error)
+        #expect(f.location.range.start.line == 12 && f.location.range.start.column == 11)
+        let domain = try #require(setup.resources.domains.first)
+        #expect(domain.defaults.executionRoles == nil && domain.defaults.assumableRoles == nil)
     }
 }

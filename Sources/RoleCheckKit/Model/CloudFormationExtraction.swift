@@ -196,9 +196,20 @@ extension ModelBuilder {
                 continue
             }
             let identity = props?["DomainSettings"]?["ExecutionRoleIdentityConfig"]
+            var defaults = Self.settings(settingsNode)
+            // The SageMaker API takes EmrSettings in a domain's DefaultUserSettings, but
+            // CloudFormation's AWS::SageMaker::Domain does not (AWS::SageMaker::UserProfile does):
+            // such a stack fails to deploy, so its lists are reported and not read.
+            if let emr = settingsNode?["JupyterLabAppSettings"]?["EmrSettings"] {
+                defaults.assumableRoles = nil
+                defaults.executionRoles = nil
+                findings.append(Finding(ruleId: "RC005", severity: RuleCatalog.defaultSeverity("RC005"),
+                                        message: "CloudFormation's AWS::SageMaker::Domain has no EmrSettings in DefaultUserSettings.JupyterLabAppSettings (only AWS::SageMaker::UserProfile has), so this stack fails to deploy; set the runtime and assumable roles on each user profile instead. The lists here were not read",
+                                        location: Location(node: emr.keyNode ?? emr), identity: "domain-emr-settings|\(id)"))
+            }
             var domain = StudioDomainResource(
                 id: id, arn: "arn:aws:sagemaker:*:\(account):domain/\(id)", name: str(props?["DomainName"]), account: account,
-                defaults: Self.settings(settingsNode), executionRoleIdentityConfig: str(identity),
+                defaults: defaults, executionRoleIdentityConfig: str(identity),
                 executionRoleIdentityConfigNode: identity, node: node)
             if let space = props?["DefaultSpaceSettings"], !Self.cfnRoleListsUnknown(space) { domain.defaultSpaceSettings = Self.settings(space) }
             domains.append(domain)

@@ -154,8 +154,8 @@ public struct StudioSettings: Sendable {
     public let jupyterLabImage: String?
     public let jupyterLabVersionAlias: String?
     public let jupyterLabImageNode: Node?
-    public let assumableRoles: RoleList?
-    public let executionRoles: RoleList?
+    public internal(set) var assumableRoles: RoleList?
+    public internal(set) var executionRoles: RoleList?
     /// `StudioWebPortal` (`ENABLED` is the new Studio).
     public let studioWebPortal: String?
     /// The image fields of `JupyterServerAppSettings.DefaultResourceSpec` (Studio Classic), with
