@@ -1,3 +1,6 @@
+import Dispatch
+import Synchronization
+
 /// Builds the typed model from the recognised documents. Where a value must be parsed further (a
 /// configuration or policy stored as a JSON string, or URL-encoded as the raw IAM API returns it)
 /// it parses it in place, keeps the embedded document, and reports what it cannot read.
@@ -25,6 +28,8 @@ public struct ModelBuilder {
     let configuration: Configuration?
     /// Which input document each policy came from.
     var policySources: [ObjectIdentifier: [PolicyDocument]] = [:]
+    /// Policies of the document being added, parsed ahead on every core, by node index.
+    var prefetched: [Int32: PolicyDocument] = [:]
 
     public init(limits: ParseLimits = .default, configuration: Configuration? = nil) {
         self.limits = limits
@@ -77,6 +82,8 @@ public struct ModelBuilder {
                 addPolicy(p, kind: .identity, label: "managed policy version \(v)", origin: .managed, in: doc)
             }
         case .accountAuthorizationDetails:
+            prefetchRolePolicies(root)
+            defer { prefetched = [:] }
             for role in root["RoleDetailList"]?.elements ?? [] { addRole(role, in: doc) }
             for (listKey, itemKey, what) in [("UserDetailList", "UserPolicyList", "user"), ("GroupDetailList", "GroupPolicyList", "group")] {
                 for principal in root[listKey]?.elements ?? [] {
@@ -146,10 +153,47 @@ public struct ModelBuilder {
     @discardableResult
     mutating func addPolicy(_ node: Node, kind: PolicyKind, label: String, origin: PolicyOrigin, in doc: ClassifiedDocument) -> PolicyDocument? {
         guard let root = embeddedObject(node, what: "the policy string", in: doc) else { return nil }
-        let policy = PolicyDocument.parse(root, kind: kind, label: label, origin: origin)
+        let policy: PolicyDocument
+        if let ready = prefetched.removeValue(forKey: root.index), ready.root.document === root.document,
+           ready.kind == kind, ready.label == label, ready.origin == origin {
+            policy = ready
+        } else {
+            policy = PolicyDocument.parse(root, kind: kind, label: label, origin: origin)
+        }
         policies.append(policy)
         policySources[ObjectIdentifier(doc.document), default: []].append(policy)
         return policy
+    }
+
+    /// Parses the trust and inline policies of an authorization-details export's roles on every
+    /// core, ahead of the (sequential) model building, which then takes each one whose node, kind,
+    /// label and origin are the ones it would have parsed with. Policies held in strings are left
+    /// to `addPolicy`, which reports what is wrong with them.
+    mutating func prefetchRolePolicies(_ root: Node) {
+        var jobs: [(node: Node, kind: PolicyKind, label: String, origin: PolicyOrigin)] = []
+        for role in root["RoleDetailList"]?.elements ?? [] {
+            guard let name = role["RoleName"]?.string else { continue }
+            if let trust = role["AssumeRolePolicyDocument"], trust.kind == .object {
+                jobs.append((trust, .trust, "trust policy of role \(name)", .trust(role: name)))
+            }
+            for item in role["RolePolicyList"]?.elements ?? [] {
+                if let d = item["PolicyDocument"], d.kind == .object {
+                    jobs.append((d, .identity, "inline policy \(item["PolicyName"]?.string ?? "?") of role \(name)", .inlineRole(role: name)))
+                }
+            }
+        }
+        guard jobs.count > 64 else { return }
+        let work = jobs
+        let parsed = Mutex<[PolicyDocument?]>(Array(repeating: nil, count: jobs.count))
+        // Chunks of jobs, so that each thread takes a fair share without a lock per policy.
+        let chunk = 256
+        let chunks = (jobs.count + chunk - 1) / chunk
+        DispatchQueue.concurrentPerform(iterations: chunks) { c in
+            let range = (c * chunk)..<min(work.count, (c + 1) * chunk)
+            let done = range.map { i in PolicyDocument.parse(work[i].node, kind: work[i].kind, label: work[i].label, origin: work[i].origin) }
+            parsed.withLock { all in for (i, p) in zip(range, done) { all[i] = p } }
+        }
+        for p in parsed.withLock({ $0 }) { if let p { prefetched[p.root.index] = p } }
     }
 
     /// The object a value denotes: itself, or the JSON document a string holds (plain or
