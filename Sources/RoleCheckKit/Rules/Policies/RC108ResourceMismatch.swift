@@ -51,22 +51,42 @@ public struct RC108ResourceMismatch: PolicyRule {
         Wildcard.hasWildcard(text) ? catalog.actions(matching: text) : catalog.action(text).map { [$0] } ?? []
     }
 
+    /// For an action text: whether the catalog knows it, and the resource types of the actions it
+    /// names (the union: one of them matching a resource is enough). Decided once per process.
+    static let typesCache = Mutex<[String: (known: Bool, types: [IAMResourceType])]>([:])
+
+    static func resourceTypes(_ text: String, _ catalog: IAMCatalog) -> (known: Bool, types: [IAMResourceType]) {
+        if let cached = typesCache.withLock({ $0[text] }) { return cached }
+        let matched = matching(text, catalog)
+        var seen: Set<IAMResourceType> = []
+        var types: [IAMResourceType] = []
+        for action in matched {
+            for type in catalog.resourceTypes(for: action) where seen.insert(type).inserted { types.append(type) }
+        }
+        let entry = (known: !matched.isEmpty, types: types)
+        typesCache.withLock { $0[text] = entry }
+        return entry
+    }
+
     /// The positions of the actions none of whose resource types any of the resources matches.
     static func unusableActions(_ actions: [PolicyValue], _ resources: [PolicyValue], _ catalog: IAMCatalog) -> [Int] {
-        let patterns = resources.map { catalog.resourcePattern($0.text) }
-        // Many actions share resource types: decide each type once per statement.
-        var verdicts: [IAMResourceType: Bool] = [:]
+        var patterns: [IAMCatalog.ResourcePattern]?
+        // Many actions share resource types: decide each type once per statement. A statement
+        // meets few types, so a list searched by name beats hashing the whole type.
+        var verdicts: [(service: String, name: String, verdict: Bool)] = []
         var unusable: [Int] = []
         for (index, v) in actions.enumerated() where v.text != "*" {
-            let matched = matching(v.text, catalog)
-            if matched.isEmpty { continue }
-            let usable = matched.contains { action in
-                catalog.resourceTypes(for: action).contains { type in
-                    if let known = verdicts[type] { return known }
-                    let verdict = patterns.contains { catalog.matches($0, type) }
-                    verdicts[type] = verdict
-                    return verdict
+            let (known, types) = resourceTypes(v.text, catalog)
+            if !known { continue } // RC103's
+            let statementPatterns = patterns ?? resources.map { catalog.resourcePattern($0.text) }
+            patterns = statementPatterns
+            let usable = types.contains { type in
+                if let known = verdicts.first(where: { $0.name == type.name && $0.service == type.service }) {
+                    return known.verdict
                 }
+                let verdict = statementPatterns.contains { catalog.matches($0, type) }
+                verdicts.append((type.service, type.name, verdict))
+                return verdict
             }
             if !usable { unusable.append(index) }
         }
