@@ -8,7 +8,7 @@ public struct RC105ConditionProblems: PolicyRule {
     public func check(_ policy: PolicyDocument, _ context: inout RuleContext) {
         reportProblems(policy, &context)
         let catalog = IAMCatalog.shared
-        for s in policy.statements {
+        for s in policy.statements where !s.conditions.isEmpty {
             let actions = resolvedActions(s, catalog)
             for c in s.conditions {
                 guard let op = c.op else { continue }
