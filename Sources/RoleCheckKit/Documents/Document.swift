@@ -330,10 +330,6 @@ public struct Node: Sendable {
         return document.file.range(from: start, to: end)
     }
 
-    /// The byte offset of the node's first character in its (outer) file: orders nodes as their
-    /// ranges do, without working out a line and column.
-    public var startOffset: Int { document.fileOffset(Int(record.start)) }
-
     /// The range of the node's first character.
     public var headRange: SourceRange {
         let r = record

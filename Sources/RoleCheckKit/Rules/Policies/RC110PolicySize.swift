@@ -6,16 +6,24 @@ public struct RC110PolicySize: PolicyRule {
     /// Checks each policy, then the inline policies of each role, user and group together (their
     /// quota is for the total).
     public func check(_ document: ClassifiedDocument, in setup: Setup, _ context: inout RuleContext) {
-        var totals: [PolicyOrigin: [PolicyDocument]] = [:]
+        // Inline policies grouped by owner, in the order the owners first appear (deterministic,
+        // and no sort).
+        var groups: [(origin: PolicyOrigin, policies: [PolicyDocument])] = []
+        var groupIndex: [PolicyOrigin: Int] = [:]
         for policy in setup.policies(in: document) {
             switch policy.origin {
             case .inlineRole, .inlineUser, .inlineGroup:
-                totals[policy.origin, default: []].append(policy)
+                if let i = groupIndex[policy.origin] {
+                    groups[i].policies.append(policy)
+                } else {
+                    groupIndex[policy.origin] = groups.count
+                    groups.append((policy.origin, [policy]))
+                }
             default:
                 check(policy, &context)
             }
         }
-        for (origin, policies) in totals.sorted(by: { $0.value[0].root.startOffset < $1.value[0].root.startOffset }) {
+        for (origin, policies) in groups {
             if policies.count == 1 {
                 check(policies[0], &context)
                 continue
