@@ -129,7 +129,11 @@ struct Lint: ParsableCommand {
                                                      limit: options.limits.maxFileSize)
         let inputErrors = collected.errors + readErrors
 
-        var report = Linter(options: options).lint(inputs: inputs)
+        let analysis = Linter(options: options).analyze(inputs: inputs)
+        var report = analysis.report
+        // The process exits right after reporting: freeing the setup (every document, node and
+        // policy of the run) object by object would cost more than the system reclaiming it.
+        ProcessLifetime.keep(analysis.setup, inputs)
         if changedFilesMode {
             let named = Set(namedFiles.map(fileKey))
             report.keepOnly(files: { named.contains(fileKey($0)) })
@@ -259,4 +263,11 @@ extension String {
     func padding(_ width: Int) -> String {
         count >= width ? self : self + String(repeating: " ", count: width - count)
     }
+}
+
+/// Objects the process keeps until it exits instead of freeing them one by one.
+enum ProcessLifetime {
+    nonisolated(unsafe) private static var kept: [Any] = []
+
+    static func keep(_ objects: Any...) { kept.append(contentsOf: objects) }
 }
