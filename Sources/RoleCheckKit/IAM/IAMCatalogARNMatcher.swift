@@ -33,25 +33,27 @@ enum IAMCatalogARNMatcher {
     /// A policy ARN: `*` any text, `?` one character, `${var}` any text (its value is unknown),
     /// `${*}` `${?}` `${$}` the literal character.
     static func policyTokens(_ arn: String) -> [Token] {
+        // Over an array of scalars by index: no slice per character.
+        let c = Array(arn.unicodeScalars)
         var out: [Token] = []
-        var s = arn.unicodeScalars[...]
-        while let c = s.first {
-            if c == "$", s.dropFirst().first == "{", let close = s.firstIndex(of: "}") {
-                let inner = s[s.index(s.startIndex, offsetBy: 2)..<close]
-                if inner.count == 1, let only = inner.first, only == "*" || only == "?" || only == "$" {
-                    out.append(.literal(only))
+        out.reserveCapacity(c.count)
+        var i = 0
+        while i < c.count {
+            if c[i] == "$", i + 1 < c.count, c[i + 1] == "{", let close = c[(i + 2)...].firstIndex(of: "}") {
+                if close == i + 3, c[i + 2] == "*" || c[i + 2] == "?" || c[i + 2] == "$" {
+                    out.append(.literal(c[i + 2]))
                 } else {
                     out.append(.run(.any))
                 }
-                s = s[s.index(after: close)...]
+                i = close + 1
                 continue
             }
-            switch c {
+            switch c[i] {
             case "*": out.append(.run(.any))
             case "?": out.append(.one(.any))
-            default: out.append(.literal(c))
+            default: out.append(.literal(c[i]))
             }
-            s = s.dropFirst()
+            i += 1
         }
         return out
     }
