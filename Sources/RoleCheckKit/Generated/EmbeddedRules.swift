@@ -865,7 +865,8 @@ notes: |
   ARN operators (`ArnLike`, `ArnEquals`) are accepted on string keys that hold ARNs, as AWS's own
   managed policies use them on `kms:EncryptionContext:` keys. Key types and applicability come
   from the catalog, whose date the messages state; a key newer than the catalog is reported as
-  unknown, as a warning.
+  unknown, as a warning. A service key the reference defines but attaches to no action
+  (`aws-marketplace:AgreementType`) is not judged for applicability: the gap is the reference's.
 references:
   - https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html
   - https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html
@@ -905,6 +906,11 @@ examples:
              "Condition": {"StringLike": {"sts:SourceIdentity": "*"}}}
           ]
         }
+    - title: A service key the reference attaches to no action is not judged (AWS's own policies use it)
+      file: policy.json
+      content: |
+        {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "aws-marketplace:SearchAgreements", "Resource": "*",
+          "Condition": {"ForAnyValue:StringEquals": {"aws-marketplace:AgreementType": ["PurchaseAgreement"]}}}]}
 """#),
         ("RC106.yaml", #"""
 id: RC106

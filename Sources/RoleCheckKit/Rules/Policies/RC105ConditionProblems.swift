@@ -1,3 +1,5 @@
+import Synchronization
+
 /// RC105: an unknown condition operator (error); a condition key unknown to the catalog or
 /// inapplicable to every action of its statement, or an operator that does not fit the key's
 /// type (warnings).
@@ -20,7 +22,8 @@ public struct RC105ConditionProblems: PolicyRule {
                         continue
                     }
                 } else if let actions, !actions.isEmpty, !catalog.isGlobalConditionKey(c.key),
-                          !actions.contains(where: { catalog.conditionKey(c.key, appliesTo: $0) }) {
+                          !actions.contains(where: { catalog.conditionKey(c.key, appliesTo: $0) }),
+                          Self.attachedToSomeAction(c.key, catalog) {
                     let shown = actions.prefix(3).map(\.fullName).joined(separator: ", ") + (actions.count > 3 ? ", …" : "")
                     context.report("condition key \"\(c.key)\" applies to none of the statement's actions (\(shown)): requests for them never carry it, so \(Self.holdsWhenAbsent(c, op) ? "the condition always holds and restricts nothing" : "the statement never applies") (IAM catalog of \(IAMCatalog.dataDate))",
                                    at: c.keyNode, severity: .warning, identity: c.key)
@@ -35,6 +38,21 @@ public struct RC105ConditionProblems: PolicyRule {
                 }
             }
         }
+    }
+
+    /// Whether the catalog attaches a key to at least one action of the key's own service. The
+    /// reference defines a few keys it attaches to no action (`aws-marketplace:AgreementType`,
+    /// which AWS's own policies use); for those "applies to none of the actions" would be a
+    /// guess, so they are not judged. Decided once per key and process.
+    static let attachedCache = Mutex<[String: Bool]>([:])
+
+    static func attachedToSomeAction(_ key: String, _ catalog: IAMCatalog) -> Bool {
+        let lowered = Wildcard.asciiLowered(key)
+        if let known = attachedCache.withLock({ $0[lowered] }) { return known }
+        let prefix = lowered.split(separator: ":", maxSplits: 1).first.map(String.init) ?? ""
+        let attached = catalog.service(prefix)?.actions.contains { catalog.conditionKey(key, appliesTo: $0) } ?? true
+        attachedCache.withLock { $0[lowered] = attached }
+        return attached
     }
 
     /// Whether a condition holds for a request without its key: negated operators, `…IfExists`,
