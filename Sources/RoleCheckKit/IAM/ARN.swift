@@ -18,31 +18,19 @@ public struct ARN: Hashable, Sendable, CustomStringConvertible {
 
     /// Parses an ARN; nil when the text does not have the six parts.
     public init?(_ text: String) {
-        guard text.hasPrefix("arn:") else { return nil }
-        // The four colons after "arn:" by a scan of the UTF-8 view: no array of parts.
+        // The five colons by `colons`, one scan of the bytes; then the parts as strings.
+        var copy = text
+        guard let c = copy.withUTF8({ Self.colons($0) }) else { return nil }
         let utf8 = text.utf8
-        var cuts: (String.Index, String.Index, String.Index, String.Index) = (text.startIndex, text.startIndex, text.startIndex, text.startIndex)
-        var found = 0
-        var i = utf8.index(utf8.startIndex, offsetBy: 4)
-        while i != utf8.endIndex && found < 4 {
-            if utf8[i] == UInt8(ascii: ":") {
-                switch found {
-                case 0: cuts.0 = i
-                case 1: cuts.1 = i
-                case 2: cuts.2 = i
-                default: cuts.3 = i
-                }
-                found += 1
-            }
-            i = utf8.index(after: i)
+        func part(_ from: Int, _ to: Int?) -> String {
+            let start = utf8.index(utf8.startIndex, offsetBy: from + 1)
+            return String(text[start..<(to.map { utf8.index(utf8.startIndex, offsetBy: $0) } ?? utf8.endIndex)])
         }
-        guard found == 4 else { return nil }
-        let start = utf8.index(utf8.startIndex, offsetBy: 4)
-        partition = String(text[start..<cuts.0])
-        service = String(text[utf8.index(after: cuts.0)..<cuts.1])
-        region = String(text[utf8.index(after: cuts.1)..<cuts.2])
-        account = String(text[utf8.index(after: cuts.2)..<cuts.3])
-        resource = String(text[utf8.index(after: cuts.3)...])
+        partition = part(c.0, c.1)
+        service = part(c.1, c.2)
+        region = part(c.2, c.3)
+        account = part(c.3, c.4)
+        resource = part(c.4, nil)
     }
 
     public var description: String { "arn:\(partition):\(service):\(region):\(account):\(resource)" }
