@@ -9,6 +9,7 @@ security configuration, a Studio domain and Studio Classic's configuration file,
 rolecheck.yaml whose setup context is the whole repository. Time `rolecheck lint ONE_FILE` from
 OUT_DIR: rolecheck loads the context and reports only that file's findings.
 """
+import importlib.util
 import json
 import os
 import sys
@@ -16,11 +17,16 @@ import sys
 ACCT = "111122223333"
 
 
-def write(path, value):
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path, "w", encoding="utf-8") as f:
-        json.dump(value, f, indent=4)
-        f.write("\n")
+def _org_audit():
+    """scripts/generate-org-audit.py, whose write() lays out JSON files the same way."""
+    spec = importlib.util.spec_from_file_location(
+        "generate_org_audit", os.path.join(os.path.dirname(os.path.abspath(__file__)), "generate-org-audit.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+write = _org_audit().write
 
 
 def main():
