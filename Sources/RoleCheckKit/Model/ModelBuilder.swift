@@ -173,14 +173,7 @@ public struct ModelBuilder {
         var jobs: [(node: Node, kind: PolicyKind, label: String, origin: PolicyOrigin)] = []
         for role in root["RoleDetailList"]?.elements ?? [] {
             guard let name = role["RoleName"]?.string else { continue }
-            if let trust = role["AssumeRolePolicyDocument"], trust.kind == .object {
-                jobs.append((trust, .trust, "trust policy of role \(name)", .trust(role: name)))
-            }
-            for item in role["RolePolicyList"]?.elements ?? [] {
-                if let d = item["PolicyDocument"], d.kind == .object {
-                    jobs.append((d, .identity, "inline policy \(item["PolicyName"]?.string ?? "?") of role \(name)", .inlineRole(role: name)))
-                }
-            }
+            jobs += Self.policySources(ofRole: role, named: name).filter { $0.node.kind == .object }
         }
         guard jobs.count > 64 else { return }
         let work = jobs

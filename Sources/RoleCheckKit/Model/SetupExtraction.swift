@@ -31,23 +31,32 @@ extension ModelBuilder {
         let arn = roleNode["Arn"]?.string
         let role = role(named: name, arn: arn, account: arn.flatMap { ARN($0)?.account } ?? accountOf(doc), node: roleNode)
         role.node = roleNode
-        if let trust = roleNode["AssumeRolePolicyDocument"],
-           let p = addPolicy(trust, kind: .trust, label: "trust policy of role \(name)", origin: .trust(role: name), in: doc) {
-            role.trust = p
+        for source in Self.policySources(ofRole: roleNode, named: name) {
+            guard let p = addPolicy(source.node, kind: source.kind, label: source.label, origin: source.origin, in: doc) else { continue }
+            if source.kind == .trust { role.trust = p } else { role.inlinePolicies.append(p) }
         }
         if roleNode["RolePolicyList"] != nil || roleNode["AttachedManagedPolicies"] != nil { role.permissionsListed = true }
-        for item in roleNode["RolePolicyList"]?.elements ?? [] {
-            if let d = item["PolicyDocument"],
-               let p = addPolicy(d, kind: .identity, label: "inline policy \(item["PolicyName"]?.string ?? "?") of role \(name)",
-                                 origin: .inlineRole(role: name), in: doc) {
-                role.inlinePolicies.append(p)
-            }
-        }
         for attached in roleNode["AttachedManagedPolicies"]?.elements ?? [] {
             if let a = attached["PolicyArn"], let text = a.string { role.attachedPolicyArns.append((text, a)) }
         }
         role.boundaryArn = roleNode["PermissionsBoundary"]?["PermissionsBoundaryArn"]?.string ?? role.boundaryArn
         for profile in roleNode["InstanceProfileList"]?.elements ?? [] { addInstanceProfile(profile, in: doc) }
+    }
+
+    /// A role object's trust policy and inline policies, with the kind, label and origin each is
+    /// read with (by `addRole`, and ahead of it by `prefetchRolePolicies`).
+    static func policySources(ofRole roleNode: Node, named name: String)
+        -> [(node: Node, kind: PolicyKind, label: String, origin: PolicyOrigin)] {
+        var out: [(node: Node, kind: PolicyKind, label: String, origin: PolicyOrigin)] = []
+        if let trust = roleNode["AssumeRolePolicyDocument"] {
+            out.append((trust, .trust, "trust policy of role \(name)", .trust(role: name)))
+        }
+        for item in roleNode["RolePolicyList"]?.elements ?? [] {
+            if let d = item["PolicyDocument"] {
+                out.append((d, .identity, "inline policy \(item["PolicyName"]?.string ?? "?") of role \(name)", .inlineRole(role: name)))
+            }
+        }
+        return out
     }
 
     mutating func addInstanceProfile(_ node: Node, in doc: ClassifiedDocument) {
