@@ -6,28 +6,12 @@ public struct RC108ResourceMismatch: PolicyRule {
     public let id = "RC108"
     public init() {}
 
-    /// For a statement's action and resource texts, the positions of the actions that match none
-    /// of the resources. Exports repeat the same statements across many roles, so each distinct
-    /// statement is decided once per process.
-    static let verdictCache = Mutex<[String: [Int]]>([:])
-
     public func check(_ policy: PolicyDocument, _ context: inout RuleContext) {
         let catalog = IAMCatalog.shared
         for s in policy.statements {
             guard let actions = s.action, !actions.negated, let resources = s.resource, !resources.negated,
                   !resources.values.contains(where: { $0.text == "*" }), !resources.values.isEmpty else { continue }
-            var key = ""
-            for v in actions.values { key += v.text; key += "\u{1}" }
-            key += "\u{0}"
-            for v in resources.values { key += v.text; key += "\u{1}" }
-            let unusable: [Int]
-            if let cached = Self.verdictCache.withLock({ $0[key] }) {
-                unusable = cached
-            } else {
-                unusable = Self.unusableActions(actions.values, resources.values, catalog)
-                Self.verdictCache.withLock { $0[key] = unusable }
-            }
-            for index in unusable {
+            for index in Self.unusableActions(actions.values, resources.values, catalog) {
                 let v = actions.values[index]
                 let matched = Self.matching(v.text, catalog)
                 let effect = s.effect == .deny ? "denies" : "grants"
