@@ -3,34 +3,10 @@ import Testing
 
 /// CloudFormation templates, JSON and YAML, short and long forms: the same typed resources as the
 /// CLI exports, with intrinsics resolved symbolically.
-@Suite struct CloudFormationTests {
+@Suite struct CloudFormationTests: InputFamilyTests {
+    static let inputKind = DocumentKind.cloudFormationTemplate
     static let workingFile = "samples/cloudformation/same-account-jupyterlab/111122223333-ml-platform/template.yaml"
     static let brokenFile = "samples/cloudformation/broken/trust-names-ec2-service/111122223333-ml-platform/template.yaml"
-
-    func analyze(_ paths: [String]) throws -> (report: LintReport, setup: Setup) {
-        let files = try paths.map { p in
-            SourceFile(path: p, bytes: try #require(TestSupport.readFile(TestSupport.packageRoot + "/" + p), "\(p) is missing"))
-        }
-        return Linter().analyze(inputs: files.map { .file($0) })
-    }
-
-    func analyze(_ files: [(String, String)]) -> (report: LintReport, setup: Setup) {
-        Linter().analyze(inputs: files.map { .file(SourceFile(path: $0.0, text: $0.1)) })
-    }
-
-    /// What every document rule finds in the templates, whatever kinds it lists (the policy rules
-    /// and RC205/RC209 do not list `.cloudFormationTemplate` yet).
-    func documentRuleFindings(_ setup: Setup) -> [Finding] {
-        var found: [Finding] = []
-        for doc in setup.documents(of: .cloudFormationTemplate) {
-            for rule in RuleRegistry.documentRules {
-                var context = RuleContext(ruleId: rule.id, defaultSeverity: RuleCatalog.defaultSeverity(rule.id))
-                rule.check(doc, in: setup, &context)
-                found += context.findings
-            }
-        }
-        return found
-    }
 
     /// 1-based line and column (in characters) of the first occurrence of `needle` in `text`.
     func position(of needle: String, in text: String, after marker: String? = nil) throws -> (line: Int, column: Int) {

@@ -2,40 +2,15 @@ import Testing
 @testable import RoleCheckKit
 
 /// `terraform show -json` output, state and plan: the same typed resources as the CLI exports.
-@Suite struct TerraformTests {
+@Suite struct TerraformTests: InputFamilyTests {
+    static let inputKind = DocumentKind.terraformJSON
     static let workingFolder = "samples/terraform/same-account-jupyterlab"
     static let brokenFolder = "samples/terraform/broken/trust-names-ec2-service"
     static let workingFile = workingFolder + "/111122223333-ml-platform/terraform-show-state.json"
     static let brokenFile = brokenFolder + "/111122223333-ml-platform/terraform-show-plan.json"
 
-    /// Lints sample files, named relative to the package root (as the CLI shows them).
-    func analyze(_ paths: [String]) throws -> (report: LintReport, setup: Setup) {
-        let files = try paths.map { p in
-            SourceFile(path: p, bytes: try #require(TestSupport.readFile(TestSupport.packageRoot + "/" + p), "\(p) is missing"))
-        }
-        return Linter().analyze(inputs: files.map { .file($0) })
-    }
-
-    func analyze(_ files: [(String, String)]) -> (report: LintReport, setup: Setup) {
-        Linter().analyze(inputs: files.map { .file(SourceFile(path: $0.0, text: $0.1)) })
-    }
-
     /// Findings other than the RC400 topology notes.
     func problems(_ report: LintReport) -> [Finding] { report.findings.filter { $0.ruleId != "RC400" } }
-
-    /// What the document rules (RC1xx, RC205, RC209 …) find in each Terraform document, handed
-    /// to every one of them whatever kinds it lists.
-    func documentRuleFindings(_ setup: Setup) -> [Finding] {
-        var found: [Finding] = []
-        for doc in setup.documents(of: .terraformJSON) {
-            for rule in RuleRegistry.documentRules {
-                var context = RuleContext(ruleId: rule.id, defaultSeverity: RuleCatalog.defaultSeverity(rule.id))
-                rule.check(doc, in: setup, &context)
-                found += context.findings
-            }
-        }
-        return found
-    }
 
     // MARK: A state
 

@@ -56,3 +56,37 @@ enum TestSupport {
         Linter().lint(files: files.map { SourceFile(path: $0.0, text: $0.1) })
     }
 }
+
+/// Suites about one input family (Terraform, CloudFormation): lint files and run every document
+/// rule over that family's documents, whatever kinds the rules list.
+protocol InputFamilyTests {
+    static var inputKind: DocumentKind { get }
+}
+
+extension InputFamilyTests {
+    /// Lints sample files, named relative to the package root (as the CLI shows them).
+    func analyze(_ paths: [String]) throws -> (report: LintReport, setup: Setup) {
+        let files = try paths.map { p in
+            SourceFile(path: p, bytes: try #require(TestSupport.readFile(TestSupport.packageRoot + "/" + p), "\(p) is missing"))
+        }
+        return Linter().analyze(inputs: files.map { .file($0) })
+    }
+
+    func analyze(_ files: [(String, String)]) -> (report: LintReport, setup: Setup) {
+        Linter().analyze(inputs: files.map { .file(SourceFile(path: $0.0, text: $0.1)) })
+    }
+
+    /// What every document rule finds in the family's documents (some rules do not list the
+    /// family's kind yet).
+    func documentRuleFindings(_ setup: Setup) -> [Finding] {
+        var found: [Finding] = []
+        for doc in setup.documents(of: Self.inputKind) {
+            for rule in RuleRegistry.documentRules {
+                var context = RuleContext(ruleId: rule.id, defaultSeverity: RuleCatalog.defaultSeverity(rule.id))
+                rule.check(doc, in: setup, &context)
+                found += context.findings
+            }
+        }
+        return found
+    }
+}
