@@ -17,10 +17,29 @@ let package = Package(
             pkgConfig: "yaml-0.1",
             providers: [.apt(["libyaml-dev"]), .brew(["libyaml"])]
         ),
-        .target(
-            name: "RoleCheckKit",
-            dependencies: ["CYaml"]
-        ),
+        // The library in layers that only look down; each is a target, so the compiler checks it.
+        // Core: positions, findings, severities — what every layer may speak of.
+        .target(name: "RoleCheckCore"),
+        // Documents: bytes → positioned trees (JSON, YAML; documents embedded in strings).
+        .target(name: "RoleCheckDocuments", dependencies: ["RoleCheckCore", "CYaml"]),
+        // IAM: the policy model, the action catalog and the evaluator.
+        .target(name: "RoleCheckIAM", dependencies: ["RoleCheckCore", "RoleCheckDocuments"]),
+        // Model: typed AWS resources from every input format, Studio contexts, chains and hops.
+        .target(name: "RoleCheckModel", dependencies: ["RoleCheckCore", "RoleCheckDocuments", "RoleCheckIAM"]),
+        // Rules: one file per rule, in family folders; rule metadata embedded from rules/*.yaml.
+        .target(name: "RoleCheckRules",
+                dependencies: ["RoleCheckCore", "RoleCheckDocuments", "RoleCheckIAM", "RoleCheckModel"]),
+        // Engine: runs the rules; configuration, suppressions, baselines, simulation.
+        .target(name: "RoleCheckEngine",
+                dependencies: ["RoleCheckCore", "RoleCheckDocuments", "RoleCheckIAM", "RoleCheckModel", "RoleCheckRules"]),
+        // Reporting: text, JSON, SARIF, GitHub, the setup graph.
+        .target(name: "RoleCheckReporting",
+                dependencies: ["RoleCheckCore", "RoleCheckDocuments", "RoleCheckIAM", "RoleCheckModel", "RoleCheckRules",
+                               "RoleCheckEngine"]),
+        // The library as the CLI, the benchmarks and the fuzzers use it: every layer re-exported.
+        .target(name: "RoleCheckKit",
+                dependencies: ["RoleCheckCore", "RoleCheckDocuments", "RoleCheckIAM", "RoleCheckModel", "RoleCheckRules",
+                               "RoleCheckEngine", "RoleCheckReporting"]),
         .executableTarget(
             name: "rolecheck",
             dependencies: [
@@ -35,7 +54,8 @@ let package = Package(
         ),
         .testTarget(
             name: "RoleCheckKitTests",
-            dependencies: ["RoleCheckKit"],
+            dependencies: ["RoleCheckKit", "RoleCheckCore", "RoleCheckDocuments", "RoleCheckIAM", "RoleCheckModel",
+                           "RoleCheckRules", "RoleCheckEngine", "RoleCheckReporting"],
             exclude: ["Fixtures", "Snapshots"]
         ),
     ]

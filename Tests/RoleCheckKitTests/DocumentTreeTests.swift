@@ -1,5 +1,12 @@
 import Testing
 @testable import RoleCheckKit
+@testable import RoleCheckCore
+@testable import RoleCheckDocuments
+@testable import RoleCheckIAM
+@testable import RoleCheckModel
+@testable import RoleCheckRules
+@testable import RoleCheckEngine
+@testable import RoleCheckReporting
 
 /// The positioned tree: source positions (line, column in Unicode scalars, byte offset), JSON
 /// Pointers, embedded-string offset maps, duplicate keys, YAML scalar resolution, tags, streams,

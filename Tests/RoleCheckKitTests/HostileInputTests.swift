@@ -1,6 +1,13 @@
 import Foundation
 import Testing
 @testable import RoleCheckKit
+@testable import RoleCheckCore
+@testable import RoleCheckDocuments
+@testable import RoleCheckIAM
+@testable import RoleCheckModel
+@testable import RoleCheckRules
+@testable import RoleCheckEngine
+@testable import RoleCheckReporting
 
 /// The hostile inputs of the robustness list, each given to the real `rolecheck` binary as a child
 /// process: every one must end with exit 1 and an RC001 at a line and column, or exit 2 with a

@@ -1,5 +1,12 @@
 import Testing
 @testable import RoleCheckKit
+@testable import RoleCheckCore
+@testable import RoleCheckDocuments
+@testable import RoleCheckIAM
+@testable import RoleCheckModel
+@testable import RoleCheckRules
+@testable import RoleCheckEngine
+@testable import RoleCheckReporting
 
 /// The 1,582 AWS managed policies are valid by construction: rolecheck must read all of them
 /// without a grammar, syntax or malformed-ARN finding, and must not crash on any.

@@ -1,5 +1,12 @@
 import Testing
 @testable import RoleCheckKit
+@testable import RoleCheckCore
+@testable import RoleCheckDocuments
+@testable import RoleCheckIAM
+@testable import RoleCheckModel
+@testable import RoleCheckRules
+@testable import RoleCheckEngine
+@testable import RoleCheckReporting
 
 /// Hostile and extreme inputs: each must end with a clear error (or be accepted) without crashing
 /// or running away. No test measures time; the suite's time limit is only a safety net against a hang.

@@ -1,6 +1,13 @@
 import Foundation
 import Testing
 @testable import RoleCheckKit
+@testable import RoleCheckCore
+@testable import RoleCheckDocuments
+@testable import RoleCheckIAM
+@testable import RoleCheckModel
+@testable import RoleCheckRules
+@testable import RoleCheckEngine
+@testable import RoleCheckReporting
 
 /// Runs the real pre-commit tool (from PyPI) against a temporary repository with this package as
 /// the hook repository. pre-commit builds the hook with `swift build -c release`, which takes

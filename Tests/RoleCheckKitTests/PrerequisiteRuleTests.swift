@@ -1,5 +1,12 @@
 import Testing
 @testable import RoleCheckKit
+@testable import RoleCheckCore
+@testable import RoleCheckDocuments
+@testable import RoleCheckIAM
+@testable import RoleCheckModel
+@testable import RoleCheckRules
+@testable import RoleCheckEngine
+@testable import RoleCheckReporting
 
 /// Cases of the RC2xx rules, RC404 and RC005 beyond their documented examples.
 @Suite struct PrerequisiteRuleTests {

@@ -1,6 +1,13 @@
 import Foundation
 import Testing
 @testable import RoleCheckKit
+@testable import RoleCheckCore
+@testable import RoleCheckDocuments
+@testable import RoleCheckIAM
+@testable import RoleCheckModel
+@testable import RoleCheckRules
+@testable import RoleCheckEngine
+@testable import RoleCheckReporting
 
 /// Snapshot tests of `rolecheck simulate`: the exact output (text and JSON) and exit code for
 /// questions a runtime-role setup asks. Run with UPDATE_SNAPSHOTS=1 to rewrite the snapshots,

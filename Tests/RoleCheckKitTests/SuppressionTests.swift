@@ -1,5 +1,12 @@
 import Testing
 @testable import RoleCheckKit
+@testable import RoleCheckCore
+@testable import RoleCheckDocuments
+@testable import RoleCheckIAM
+@testable import RoleCheckModel
+@testable import RoleCheckRules
+@testable import RoleCheckEngine
+@testable import RoleCheckReporting
 
 #if canImport(Glibc)
 import Glibc
@@ -321,7 +328,7 @@ enum FilterSupport {
     }
 
     @Test func patternsMatchWhenTheConfigurationWasFoundByAbsolutePath() throws {
-        let cwd = try #require(ConfigurationLoader.workingDirectory)
+        let cwd = try #require(PathPattern.workingDirectory)
         let config = try S.config("exclude: [vendor]\n", path: cwd + "/rolecheck.yaml")
         #expect(!config.admits("vendor/a.json"))
         #expect(config.admits("infra/a.json"))

@@ -1,5 +1,12 @@
 import Testing
 @testable import RoleCheckKit
+@testable import RoleCheckCore
+@testable import RoleCheckDocuments
+@testable import RoleCheckIAM
+@testable import RoleCheckModel
+@testable import RoleCheckRules
+@testable import RoleCheckEngine
+@testable import RoleCheckReporting
 
 #if canImport(Glibc)
 import Glibc
@@ -82,7 +89,7 @@ extension InputFamilyTests {
         var found: [Finding] = []
         for doc in setup.documents(of: Self.inputKind) {
             for rule in RuleRegistry.documentRules {
-                var context = RuleContext(ruleId: rule.id, defaultSeverity: RuleCatalog.defaultSeverity(rule.id))
+                var context = RuleContext(rule: rule.id)
                 rule.check(doc, in: setup, &context)
                 found += context.findings
             }

@@ -1,5 +1,12 @@
 import Testing
 @testable import RoleCheckKit
+@testable import RoleCheckCore
+@testable import RoleCheckDocuments
+@testable import RoleCheckIAM
+@testable import RoleCheckModel
+@testable import RoleCheckRules
+@testable import RoleCheckEngine
+@testable import RoleCheckReporting
 
 /// yaml-test-suite (`../shared/data/yaml-test-suite/data/`): error cases must be rejected, valid
 /// cases accepted, and where `in.json` exists our tree must equal it. Every case where we knowingly

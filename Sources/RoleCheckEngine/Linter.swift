@@ -1,0 +1,200 @@
+import Dispatch
+import Synchronization
+import RoleCheckCore
+import RoleCheckDocuments
+import RoleCheckIAM
+import RoleCheckModel
+import RoleCheckRules
+
+/// Options of one run.
+public struct LintOptions: Sendable {
+    public var limits: ParseLimits = .default
+    /// The configuration file's settings, if one was found or named.
+    public var configuration: Configuration?
+    /// The baseline: findings it holds are not reported (see `Baseline`).
+    public var baseline: Baseline?
+    /// The day `until:` dates of suppressions are compared with (UTC; injectable for tests).
+    public var today: CalendarDate = .today()
+
+    public init() {}
+}
+
+/// One input of a run: a file's bytes, or a file too large to read.
+public enum LintInput: Sendable {
+    case file(SourceFile)
+    case tooLarge(path: String, size: Int)
+}
+
+/// Runs the pipeline: read → recognise → model → rules → sorted findings.
+public struct Linter: Sendable {
+    public var options: LintOptions
+
+    public init(options: LintOptions = LintOptions()) {
+        self.options = options
+    }
+
+    public func lint(files: [SourceFile]) -> LintReport {
+        lint(inputs: files.map { .file($0) })
+    }
+
+    public func lint(inputs: [LintInput]) -> LintReport {
+        analyze(inputs: inputs).report
+    }
+
+    /// Lints and also returns the setup the findings were drawn from (for `rolecheck graph`).
+    public func analyze(inputs: [LintInput]) -> (report: LintReport, setup: Setup) {
+        var findings: [Finding] = []
+        var classified: [ClassifiedDocument] = []
+        var documents: [Document] = []
+        var files: [SourceFile] = []
+        var comments: [String: [SuppressionComment]] = [:]
+        let rc001 = RuleCatalog.defaultSeverity("RC001")
+        let rc003 = RuleCatalog.defaultSeverity("RC003")
+
+        for input in inputs {
+            let file: SourceFile
+            switch input {
+            case .tooLarge(let path, let size):
+                let empty = SourceFile(path: path, bytes: [])
+                files.append(empty)
+                findings.append(Finding(ruleId: "RC001", severity: rc001,
+                                        message: "file is \(size) bytes, over the \(options.limits.maxFileSize)-byte limit; it was not read",
+                                        location: Location(file: path, range: empty.range(from: 0, to: 0), pointer: nil),
+                                        identity: "size"))
+                continue
+            case .file(let f):
+                file = f
+            }
+            files.append(file)
+            let loaded = DocumentLoader.load(file, limits: options.limits)
+            if loaded.format == .yaml {
+                let found = SuppressionScanner.scan(file, documents: loaded.documents, parsed: loaded.error == nil)
+                if !found.isEmpty { comments[file.path, default: []].append(contentsOf: found) }
+            }
+            if let error = loaded.error {
+                let start = error.offset
+                let end = error.endOffset ?? nextScalarEnd(file.bytes, start)
+                let format = loaded.format == .json ? "JSON" : "YAML"
+                findings.append(Finding(ruleId: "RC001", severity: rc001, message: "invalid \(format): \(error.message)",
+                                        location: Location(file: file.path, range: file.range(from: start, to: end),
+                                                           pointer: nil, documentIndex: loaded.documents.count),
+                                        identity: error.message))
+            } else if loaded.documents.isEmpty {
+                findings.append(Finding(ruleId: "RC003", severity: rc003, message: "the file holds no document; nothing was checked",
+                                        location: Location(file: file.path, range: file.range(from: 0, to: 0), pointer: ""),
+                                        identity: "empty"))
+            }
+            for doc in loaded.documents {
+                documents.append(doc)
+                if let kind = DocumentClassifier.classify(doc) {
+                    classified.append(ClassifiedDocument(document: doc, kind: kind))
+                } else {
+                    findings.append(Finding(ruleId: "RC003", severity: rc003, message: unrecognisedMessage(doc),
+                                            location: Location(node: doc.root), identity: "unrecognised"))
+                }
+            }
+        }
+
+        var model = ModelBuilder(limits: options.limits, configuration: options.configuration?.setup)
+        for doc in classified { model.add(doc) }
+        findings.append(contentsOf: model.problems.map(\.finding))
+        let setup = Setup(documents: classified, model: model)
+
+        findings.append(contentsOf: duplicateKeyFindings(documents + setup.embeddedDocuments))
+
+        // Every (document, rule) pair and every setup rule is one job; the jobs read the setup
+        // and nothing else, so they run on all cores. Findings are collected per job and joined
+        // in job order (and sorted below), so the output does not depend on the scheduling.
+        var jobs: [RuleJob] = []
+        for doc in classified {
+            for rule in RuleRegistry.documentRules where rule.kinds.contains(doc.kind) && !isOff(rule.id.rawValue) {
+                jobs.append(.document(rule, doc))
+            }
+        }
+        for rule in RuleRegistry.setupRules where !isOff(rule.id.rawValue) { jobs.append(.setup(rule)) }
+        findings.append(contentsOf: RuleJob.run(jobs, setup: setup))
+
+        findings.sort(by: Finding.reportOrder)
+        var unique: [Finding] = []
+        unique.reserveCapacity(findings.count)
+        for f in findings where unique.last != f { unique.append(f) }
+        let filters = FindingFilters(configuration: options.configuration, today: options.today, baseline: options.baseline)
+        let (shown, suppressed) = filters.apply(unique, comments: comments, lintedFiles: files.map(\.path))
+        return (LintReport(findings: shown, files: files, documentCount: documents.count,
+                           recognizedDocumentCount: classified.count, suppressed: suppressed), setup)
+    }
+
+    /// Whether the configuration turns the rule off (it is then not run at all).
+    func isOff(_ ruleId: String) -> Bool { options.configuration?.isOff(ruleId) ?? false }
+
+    func duplicateKeyFindings(_ documents: [Document]) -> [Finding] {
+        let severity = RuleCatalog.defaultSeverity("RC002")
+        var out: [Finding] = []
+        for doc in documents {
+            for dup in doc.duplicateKeys {
+                let name = dup.key.string ?? ""
+                let first = Location(node: dup.first)
+                out.append(Finding(ruleId: "RC002", severity: severity,
+                                   message: "key \"\(name)\" appears more than once in this object; AWS keeps only one of the values without saying which (rolecheck reads the last)",
+                                   location: Location(node: dup.key),
+                                   related: [RelatedLocation(location: first, message: "first \"\(name)\" here")],
+                                   identity: name))
+            }
+        }
+        return out
+    }
+
+    func unrecognisedMessage(_ doc: Document) -> String {
+        let root = doc.root
+        guard root.kind == .object else {
+            return "the document is \(root.kind.withArticle), not one of the shapes rolecheck recognises; it was skipped"
+        }
+        let keys = root.members.compactMap { $0.key.string }
+        let shown = keys.prefix(5).joined(separator: ", ")
+        let more = keys.count > 5 ? ", …" : ""
+        return keys.isEmpty
+            ? "the document is an empty object, not one of the shapes rolecheck recognises; it was skipped"
+            : "the document (top-level keys: \(shown)\(more)) is not one of the shapes rolecheck recognises; it was skipped"
+    }
+
+    /// End of the character at `offset` (so an error range covers one character).
+    func nextScalarEnd(_ bytes: [UInt8], _ offset: Int) -> Int {
+        guard offset < bytes.count else { return offset }
+        var e = offset + 1
+        while e < bytes.count && bytes[e] & 0xC0 == 0x80 && e - offset < 4 { e += 1 }
+        return e
+    }
+}
+
+/// One rule run: a document rule on one document, or a setup rule.
+enum RuleJob: Sendable {
+    case document(any DocumentRule, ClassifiedDocument)
+    case setup(any SetupRule)
+
+    var ruleId: RuleID {
+        switch self {
+        case .document(let rule, _): rule.id
+        case .setup(let rule): rule.id
+        }
+    }
+
+    func run(_ setup: Setup) -> [Finding] {
+        var context = RuleContext(rule: ruleId)
+        switch self {
+        case .document(let rule, let doc): rule.check(doc, in: setup, &context)
+        case .setup(let rule): rule.check(setup, &context)
+        }
+        return context.findings
+    }
+
+    /// Runs the jobs on every core (`concurrentPerform`); the result is in job order.
+    static func run(_ jobs: [RuleJob], setup: Setup) -> [Finding] {
+        guard jobs.count > 1 else { return jobs.flatMap { $0.run(setup) } }
+        let results = Mutex<[[Finding]]>(Array(repeating: [], count: jobs.count))
+        DispatchQueue.concurrentPerform(iterations: jobs.count) { i in
+            let found = jobs[i].run(setup)
+            results.withLock { $0[i] = found }
+        }
+        return results.withLock { $0.flatMap { $0 } }
+    }
+}

@@ -1,0 +1,489 @@
+import RoleCheckCore
+import RoleCheckDocuments
+
+/// A question to the evaluator: may this principal perform this action on this resource?
+public struct AccessRequest: Sendable {
+    /// The caller: a role, user or assumed-role session ARN, an account ID, or a service
+    /// principal such as `ec2.amazonaws.com`.
+    public var principal: String { didSet { caller = PrincipalIdentity.parse(principal) } }
+    public var action: String { didSet { loweredAction = Wildcard.asciiLowered(action) } }
+    /// The resource ARN, or `*` for actions that take none.
+    public var resource: String { didSet { resourceARNAccount = ARN.account(of: resource) } }
+    /// The account that owns the resource; taken from the resource ARN when absent.
+    public var resourceAccount: String?
+    public var context: RequestContext
+
+    // Worked out once per request, not once per evaluation.
+    private(set) var caller: PrincipalIdentity
+    private(set) var loweredAction: String
+    private(set) var resourceARNAccount: String?
+
+    public init(principal: String, action: String, resource: String = "*", resourceAccount: String? = nil,
+                context: RequestContext = RequestContext()) {
+        self.principal = principal
+        self.action = action
+        self.resource = resource
+        self.resourceAccount = resourceAccount
+        self.context = context
+        self.caller = PrincipalIdentity.parse(principal)
+        self.loweredAction = Wildcard.asciiLowered(action)
+        self.resourceARNAccount = ARN.account(of: resource)
+    }
+}
+
+/// The policies that take part in one decision.
+public struct PolicySet: Sendable {
+    /// The caller's identity-based policies (inline and attached managed).
+    public var identity: [PolicyDocument]
+    /// The caller's permissions boundary, if it has one.
+    public var boundary: PolicyDocument?
+    /// The resource's policy: a role's trust policy for `sts:` role actions, a bucket policy …
+    public var resource: PolicyDocument?
+
+    public init(identity: [PolicyDocument] = [], boundary: PolicyDocument? = nil, resource: PolicyDocument? = nil) {
+        self.identity = identity
+        self.boundary = boundary
+        self.resource = resource
+    }
+}
+
+public enum Decision: String, Sendable {
+    case allow
+    case explicitDeny
+    case implicitDeny
+}
+
+/// One step of the explanation: what a statement (or the absence of one) contributed.
+public struct EvaluationReason: Sendable {
+    public enum Role: String, Sendable {
+        /// An Allow statement that applies.
+        case allows
+        /// A Deny statement that applies.
+        case denies
+        /// A statement considered that does not apply, and why.
+        case doesNotApply
+        /// Something the decision needed and did not find.
+        case missing
+    }
+
+    /// For a statement that does not apply: the element that rules it out.
+    public enum Mismatch: Sendable, Equatable {
+        case effect, action, resource, principal
+        /// A condition on this key (as written in the policy).
+        case condition(String)
+    }
+
+    public let role: Role
+    /// The statement (or the policy) the reason is about.
+    public let node: Node?
+    public let policyLabel: String?
+    public internal(set) var mismatch: Mismatch?
+    /// The statement a reason is about, when it is about one.
+    public internal(set) var statement: PolicyStatement?
+    /// The policy a reason is about, when it is about one.
+    public internal(set) var policy: PolicyDocument?
+    /// Messages are written only when read: most evaluations are asked for their decision alone.
+    private let render: @Sendable () -> String
+
+    public var message: String { render() }
+
+    public init(role: Role, message: String, node: Node?, policyLabel: String?) {
+        self.init(role: role, node: node, policyLabel: policyLabel) { message }
+    }
+
+    /// A reason whose message is written only if it is read.
+    static func lazy(role: Role, message: @autoclosure @escaping @Sendable () -> String, node: Node?,
+                     policyLabel: String?) -> EvaluationReason {
+        EvaluationReason(role: role, node: node, policyLabel: policyLabel, render: message)
+    }
+
+    init(role: Role, node: Node?, policyLabel: String?, render: @escaping @Sendable () -> String) {
+        self.role = role
+        self.node = node
+        self.policyLabel = policyLabel
+        self.render = render
+    }
+}
+
+/// How a resource policy's principal matched the caller.
+enum PrincipalMatch {
+    /// Named directly (a user's or a session's own ARN, or everyone).
+    case direct
+    /// Through the ARN of the role whose session calls: grants on its own, but "permissions
+    /// granted to the role ARN … are limited by an implicit deny in a permissions boundary".
+    case role
+    /// Through its account (`"AWS": "111122223333"` or `…:root`): the account delegates to its
+    /// identity policies.
+    case account
+
+    /// Which of two matches of one policy counts: a direct one, then the role, then the account.
+    var rank: Int {
+        switch self {
+        case .direct: 2
+        case .role: 1
+        case .account: 0
+        }
+    }
+}
+
+/// The evaluator's answer.
+public struct EvaluationResult: Sendable {
+    public let decision: Decision
+    public let reasons: [EvaluationReason]
+    /// Whether the caller's identity side (identity policies within the boundary) allows.
+    public let identityAllows: Bool
+    /// Whether the resource policy allows the caller (nil when there is no resource policy).
+    public let resourceAllows: Bool?
+    public let crossAccount: Bool
+
+    public var allowed: Bool { decision == .allow }
+
+    /// A one-line summary of the decision's main reason.
+    public var summary: String {
+        let main = reasons.first { $0.role == .denies } ?? reasons.first { $0.role == .missing }
+            ?? reasons.first { $0.role == .allows } ?? reasons.first
+        return main?.message ?? decision.rawValue
+    }
+}
+
+/// Decides requests the way AWS documents its policy evaluation logic, offline, with reasons.
+///
+/// - An explicit Deny in any policy wins.
+/// - Within one account, an Allow from the identity side (inside the permissions boundary) or a
+///   resource policy that names the caller directly suffices; a resource policy that names only
+///   the account delegates to the identity side.
+/// - Across accounts both sides must allow; without the resource's policy among the inputs the
+///   answer is an implicit deny whose reasons say the resource side is missing.
+/// - A service principal is allowed only by a resource policy.
+/// - A role's trust policy must always allow the caller: when it names the role's own account
+///   rather than the caller, the caller's identity side must allow as well.
+public enum Evaluator {
+    public static func evaluate(_ request: AccessRequest, _ policies: PolicySet) -> EvaluationResult {
+        let caller = request.caller
+        let resourceAccount = request.resourceAccount ?? request.resourceARNAccount
+        let context = EvalContext(explicit: request.context, caller: caller, resourceAccount: resourceAccount)
+        let action = request.loweredAction
+        let crossAccount: Bool = {
+            guard let a = caller.account, let b = resourceAccount else { return false }
+            return a != b
+        }()
+        var reasons: [EvaluationReason] = []
+        reasons.reserveCapacity(8)
+        var denied = false
+        let requestAction = request.action
+
+        func run(_ policy: PolicyDocument, side: String) -> (allows: Bool, match: PrincipalMatch?) {
+            var allows = false
+            var bestMatch: PrincipalMatch?
+            for statement in policy.statements {
+                let outcome = StatementMatcher.match(statement, in: policy, action: action, request: request, caller: caller,
+                                                     context: context)
+                switch outcome {
+                case .applies(let via):
+                    if statement.effect == .deny {
+                        denied = true
+                        var r = EvaluationReason(role: .denies, node: statement.effectNode ?? statement.node, policyLabel: policy.label) {
+                            "\(policy.label): \(statement.label) denies \(requestAction)"
+                        }
+                        r.statement = statement
+                        r.policy = policy
+                        reasons.append(r)
+                    } else if statement.effect == .allow {
+                        allows = true
+                        if let via, via.rank > bestMatch?.rank ?? -1 { bestMatch = via }
+                        var r = EvaluationReason(role: .allows, node: statement.node, policyLabel: policy.label) {
+                            "\(policy.label): \(statement.label) allows \(requestAction)"
+                        }
+                        r.statement = statement
+                        r.policy = policy
+                        reasons.append(r)
+                    }
+                case .doesNotApply(let node, let mismatch, let why):
+                    var r = EvaluationReason(role: .doesNotApply, node: node, policyLabel: policy.label) {
+                        "\(policy.label): \(statement.label) does not apply: \(why())"
+                    }
+                    r.mismatch = mismatch
+                    r.statement = statement
+                    r.policy = policy
+                    reasons.append(r)
+                }
+            }
+            return (allows, bestMatch)
+        }
+
+        var identityAllows = false
+        var boundaryAllows = true
+        let isService: Bool
+        if case .service = caller { isService = true } else { isService = false }
+        if !isService {
+            for policy in policies.identity where run(policy, side: "identity").allows { identityAllows = true }
+            if let boundary = policies.boundary {
+                boundaryAllows = run(boundary, side: "boundary").allows
+                if !boundaryAllows {
+                    reasons.append(EvaluationReason.lazy(role: .missing, message: "the permissions boundary \(boundary.label) does not allow \(request.action)",
+                                                    node: boundary.root, policyLabel: boundary.label))
+                }
+            }
+        }
+        var resourceAllows: Bool?
+        var resourceMatch: PrincipalMatch?
+        if let resource = policies.resource {
+            let r = run(resource, side: "resource")
+            resourceAllows = r.allows
+            resourceMatch = r.match
+        }
+
+        let decision: Decision
+        if denied {
+            decision = .explicitDeny
+        } else if isService {
+            decision = resourceAllows == true ? .allow : .implicitDeny
+            if resourceAllows != true {
+                reasons.append(EvaluationReason.lazy(role: .missing,
+                                                message: policies.resource == nil
+                                                    ? "a service principal is allowed only by a resource policy, and none was given"
+                                                    : "\(policies.resource!.label) has no statement that allows \(request.principal) to \(request.action)",
+                                                node: policies.resource?.root, policyLabel: policies.resource?.label))
+            }
+        } else if crossAccount {
+            if policies.resource == nil {
+                reasons.append(EvaluationReason.lazy(role: .missing,
+                                                message: "the request crosses accounts (\(caller.account ?? "?") → \(resourceAccount ?? "?")): the resource's own policy must allow it too, and it is not among the inputs",
+                                                node: nil, policyLabel: nil))
+            } else if resourceAllows != true {
+                reasons.append(EvaluationReason.lazy(role: .missing,
+                                                message: "\(policies.resource!.label) has no statement that allows \(request.principal) to \(request.action)",
+                                                node: policies.resource!.root, policyLabel: policies.resource!.label))
+            }
+            if !identityAllows {
+                reasons.append(EvaluationReason.lazy(role: .missing,
+                                                message: "the request crosses accounts, so the caller's own policies must allow \(request.action) on \(request.resource), and none does",
+                                                node: nil, policyLabel: nil))
+            }
+            decision = identityAllows && boundaryAllows && resourceAllows == true ? .allow : .implicitDeny
+        } else if policies.resource?.kind == .trust && resourceAllows != true {
+            // A role's trust policy is never optional: even within one account an identity
+            // policy alone cannot assume a role or tag its session.
+            decision = .implicitDeny
+            reasons.append(EvaluationReason.lazy(role: .missing,
+                                            message: "\(policies.resource!.label) has no statement that allows \(request.principal) to \(request.action); a role's trust policy must allow the caller even within one account",
+                                            node: policies.resource!.root, policyLabel: policies.resource!.label))
+        } else {
+            let identitySide = identityAllows && boundaryAllows
+            // A resource policy that names the caller itself grants on its own; one that names the
+            // account only delegates to the identity side. A boundary still caps a grant made to
+            // a role ARN (not to a session).
+            var resourceSide = resourceAllows == true && (resourceMatch == .direct || resourceMatch == .role)
+            var roleCaller = false
+            if case .role = caller { roleCaller = true }
+            if resourceSide, policies.boundary != nil, !boundaryAllows, roleCaller || resourceMatch == .role { resourceSide = false }
+            decision = identitySide || resourceSide ? .allow : .implicitDeny
+            if decision == .implicitDeny {
+                if resourceAllows == true && resourceMatch == .account {
+                    reasons.append(EvaluationReason.lazy(role: .missing,
+                                                    message: "\(policies.resource!.label) trusts the whole account \(caller.account ?? ""), which delegates to the caller's own policies, and none of them allows \(request.action)",
+                                                    node: policies.resource!.root, policyLabel: policies.resource!.label))
+                } else if resourceAllows == true && resourceMatch == .role {
+                    reasons.append(EvaluationReason.lazy(role: .missing,
+                                                    message: "\(policies.resource!.label) allows the role rather than the session \(request.principal), and a grant to a role's ARN is capped by its permissions boundary",
+                                                    node: policies.resource!.root, policyLabel: policies.resource!.label))
+                } else if !identityAllows {
+                    let what = policies.identity.isEmpty ? "no identity policy was given" : "no identity policy allows it"
+                    let resourceNote = policies.resource.map { " and \($0.label) does not allow it either" } ?? ""
+                    reasons.append(EvaluationReason.lazy(role: .missing, message: "\(request.principal) may not \(request.action) on \(request.resource): \(what)\(resourceNote)",
+                                                    node: nil, policyLabel: nil))
+                }
+            }
+        }
+        return EvaluationResult(decision: decision, reasons: reasons, identityAllows: identityAllows && boundaryAllows,
+                                resourceAllows: resourceAllows, crossAccount: crossAccount)
+    }
+
+}
+
+/// The request context as the evaluator reads it: the request's own keys, then the keys AWS sets
+/// from the caller itself (`aws:PrincipalArn`, `aws:PrincipalAccount`, `aws:username` …) and the
+/// resource's account, worked out only when a policy asks for them.
+struct EvalContext {
+    let explicit: RequestContext
+    let caller: PrincipalIdentity
+    let resourceAccount: String?
+
+    /// Values of a key given in lower case.
+    func values(lowered key: String) -> [String]? {
+        if let v = explicit.values(lowered: key) { return v }
+        switch (key, caller) {
+        case ("aws:principalaccount", _):
+            return caller.account.map { [$0] }
+        case ("aws:principalarn", .assumedRole(let account, let roleName, _, _)):
+            // A session's aws:PrincipalArn is its role's ARN; the role's path is not known here.
+            return ["arn:aws:iam::\(account):role/\(roleName)"]
+        case ("aws:principalarn", _):
+            return caller.arn.map { [$0] }
+        case ("aws:principaltype", .assumedRole), ("aws:principaltype", .role):
+            return ["AssumedRole"]
+        case ("aws:principaltype", .user):
+            return ["User"]
+        case ("aws:principaltype", .account):
+            return ["Account"]
+        case ("aws:username", .user(_, let name, _)):
+            return [name]
+        case ("aws:principalservicename", .service(let name)):
+            return [name]
+        case ("aws:principalisawsservice", .service):
+            return ["true"]
+        case ("aws:resourceaccount", _):
+            return resourceAccount.map { [$0] }
+        default:
+            return nil
+        }
+    }
+
+    func values(_ key: String) -> [String]? { values(lowered: Wildcard.asciiLowered(key)) }
+}
+
+/// Whether one statement applies to a request, and if not, the first reason why.
+package enum StatementMatcher {
+    enum Outcome {
+        case applies(PrincipalMatch?)
+        /// Where, which element, and why (written only if asked).
+        case doesNotApply(Node, EvaluationReason.Mismatch, @Sendable () -> String)
+    }
+
+    /// `action` is the request's action in lower case.
+    static func match(_ s: PolicyStatement, in policy: PolicyDocument, action: String, request: AccessRequest,
+                      caller: PrincipalIdentity, context: EvalContext) -> Outcome {
+        guard s.effect != nil else { return .doesNotApply(s.node, .effect) { "its Effect is invalid" } }
+        // Action.
+        guard let actions = s.action else { return .doesNotApply(s.node, .action) { "it has no Action" } }
+        let listed = actions.patterns.contains { Wildcard.matches($0, action) }
+        if listed == actions.negated {
+            let requestAction = request.action
+            return .doesNotApply(actions.node, .action) {
+                actions.negated ? "\(requestAction) is excluded by NotAction" : "\(requestAction) is not in its Action \(list(actions.values))"
+            }
+        }
+        // Resource (a trust policy has none: the resource is the role).
+        if let resources = s.resource {
+            let variables = policy.variablesEnabled && resources.hasVariables
+            let target = request.resource
+            let hit = resources.patterns.contains { pattern in
+                if pattern == "*" { return true }
+                if variables { return PolicyVariables.matches(pattern: pattern, value: target, context: context, enabled: true, arn: true) }
+                return ARN.matches(pattern: pattern, value: target)
+            }
+            if hit == resources.negated {
+                return .doesNotApply(resources.node, .resource) {
+                    resources.negated ? "\(target) is excluded by NotResource" : "\(target) is not in its Resource \(list(resources.values))"
+                }
+            }
+        }
+        // Principal (resource and trust policies).
+        var via: PrincipalMatch?
+        if let principal = s.principal {
+            let principalText = request.principal
+            if principal.negated {
+                // NotPrincipal exempts only the principals it lists: listing Bob and his account
+                // exempts Bob, not the account's other users; a role, not its other sessions.
+                if notPrincipalExempts(principal, caller) {
+                    return .doesNotApply(principal.node, .principal) { "\(principalText) is excluded by NotPrincipal" }
+                }
+                via = .direct
+            } else {
+                guard let m = principalMatch(principal, caller) else {
+                    return .doesNotApply(principal.node, .principal) { "its Principal \(principalList(principal)) does not name \(principalText)" }
+                }
+                via = m
+            }
+        }
+        // Conditions: every entry must hold.
+        for entry in s.conditions {
+            let outcome = ConditionEvaluator.evaluate(entry, context: context, variables: policy.variablesEnabled)
+            if !outcome.satisfied {
+                let explain = outcome.explain
+                return .doesNotApply(entry.keyNode, .condition(entry.key)) { "condition \(explain())" }
+            }
+        }
+        return .applies(via)
+    }
+
+    static func list(_ values: [PolicyValue]) -> String {
+        values.count == 1 ? "\"\(values[0].text)\"" : "[" + values.map { "\"\($0.text)\"" }.joined(separator: ", ") + "]"
+    }
+
+    static func principalList(_ p: PrincipalBlock) -> String {
+        if p.isWildcardString { return "\"*\"" }
+        let all = p.entries.flatMap { e in e.values.map { "\(e.type): \($0.text)" } }
+        return all.count == 1 ? all[0] : "[" + all.joined(separator: ", ") + "]"
+    }
+
+    static func isService(_ caller: PrincipalIdentity) -> Bool {
+        if case .service = caller { return true }
+        return false
+    }
+
+    /// How a principal block names the caller, if it does.
+    static func principalMatch(_ p: PrincipalBlock, _ caller: PrincipalIdentity) -> PrincipalMatch? {
+        if p.isWildcardString { return .direct }
+        var best: PrincipalMatch?
+        for (type, identity, text) in p.parsed {
+            switch type {
+            case .aws:
+                if case .anyone = identity {
+                    if isService(caller) { continue }
+                    return .direct
+                }
+                switch (identity, caller) {
+                case (.account(let a), _) where caller.account == a:
+                    if isService(caller) { continue }
+                    if best == nil { best = .account }
+                case (.role(let a, let name, let arn), .role(let b, let callerName, let callerArn)):
+                    if arn == callerArn || (a == b && name == callerName) { best = .role }
+                case (.role(let a, let name, _), .assumedRole(let b, let roleName, _, _)):
+                    // A session of the role, whatever the role's path.
+                    if a == b && name == roleName { best = .role }
+                case (.assumedRole(_, _, _, let arn), .assumedRole(_, _, _, let callerArn)),
+                     (.user(_, _, let arn), .user(_, _, let callerArn)),
+                     (.federatedUser(_, let arn), .federatedUser(_, let callerArn)):
+                    if arn == callerArn { return .direct }
+                default:
+                    continue
+                }
+            case .service:
+                if case .service(let name) = caller, Wildcard.asciiLowered(name) == Wildcard.asciiLowered(text) { return .direct }
+            default:
+                if case .other(let other) = caller, other == text { return .direct }
+            }
+        }
+        return best
+    }
+
+    /// Whether a NotPrincipal block lists the caller itself: its own ARN (the session's, not
+    /// only its role's), its account when the caller is the account, or its service.
+    static func notPrincipalExempts(_ p: PrincipalBlock, _ caller: PrincipalIdentity) -> Bool {
+        if p.isWildcardString { return true }
+        for (type, identity, text) in p.parsed {
+            switch type {
+            case .aws:
+                if case .anyone = identity { return true }
+                switch (identity, caller) {
+                case (.account(let a), .account(let b)):
+                    if a == b { return true }
+                case (.role(let a, let name, let arn), .role(let b, let callerName, let callerArn)):
+                    if arn == callerArn || (a == b && name == callerName) { return true }
+                case (.assumedRole(_, _, _, let arn), .assumedRole(_, _, _, let callerArn)),
+                     (.user(_, _, let arn), .user(_, _, let callerArn)),
+                     (.federatedUser(_, let arn), .federatedUser(_, let callerArn)):
+                    if arn == callerArn { return true }
+                default:
+                    continue
+                }
+            case .service:
+                if case .service(let name) = caller, Wildcard.asciiLowered(name) == Wildcard.asciiLowered(text) { return true }
+            default:
+                if case .other(let other) = caller, other == text { return true }
+            }
+        }
+        return false
+    }
+}

@@ -1,6 +1,0 @@
-/// RC101: the policy breaks IAM's grammar (IAM would reject it).
-public struct RC101PolicyGrammar: PolicyRule {
-    public let id = "RC101"
-    public init() {}
-    public func check(_ policy: PolicyDocument, _ context: inout RuleContext) { reportProblems(policy, &context) }
-}

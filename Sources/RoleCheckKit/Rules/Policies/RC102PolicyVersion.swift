@@ -1,6 +1,0 @@
-/// RC102: `Version` missing or 2008-10-17, so policy variables are literal text.
-public struct RC102PolicyVersion: PolicyRule {
-    public let id = "RC102"
-    public init() {}
-    public func check(_ policy: PolicyDocument, _ context: inout RuleContext) { reportProblems(policy, &context) }
-}

@@ -1,0 +1,67 @@
+import Synchronization
+import RoleCheckCore
+import RoleCheckDocuments
+import RoleCheckIAM
+
+/// A chain with the resources it runs through resolved, shared by the chain rules.
+public struct ChainFacts: Sendable {
+    public let chain: Chain
+    public let runtimeRole: RoleResource?
+    public let instanceProfileRole: RoleResource?
+    public let instanceProfile: InstanceProfileResource?
+    public let securityConfiguration: SecurityConfiguration?
+    public let studioRole: RoleResource?
+    public let accessRole: RoleResource?
+
+    /// Who calls `GetClusterSessionCredentials`: the access role in option 1, else the Studio
+    /// execution role.
+    public var callerArn: String? { chain.option == .option1 ? chain.accessRole?.arn : chain.studio.executionRoleArn }
+    public var caller: RoleResource? { chain.option == .option1 ? accessRole : studioRole }
+
+    /// `ApplicationScopedIAMRoleConfiguration.PropagateSourceIdentity` of the cluster's configuration.
+    public var propagatesSourceIdentity: Bool {
+        // The string "true" counts as on, as RC205 and RC005 read strings (and warn about them).
+        let flag = securityConfiguration?.configuration["AuthorizationConfiguration"]?["IAMConfiguration"]?["ApplicationScopedIAMRoleConfiguration"]?["PropagateSourceIdentity"]
+        return flag?.bool == true || flag?.string?.lowercased() == "true"
+    }
+
+    /// `LakeFormationConfiguration.AuthorizedSessionTagValue`, when Lake Formation is configured.
+    public var lakeFormationTag: (value: String, node: Node)? {
+        guard let n = securityConfiguration?.configuration["AuthorizationConfiguration"]?["LakeFormationConfiguration"]?["AuthorizedSessionTagValue"],
+              let v = n.string else { return nil }
+        return (v, n)
+    }
+}
+
+extension Setup {
+    /// The Studio users (and domain defaults) of the run, worked out once.
+    public var studioContexts: [StudioContext] {
+        contextCache.withLock { cache in
+            if let cache { return cache }
+            let contexts = ChainBuilder.contexts(resources)
+            cache = contexts
+            return contexts
+        }
+    }
+
+    /// The chains of the run, resolved once (rules share them).
+    public var chainFacts: [ChainFacts] {
+        chainCache.withLock { cache in
+            if let cache { return cache }
+            let r = resources
+            let facts = ChainBuilder.chains(r, contexts: studioContexts).map { chain -> ChainFacts in
+                let (ipRole, profile) = r.instanceProfileRole(of: chain.cluster)
+                let configs = chain.cluster.securityConfigurationName.map { name in
+                    r.securityConfigurations(named: name).filter { $0.account == nil || $0.account == chain.cluster.account }
+                } ?? []
+                return ChainFacts(chain: chain, runtimeRole: r.role(arn: chain.runtimeRoleArn), instanceProfileRole: ipRole,
+                                  instanceProfile: profile, securityConfiguration: configs.first,
+                                  studioRole: chain.studio.executionRoleArn.flatMap { r.role(arn: $0) },
+                                  accessRole: chain.accessRole.flatMap { r.role(arn: $0.arn) })
+            }
+            cache = facts
+            return facts
+        }
+    }
+}
+

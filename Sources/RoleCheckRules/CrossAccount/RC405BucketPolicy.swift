@@ -1,0 +1,30 @@
+import RoleCheckCore
+import RoleCheckDocuments
+import RoleCheckIAM
+import RoleCheckModel
+
+/// RC405: option 2, the data account's bucket policy does not grant the runtime role the S3 access
+/// its identity policy relies on.
+public struct RC405BucketPolicy: SetupRule {
+    public let id: RuleID = .RC405
+    public init() {}
+
+    public func check(_ setup: Setup, _ context: inout RuleContext) {
+        var seen: Set<String> = []
+        for f in setup.chainFacts where f.chain.option == .option2 {
+            guard let rt = f.runtimeRole, let arn = rt.effectiveArn else { continue }
+            for bucket in ChainBuilder.buckets(usedBy: rt, setup.resources) {
+                guard let bp = setup.resources.bucketPolicy(for: bucket), bp.account != rt.account,
+                      seen.insert("\(arn)|\(bucket)").inserted else { continue }
+                for (action, resource) in [("s3:GetObject", "arn:aws:s3:::\(bucket)/rolecheck-object"), ("s3:ListBucket", "arn:aws:s3:::\(bucket)")] {
+                    guard let result = ChainQuestions.ask(setup, caller: rt, callerArn: arn, action: action, resource: resource,
+                                                          resourcePolicy: bp.policy, resourceAccount: bp.account),
+                          result.identityAllows, !result.allowed else { continue }
+                    let at = ChainQuestions.target(result, in: bp.policy) ?? bp.policy.root
+                    context.report("hop runtime role → data (option 2): runtime role \(rt.name)'s own policy allows \(action) on bucket \(bucket), but the bucket is in account \(bp.account ?? "?") and its bucket policy does not grant it (\(ChainQuestions.why(result, about: bp.policy))); across accounts both sides must allow: add a statement for \"Principal\": {\"AWS\": \"\(arn)\"}",
+                                   at: at, related: ChainQuestions.related(f, except: at), identity: "\(rt.name)|\(bucket)|\(action)")
+                }
+            }
+        }
+    }
+}

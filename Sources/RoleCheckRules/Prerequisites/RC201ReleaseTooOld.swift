@@ -1,0 +1,39 @@
+import RoleCheckCore
+import RoleCheckDocuments
+import RoleCheckIAM
+import RoleCheckModel
+
+/// RC201: SageMaker Studio connects to a cluster with runtime roles only from release `emr-6.9.0`
+/// on; a cluster without a release label predates release labels (AMI versions, before 4.0).
+public struct RC201ReleaseTooOld: SetupRule {
+    public let id: RuleID = .RC201
+    public init() {}
+
+    public func check(_ setup: Setup, _ context: inout RuleContext) {
+        let minimum = EMRReleaseLabel.studioMinimum
+        for cluster in setup.resources.clusters {
+            let key = cluster.id ?? cluster.arn ?? cluster.name ?? ""
+            guard let node = cluster.releaseNode, !node.isNull else {
+                // No ReleaseLabel: an AMI-version cluster (EMR before 4.0), or an incomplete export.
+                if let ami = cluster.node["RequestedAmiVersion"] ?? cluster.node["RunningAmiVersion"], let v = ami.scalarText {
+                    context.report("\(cluster.label) runs AMI version \(v) (EMR before release 4.0, which has no release label); SageMaker Studio connects with runtime roles only to emr-6.9.0 or later (emr-6.10.0 or later avoids the emr-6.9.0 known issue): launch a new cluster with ReleaseLabel emr-6.10.0 or later",
+                                   at: ami, identity: "\(key)|ami")
+                } else {
+                    context.report("\(cluster.label) has no ReleaseLabel, so its release cannot be shown to be emr-6.9.0 or later, the first release SageMaker Studio connects to with runtime roles: add the cluster's ReleaseLabel (describe-cluster returns it for every release since 4.0), and launch clusters with emr-6.10.0 or later",
+                                   at: cluster.node, identity: "\(key)|no-release")
+                }
+                continue
+            }
+            guard let label = cluster.releaseLabel else { continue } // not a string: RC005
+            guard let version = EMRReleaseLabel.version(label) else {
+                context.report("\(cluster.label) has ReleaseLabel \"\(label)\", which is not of the form emr-x.y.z, so rolecheck cannot tell whether it is emr-6.9.0 or later (the first release SageMaker Studio connects to with runtime roles); write the label as EMR returns it, such as emr-6.15.0",
+                               at: node, severity: .warning)
+                continue
+            }
+            if version < minimum {
+                context.report("\(cluster.label) runs \(label), older than emr-6.9.0: SageMaker Studio connects to EMR with runtime roles only from emr-6.9.0 on (and EMR steps only from emr-6.7.0), so Studio cannot use this cluster's runtime roles. A cluster's release cannot be changed: launch a new cluster with emr-6.10.0 or later",
+                               at: node)
+            }
+        }
+    }
+}

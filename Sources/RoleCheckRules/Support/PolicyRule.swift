@@ -1,0 +1,33 @@
+import RoleCheckCore
+import RoleCheckDocuments
+import RoleCheckIAM
+import RoleCheckModel
+
+/// A rule that looks at each IAM policy on its own, wherever it was found (a policy file, a CLI
+/// export, a string inside another document).
+public protocol PolicyRule: DocumentRule {
+    func check(_ policy: PolicyDocument, _ context: inout RuleContext)
+}
+
+extension PolicyRule {
+    public var kinds: Set<DocumentKind> { DocumentKind.policyBearing }
+
+    public func check(_ document: ClassifiedDocument, in setup: Setup, _ context: inout RuleContext) {
+        for policy in setup.policies(in: document) { check(policy, &context) }
+    }
+
+    /// Reports the problems the policy reader found for this rule.
+    func reportProblems(_ policy: PolicyDocument, _ context: inout RuleContext) {
+        for p in policy.problems where p.kind.rule == id {
+            context.report("\(p.message) (\(policy.label))", at: p.node, identity: p.message)
+        }
+    }
+}
+
+extension DocumentKind {
+    /// Documents that hold IAM policies.
+    public static let policyBearing: Set<DocumentKind> = [
+        .iamPolicy, .getRole, .getRolePolicy, .getPolicyVersion, .accountAuthorizationDetails, .getBucketPolicy, .terraformJSON,
+        .cloudFormationTemplate,
+    ]
+}

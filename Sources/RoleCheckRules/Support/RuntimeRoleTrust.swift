@@ -1,0 +1,91 @@
+import RoleCheckCore
+import RoleCheckDocuments
+import RoleCheckIAM
+import RoleCheckModel
+
+/// Trust questions about the hop from the cluster's instance-profile role to a runtime role,
+/// shared by RC301, RC302, RC303 and RC305.
+enum RuntimeRoleTrust {
+    /// Each (instance-profile role, runtime role) pair once, with a chain that uses it. One
+    /// instance-profile role (`EMR_EC2_DefaultRole`) often serves several clusters whose security
+    /// configurations differ: the chain kept is the most demanding one (source identity
+    /// propagated, Lake Formation configured), `include` picks the chains that matter to a rule,
+    /// and `key` keeps pairs apart whose answer depends on the cluster (the Lake Formation tag).
+    static func pairs(_ setup: Setup, where include: (ChainFacts) -> Bool = { _ in true },
+                      by key: (ChainFacts) -> String = { _ in "" })
+        -> [(ip: RoleResource, runtime: RoleResource, trust: PolicyDocument, facts: ChainFacts)] {
+        var seen: Set<String> = []
+        var out: [(RoleResource, RoleResource, PolicyDocument, ChainFacts)] = []
+        let demanding = setup.chainFacts.filter { $0.propagatesSourceIdentity || $0.lakeFormationTag != nil }
+        let others = setup.chainFacts.filter { !($0.propagatesSourceIdentity || $0.lakeFormationTag != nil) }
+        for f in demanding + others where include(f) {
+            guard let ip = f.instanceProfileRole, let rt = f.runtimeRole, let trust = rt.trust,
+                  let ipArn = ip.effectiveArn, let rtArn = rt.effectiveArn else { continue }
+            if seen.insert(ipArn + "|" + rtArn + "|" + key(f)).inserted { out.append((ip, rt, trust, f)) }
+        }
+        return out
+    }
+
+    /// The Lake Formation tag a chain's cluster sends, as a key for `pairs`.
+    static func tagKey(_ f: ChainFacts) -> String { f.lakeFormationTag?.value ?? "" }
+
+    /// The trust policy alone: does it allow the instance-profile role's session `action`?
+    static func trustAllows(_ action: String, ip: RoleResource, runtime: RoleResource, trust: PolicyDocument,
+                            context: RequestContext = RequestContext()) -> EvaluationResult {
+        ChainQuestions.trustAllows(callerArn: ip.effectiveArn ?? "", action, role: runtime, trust: trust, context: context)
+    }
+
+    /// The request context of the TagSession call: the Lake Formation tag when configured.
+    static func tagContext(_ f: ChainFacts) -> RequestContext {
+        var c = RequestContext()
+        if let tag = f.lakeFormationTag {
+            c.add("aws:RequestTag/LakeFormationAuthorizedCaller", tag.value)
+            c.add("aws:TagKeys", "LakeFormationAuthorizedCaller")
+        }
+        return c
+    }
+
+    /// Whether the trust names EC2 or the EMR service role (the common mistake RC305 explains).
+    static func wrongPrincipal(_ trust: PolicyDocument, cluster: ClusterResource) -> PolicyValue? {
+        wrongPrincipalDescribed(trust, cluster: cluster)?.value
+    }
+
+    /// The wrong principal and what it is, in words.
+    static func wrongPrincipalDescribed(_ trust: PolicyDocument, cluster: ClusterResource) -> (value: PolicyValue, what: String)? {
+        let serviceRole = cluster.serviceRole.map { StatementMatcher.roleName($0) }
+        for s in trust.statements where s.effect == .allow {
+            for (type, values) in s.principal?.entries ?? [] {
+                for v in values {
+                    if type == "Service" && Wildcard.asciiLowered(v.text).hasPrefix("ec2.amazonaws.com") { return (v, "the EC2 service (\(v.text))") }
+                    if type == "Service" && Wildcard.asciiLowered(v.text).hasPrefix("elasticmapreduce.amazonaws.com") { return (v, "the EMR service (\(v.text))") }
+                    if type == "AWS", case .role(_, let name, _) = PrincipalIdentity.parse(v.text),
+                       name == serviceRole || name == "EMR_DefaultRole" || name == "EMR_DefaultRole_V2" {
+                        return (v, "the EMR service role \(v.text)")
+                    }
+                }
+            }
+        }
+        return nil
+    }
+
+    /// Where a finding about an action the trust lacks points: at a condition that refused the
+    /// call; else at the Action of the statement that lets the instance-profile role assume the
+    /// role, where the missing action belongs.
+    static func whereToAdd(_ result: EvaluationResult, assume: EvaluationResult, trust: PolicyDocument) -> Node {
+        let conditionMiss = result.reasons.contains {
+            guard $0.role == .doesNotApply, $0.policy === trust, case .condition? = $0.mismatch else { return false }
+            return true
+        }
+        let granting = assume.reasons.first { $0.role == .allows && $0.policy === trust }?.statement?.action?.node
+        return (conditionMiss ? nil : granting) ?? ChainQuestions.target(result, in: trust) ?? trust.root
+    }
+
+    /// Every action the instance-profile role's session needs on the runtime role, in words.
+    static func allActions(_ f: ChainFacts) -> String {
+        f.propagatesSourceIdentity ? "sts:AssumeRole, sts:TagSession and sts:SetSourceIdentity" : "sts:AssumeRole and sts:TagSession"
+    }
+
+    static func fix(_ ip: RoleResource, _ actions: String) -> String {
+        "allow \(actions) to \"Principal\": {\"AWS\": \"\(ip.effectiveArn ?? ip.name)\"} in the trust policy"
+    }
+}
