@@ -25,6 +25,28 @@ public enum LintInput: Sendable {
     case tooLarge(path: String, size: Int)
 }
 
+extension LintInput {
+    var path: String {
+        switch self {
+        case .file(let f): f.path
+        case .tooLarge(let path, _): path
+        }
+    }
+
+    /// Inputs sorted by path bytes; equal paths by size, then bytes.
+    static func canonicalOrder(_ a: LintInput, _ b: LintInput) -> Bool {
+        let (pa, pb) = (a.path, b.path)
+        if pa != pb { return pa.utf8.lexicographicallyPrecedes(pb.utf8) }
+        switch (a, b) {
+        case (.file(let x), .file(let y)):
+            if x.bytes.count != y.bytes.count { return x.bytes.count < y.bytes.count }
+            return x.bytes.lexicographicallyPrecedes(y.bytes)
+        case (.tooLarge, .file): return true
+        default: return false
+        }
+    }
+}
+
 /// Runs the pipeline: read → recognise → model → rules → sorted findings.
 public struct Linter: Sendable {
     public var options: LintOptions
@@ -42,7 +64,11 @@ public struct Linter: Sendable {
     }
 
     /// Lints and also returns the setup the findings were drawn from (for `rolecheck graph`).
-    public func analyze(inputs: [LintInput]) -> (report: LintReport, setup: Setup) {
+    public func analyze(inputs given: [LintInput]) -> (report: LintReport, setup: Setup) {
+        // The report is a function of the set of inputs, not of their order: every join, every
+        // "first" and every dedup below sees the inputs sorted by path (then by content, for the
+        // rare run that names one path twice).
+        let inputs = given.sorted(by: LintInput.canonicalOrder)
         var findings: [Finding] = []
         var classified: [ClassifiedDocument] = []
         var documents: [Document] = []
