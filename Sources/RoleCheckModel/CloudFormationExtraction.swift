@@ -41,7 +41,7 @@ extension ModelBuilder {
         var unknownManaged: Set<String> = []
         for (id, _, props) in of("AWS::IAM::ManagedPolicy") {
             guard let arn = CloudFormationTemplate.Value.string(from: template.getAtt(id, "PolicyArn", depth: 0)) else { continue }
-            let name = str(props?["ManagedPolicyName"]) ?? id
+            let name = str(props?["ManagedPolicyName"]) ?? template.generatedName(id)
             if let d = props?["PolicyDocument"], !unknown(d),
                let p = cfnPolicy(d, kind: .identity, label: "managed policy \(name) (\(id))", origin: .managed, in: doc) {
                 managedPolicies.append(ManagedPolicyResource(arn: arn, name: name, document: p))
@@ -52,7 +52,7 @@ extension ModelBuilder {
 
         // Roles.
         for (id, node, props) in of("AWS::IAM::Role") {
-            let name = str(props?["RoleName"]) ?? id
+            let name = str(props?["RoleName"]) ?? template.generatedName(id)
             let arn = CloudFormationTemplate.Value.string(from: template.getAtt(id, "Arn", depth: 0))
             let role = role(named: name, arn: arn, account: account, node: node)
             role.node = node
@@ -129,7 +129,7 @@ extension ModelBuilder {
         }
 
         for (id, node, props) in of("AWS::IAM::InstanceProfile") {
-            let name = str(props?["InstanceProfileName"]) ?? id
+            let name = str(props?["InstanceProfileName"]) ?? template.generatedName(id)
             let arn = CloudFormationTemplate.Value.string(from: template.getAtt(id, "Arn", depth: 0))
             let names = (props?["Roles"]?.elements ?? []).compactMap { str($0) }.map { $0.hasPrefix("arn:") ? StatementMatcher.roleName($0) : $0 }
             instanceProfiles.append(InstanceProfileResource(name: name, arn: arn, account: account, roleArns: [], roleNames: names, node: node))
@@ -139,7 +139,7 @@ extension ModelBuilder {
         var unknownConfigurations: [String: Node] = [:]
         for (id, node, props) in of("AWS::EMR::SecurityConfiguration") {
             let nameNode = props?["Name"]
-            let name = str(nameNode) ?? id
+            let name = str(nameNode) ?? template.generatedName(id)
             guard let value = props?["SecurityConfiguration"], !unknown(value) else {
                 unknownConfigurations[name] = props?["SecurityConfiguration"] ?? node
                 continue
@@ -171,7 +171,7 @@ extension ModelBuilder {
                 }
             }
             var cluster = ClusterResource(
-                id: id, name: str(props?["Name"]), arn: nil, account: account,
+                id: template.generatedName(id), name: str(props?["Name"]), arn: nil, account: account,
                 releaseLabel: str(props?["ReleaseLabel"]), releaseNode: props?["ReleaseLabel"],
                 applications: apps, applicationsNode: props?["Applications"],
                 securityConfigurationName: configName, securityConfigurationNode: configNode,
@@ -196,7 +196,7 @@ extension ModelBuilder {
         for (id, node, props) in of("AWS::SageMaker::Domain") {
             let settingsNode = props?["DefaultUserSettings"]
             if let s = settingsNode, Self.cfnRoleListsUnknown(s) {
-                unknownDomains.insert(id)
+                unknownDomains.insert(template.generatedName(id))
                 continue
             }
             let identity = props?["DomainSettings"]?["ExecutionRoleIdentityConfig"]
@@ -212,7 +212,7 @@ extension ModelBuilder {
                                         location: Location(node: emr.keyNode ?? emr), identity: "domain-emr-settings|\(id)"))
             }
             var domain = StudioDomainResource(
-                id: id, arn: "arn:aws:sagemaker:*:\(account):domain/\(id)", name: str(props?["DomainName"]), account: account,
+                id: template.generatedName(id), arn: "arn:aws:sagemaker:*:\(account):domain/\(template.generatedName(id))", name: str(props?["DomainName"]), account: account,
                 defaults: defaults, executionRoleIdentityConfig: str(identity),
                 executionRoleIdentityConfigNode: identity, node: node)
             if let space = props?["DefaultSpaceSettings"], !Self.cfnRoleListsUnknown(space) { domain.defaultSpaceSettings = Self.settings(space) }

@@ -36,7 +36,20 @@ struct CloudFormationTemplate {
     static let unknownTag = "!rolecheck:unknown"
     /// The tag of a string an intrinsic produced.
     static let resolvedTag = "!rolecheck:resolved"
-    static let stackName = "AWS-StackName"
+    /// The stack's name, for `AWS::StackName` and generated names: the template's file name
+    /// without its extension (a template is one stack).
+    let stackName: String
+
+    /// The physical name CloudFormation generates for a resource that names none: scoped to the
+    /// stack (CloudFormation writes `stack-LogicalId-SUFFIX`), so a logical ID resolves only
+    /// inside its own template and two templates with the same logical IDs never share a resource.
+    func generatedName(_ logicalId: String) -> String { "\(stackName)-\(logicalId)" }
+
+    static func stackName(ofPath path: String) -> String {
+        let file = path.split(separator: "/").last.map(String.init) ?? path
+        guard let dot = file.lastIndex(of: "."), dot != file.startIndex else { return file }
+        return String(file[..<dot])
+    }
 
     let original: Document
     let account: String
@@ -50,6 +63,7 @@ struct CloudFormationTemplate {
     init(_ document: Document, account: String?) {
         self.original = document
         self.account = account ?? Self.symbolicAccount
+        self.stackName = Self.stackName(ofPath: document.file.path)
         let root = document.root
         var res: [String: Node] = [:]
         for (k, v) in root["Resources"]?.members ?? [] { if let id = k.string { res[id] = v } }
@@ -204,7 +218,7 @@ struct CloudFormationTemplate {
         case "AWS::Partition": return .string("aws")
         case "AWS::Region": return .string("*")
         case "AWS::URLSuffix": return .string("amazonaws.com")
-        case "AWS::StackName": return .string(Self.stackName)
+        case "AWS::StackName": return .string(stackName)
         case "AWS::NoValue": return .noValue
         default: break
         }
@@ -227,7 +241,7 @@ struct CloudFormationTemplate {
         let props = r["Properties"]
         func named(_ key: String, lowercase: Bool = false) -> Value {
             if let n = props?[key] { return string(value(n, depth: depth)).map { .string($0) } ?? .unknown }
-            return .string(lowercase ? target.lowercased() : target)
+            return .string(lowercase ? generatedName(target).lowercased() : generatedName(target))
         }
         switch r["Type"]?.string {
         case "AWS::IAM::Role": return named("RoleName")
@@ -235,7 +249,7 @@ struct CloudFormationTemplate {
         case "AWS::EMR::SecurityConfiguration": return named("Name")
         case "AWS::S3::Bucket": return named("BucketName", lowercase: true)
         case "AWS::IAM::ManagedPolicy": return getAtt(target, "PolicyArn", depth: depth)
-        case "AWS::EMR::Cluster", "AWS::SageMaker::Domain": return .string(target)
+        case "AWS::EMR::Cluster", "AWS::SageMaker::Domain": return .string(generatedName(target))
         default: return .unknown
         }
     }
@@ -258,16 +272,16 @@ struct CloudFormationTemplate {
         case ("AWS::IAM::InstanceProfile", "Arn"):
             return build { name in path(r, depth: depth).map { "arn:aws:iam::\(account):instance-profile\($0)\(name)" } }
         case ("AWS::IAM::ManagedPolicy", "PolicyArn"):
-            var name: String? = id
+            var name: String? = generatedName(id)
             if let nameNode = r["Properties"]?["ManagedPolicyName"] { name = string(value(nameNode, depth: depth)) }
             guard let name, let p = path(r, depth: depth) else { return .unknown }
             return .string("arn:aws:iam::\(account):policy\(p)\(name)")
         case ("AWS::S3::Bucket", "Arn"):
             return build { "arn:aws:s3:::\($0)" }
         case ("AWS::SageMaker::Domain", "DomainId"):
-            return .string(id)
+            return .string(generatedName(id))
         case ("AWS::SageMaker::Domain", "DomainArn"):
-            return .string("arn:aws:sagemaker:*:\(account):domain/\(id)")
+            return .string("arn:aws:sagemaker:*:\(account):domain/\(generatedName(id))")
         case ("AWS::SageMaker::UserProfile", "UserProfileArn"):
             let props = r["Properties"]
             guard let domain = props?["DomainId"].flatMap({ string(value($0, depth: depth)) }),

@@ -121,12 +121,12 @@ import Testing
         let (report, setup) = analyze([(path, text)])
         #expect(setup.documents.map(\.kind) == [.cloudFormationTemplate])
         let r = setup.resources
-        #expect(Set(r.roles.map(\.name)) == ["ml-instance-profile", "Runtime"])
+        #expect(Set(r.roles.map(\.name)) == ["ml-instance-profile", "template-Runtime"])
         let ip = try #require(r.role(named: "ml-instance-profile", account: "111122223333"))
         #expect(ip.arn == "arn:aws:iam::111122223333:role/ml-instance-profile")
         #expect(ip.inlinePolicies.count == 1)
-        let runtime = try #require(r.role(arn: "arn:aws:iam::111122223333:role/runtime/Runtime"))
-        #expect(runtime.arn == "arn:aws:iam::111122223333:role/runtime/Runtime")
+        let runtime = try #require(r.role(arn: "arn:aws:iam::111122223333:role/runtime/template-Runtime"))
+        #expect(runtime.arn == "arn:aws:iam::111122223333:role/runtime/template-Runtime")
         // The trust names the instance-profile role by the ARN !GetAtt gives.
         let principal = try #require(runtime.trust?.statements.first?.principal?.entries.first?.values.first)
         #expect(principal.text == "arn:aws:iam::111122223333:role/ml-instance-profile")
@@ -134,7 +134,7 @@ import Testing
         let resource = try #require(ip.inlinePolicies.first?.statements.first?.resource?.values.first)
         #expect(resource.text == runtime.arn)
         #expect(r.instanceProfiles.map(\.roleNames) == [["ml-instance-profile"]])
-        #expect(r.instanceProfiles.first?.name == "Profile")
+        #expect(r.instanceProfiles.first?.name == "template-Profile")
         #expect(setup.policies.allSatisfy { $0.problems.allSatisfy { $0.kind == .version } })
         #expect(report.findings.filter { $0.severity == .error }.isEmpty)
         #expect(documentRuleFindings(setup).filter { $0.severity == .error }.isEmpty)
@@ -148,7 +148,8 @@ import Testing
         let profile = try #require(r.userProfiles.first)
         let arns = try #require(profile.settings.executionRoles).arns.map(\.arn)
         // One from !GetAtt AnalystRuntimeRole.Arn, one from !Sub "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/${EngineerRuntimeRole}".
-        #expect(arns == ["arn:aws:iam::111122223333:role/emr-runtime-ml-analyst", "arn:aws:iam::111122223333:role/EngineerRuntimeRole"])
+        #expect(arns == ["arn:aws:iam::111122223333:role/emr-runtime-ml-analyst", "arn:aws:iam::111122223333:role/template-EngineerRuntimeRole"])
+        // (EngineerRuntimeRole names no RoleName: CloudFormation generates one scoped to the stack.)
         for arn in arns { #expect(r.role(arn: arn)?.trust != nil) }
         // The instance-profile role's policy names the engineer role with Fn::Sub, its trust with Fn::Join.
         let ip = try #require(r.role(named: "EMR_EC2_RuntimeRolesRole", account: "111122223333"))
