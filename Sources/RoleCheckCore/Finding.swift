@@ -58,15 +58,19 @@ public struct Finding: Sendable, Hashable {
     /// text) or a rule-specific key. Used, with the rule, file and pointer, for fingerprints and
     /// baselines.
     public var identity: String
+    /// What the finding is about: the entities and hops of the setup it concerns (sorted, no
+    /// duplicates). Not part of the fingerprint, so baselines do not depend on it.
+    public var subjects: [Subject]
 
     public init(ruleId: String, severity: Severity, message: String, location: Location,
-                related: [RelatedLocation] = [], identity: String = "") {
+                related: [RelatedLocation] = [], identity: String = "", subjects: [Subject] = []) {
         self.ruleId = ruleId
         self.severity = severity
         self.message = message
         self.location = location
         self.related = related
         self.identity = identity
+        self.subjects = Array(Set(subjects)).sorted()
     }
 
     /// The deterministic report order: file, line, column, rule, message.

@@ -78,6 +78,8 @@ public enum Simulation {
         out += "  \(request.principal) \(result.allowed ? "may" : "may not") \(request.action) on \(request.resource)"
         if result.crossAccount { out += " (cross-account)" }
         out += "\n"
+        // The primary reason, chosen and worded as lint's findings choose and word it.
+        out += "because: \(result.because())\n"
         // Denies first, then what is missing, what allows, and what was considered and set aside.
         let order: [EvaluationReason.Role] = [.denies, .missing, .allows, .doesNotApply]
         let shown = order.flatMap { role in result.reasons.filter { $0.role == role } }
@@ -127,6 +129,7 @@ public enum Simulation {
                 ("crossAccount", .bool(result.crossAccount)),
                 ("context", .object(context)),
             ])),
+            ("because", .string(result.because())),
             ("reasons", .array(reasons)),
         ])
         return JSONWriter().document(value)

@@ -138,11 +138,67 @@ public struct EvaluationResult: Sendable {
 
     public var allowed: Bool { decision == .allow }
 
-    /// A one-line summary of the decision's main reason.
-    public var summary: String {
-        let main = reasons.first { $0.role == .denies } ?? reasons.first { $0.role == .missing }
-            ?? reasons.first { $0.role == .allows } ?? reasons.first
-        return main?.message ?? decision.rawValue
+    /// A one-line summary of the decision: its primary reason.
+    public var summary: String { primaryReason()?.message ?? decision.rawValue }
+
+    /// The reason that decided, chosen one way for every report (`lint`, `simulate`, `graph`):
+    /// - allowed: the first statement that allows;
+    /// - an explicit Deny that applies: that Deny (it decides whatever else allows);
+    /// - otherwise the closest miss: a statement (of `policy`, when given) that names the action
+    ///   but whose resource, principal or condition rules it out;
+    /// - else what the decision lacked (no resource-side grant across accounts, a boundary …);
+    /// - else the first statement considered (of `policy`, when given).
+    ///
+    /// `policy` narrows the closest miss to one document: a finding about a trust policy explains
+    /// itself by that trust's statements.
+    public func primaryReason(about policy: PolicyDocument? = nil) -> EvaluationReason? {
+        if allowed { return reasons.first { $0.role == .allows } }
+        if let deny = reasons.first(where: { $0.role == .denies }) { return deny }
+        let considered = reasons.filter { $0.role == .doesNotApply && (policy == nil || $0.policy === policy) }
+        // The statement the matcher got furthest with: one that failed only on a condition had
+        // its action, resource and principal match; one that failed on its principal, its action
+        // and resource.
+        var near: EvaluationReason?
+        for r in considered where r.isNearMiss && r.nearness > (near?.nearness ?? 0) { near = r }
+        if let near { return near }
+        if let missing = reasons.first(where: { $0.role == .missing }) { return missing }
+        return considered.first
+    }
+
+    /// The primary reason in words ("no statement allows it" when no statement was considered).
+    public func because(about policy: PolicyDocument? = nil) -> String {
+        primaryReason(about: policy)?.message ?? "no statement allows it"
+    }
+
+    /// Where a finding about this decision points: the primary reason's statement or element;
+    /// when nothing in `policy` tried, the policy's `Statement`, where a statement must be added.
+    public func decidingNode(in policy: PolicyDocument?) -> Node? {
+        let primary = primaryReason(about: policy)
+        if let primary, primary.role == .denies || primary.isNearMiss, let node = primary.node {
+            if policy == nil || primary.policy === policy || primary.role == .denies { return node }
+        }
+        guard let policy else { return nil }
+        return policy.root["Statement"] ?? policy.root
+    }
+}
+
+extension EvaluationReason {
+    /// A statement that names the action and is ruled out by its resource, principal or a
+    /// condition: the closest an unmet request came to being allowed.
+    /// A Deny that does not apply is never a near miss: it could not have allowed anything.
+    public var isNearMiss: Bool {
+        role == .doesNotApply && mismatch != nil && mismatch != .action && mismatch != .effect && statement?.effect != .deny
+    }
+
+    /// How far the matcher got before the statement was ruled out (the matcher checks effect,
+    /// action, resource, principal, then conditions): higher is closer.
+    var nearness: Int {
+        switch mismatch {
+        case .condition?: 3
+        case .principal?: 2
+        case .resource?: 1
+        default: 0
+        }
     }
 }
 

@@ -12,6 +12,8 @@ public struct ChainFacts: Sendable {
     public let securityConfiguration: SecurityConfiguration?
     public let studioRole: RoleResource?
     public let accessRole: RoleResource?
+    /// The hops of the chain with their questions decided, in the order a connection takes them.
+    public package(set) var hops: [Hop] = []
 
     /// Who calls `GetClusterSessionCredentials`: the access role in option 1, else the Studio
     /// execution role.
@@ -49,7 +51,8 @@ extension Setup {
         chainCache.withLock { cache in
             if let cache { return cache }
             let r = resources
-            let facts = ChainBuilder.chains(r, contexts: studioContexts).map { chain -> ChainFacts in
+            let evaluator = HopEvaluator(r)
+            var facts = ChainBuilder.chains(r, contexts: studioContexts).map { chain -> ChainFacts in
                 let (ipRole, profile) = r.instanceProfileRole(of: chain.cluster)
                 let configs = chain.cluster.securityConfigurationName.map { name in
                     r.securityConfigurations(named: name).filter { $0.account == nil || $0.account == chain.cluster.account }
@@ -59,6 +62,7 @@ extension Setup {
                                   studioRole: chain.studio.executionRoleArn.flatMap { r.role(arn: $0) },
                                   accessRole: chain.accessRole.flatMap { r.role(arn: $0.arn) })
             }
+            for i in facts.indices { facts[i].hops = evaluator.hops(facts[i]) }
             cache = facts
             return facts
         }

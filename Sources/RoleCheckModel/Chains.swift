@@ -42,6 +42,8 @@ public struct StudioContext: Sendable {
     public let propagatesSourceIdentity: Bool
     public let sourceIdentityNode: Node?
     public let node: Node
+    /// The SageMaker domain the context belongs to, when known.
+    public var domainId: String? = nil
 }
 
 /// One path a Studio user takes: this context, this cluster, this runtime role.
@@ -128,7 +130,7 @@ public enum ChainBuilder {
                                  executionRoleNode: executionRoleNode,
                                  runtimeRoles: execution.map { [(nil, $0)] } ?? [], accessRoles: accessRoles,
                                  preloadNode: execution?.node ?? emrSettingsNode(assumable: assumable, node) ?? node, propagatesSourceIdentity: propagates,
-                                 sourceIdentityNode: domain?.executionRoleIdentityConfigNode, node: node)
+                                 sourceIdentityNode: domain?.executionRoleIdentityConfigNode, node: node, domainId: domain?.id)
         case .classic:
             let discovery = r.classicDiscoveryConfigs.first { $0.account != nil && $0.account == account }
                 ?? (r.classicDiscoveryConfigs.count == 1 && (account == nil || r.classicDiscoveryConfigs[0].account == nil) ? r.classicDiscoveryConfigs[0] : nil)
@@ -137,7 +139,7 @@ public enum ChainBuilder {
                                  runtimeRoles: classicConfig?.rolesByAccount.map { ($0.account, $0.roles) } ?? [],
                                  accessRoles: discovery?.accessRoles.map { ($0.account, $0.arn, $0.node) } ?? [],
                                  preloadNode: classicConfig?.node ?? node, propagatesSourceIdentity: propagates,
-                                 sourceIdentityNode: domain?.executionRoleIdentityConfigNode, node: node)
+                                 sourceIdentityNode: domain?.executionRoleIdentityConfigNode, node: node, domainId: domain?.id)
         }
     }
 

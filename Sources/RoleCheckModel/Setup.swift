@@ -16,6 +16,7 @@ public final class Setup: Sendable {
     public let resources: SetupResources
     let chainCache = Mutex<[ChainFacts]?>(nil)
     let contextCache = Mutex<[StudioContext]?>(nil)
+    let ownerCache = Mutex<[ObjectIdentifier: [Subject]]?>(nil)
     private let policiesByDocument: [ObjectIdentifier: [PolicyDocument]]
 
     /// The policies read from one input document.

@@ -39,17 +39,31 @@ public struct RuleContext {
     /// Reports a finding at a node. `severity` lowers (or raises) the rule's default for this
     /// finding only — for the doubtful cases a rule documents.
     public mutating func report(_ message: String, at node: Node, severity: Severity? = nil,
-                                related: [RelatedLocation] = [], identity: String? = nil) {
+                                related: [RelatedLocation] = [], identity: String? = nil, about subjects: [Subject] = []) {
         findings.append(Finding(ruleId: ruleId, severity: severity ?? defaultSeverity, message: message,
                                 location: Location(node: node), related: related,
-                                identity: identity ?? node.scalarText ?? ""))
+                                identity: identity ?? node.scalarText ?? "", subjects: subjects))
+    }
+
+    /// Adds subjects to the finding already reported at `node`: one finding that stands for the
+    /// same mistake seen from several chains is about each of their hops.
+    public mutating func attach(_ subjects: [Subject], toFindingAt node: Node) {
+        let location = Location(node: node)
+        guard let i = findings.lastIndex(where: { $0.location == location }) else { return }
+        findings[i].subjects = Array(Set(findings[i].subjects + subjects)).sorted()
+    }
+
+    /// Adds subjects to every finding reported since `index`.
+    public mutating func attach(_ subjects: [Subject], toFindingsFrom index: Int) {
+        guard !subjects.isEmpty else { return }
+        for i in index..<findings.count { findings[i].subjects = Array(Set(findings[i].subjects + subjects)).sorted() }
     }
 
     /// Reports a finding at an explicit location.
     public mutating func report(_ message: String, at location: Location, severity: Severity? = nil,
-                                related: [RelatedLocation] = [], identity: String = "") {
+                                related: [RelatedLocation] = [], identity: String = "", about subjects: [Subject] = []) {
         findings.append(Finding(ruleId: ruleId, severity: severity ?? defaultSeverity, message: message,
-                                location: location, related: related, identity: identity))
+                                location: location, related: related, identity: identity, subjects: subjects))
     }
 }
 

@@ -16,7 +16,7 @@ public struct RC400Topology: SetupRule {
             context.report("\(f.chain.label): \(f.chain.option.rawValue) (\(f.chain.option.explanation))\(via)",
                            at: f.chain.runtimeRoleNode,
                            related: [RelatedLocation(location: Location(node: f.chain.cluster.node), message: f.chain.cluster.label)],
-                           identity: f.chain.label)
+                           identity: f.chain.label, about: [.entity(f.runtimeEntity)])
         }
     }
 }

@@ -13,15 +13,16 @@ public struct RC401AccessRoleTrust: SetupRule {
         for f in setup.chainFacts where f.chain.option == .option1 {
             guard let access = f.accessRole, let trust = access.trust, let studioArn = f.chain.studio.executionRoleArn,
                   seen.insert("\(studioArn)|\(access.name)").inserted else { continue }
-            let result = ChainQuestions.trustAllows(callerArn: studioArn, "sts:AssumeRole", role: access, trust: trust)
-            guard result.resourceAllows != true else { continue }
+            guard let hop = f.hop(.assumeAccessRole), let result = hop.answer("sts:AssumeRole", .resourcePolicy),
+                  result.resourceAllows != true else { continue }
             let at = ChainQuestions.target(result, in: trust) ?? trust.root
             var suggestion = f.chain.studio.app == .classic
                 ? "trust the Studio account (arn:aws:iam::\(ARN(studioArn)?.account ?? "ACCOUNT"):root), as Studio Classic's documentation does, or the execution role \(studioArn)"
                 : "trust the Studio execution role \(studioArn)"
             if f.chain.studio.propagatesSourceIdentity { suggestion += " with sts:AssumeRole and sts:SetSourceIdentity (the domain propagates the source identity)" }
             context.report("hop Studio → access role (option 1): the trust policy of access role \(access.name) does not let the Studio execution role \(StatementMatcher.roleName(studioArn)) call sts:AssumeRole (\(ChainQuestions.why(result, about: trust))); \(suggestion)",
-                           at: at, related: ChainQuestions.related(f, except: at), identity: "\(studioArn)|\(access.name)")
+                           at: at, related: ChainQuestions.related(f, except: at), identity: "\(studioArn)|\(access.name)",
+                           about: [.hop(hop.ref)])
         }
     }
 }

@@ -13,19 +13,13 @@ public struct RC402StudioAssumeAccessRole: SetupRule {
         for f in setup.chainFacts where f.chain.option == .option1 {
             guard let access = f.accessRole, let trust = access.trust, let studio = f.studioRole,
                   let studioArn = f.chain.studio.executionRoleArn, seen.insert("\(studioArn)|\(access.name)").inserted,
-                  let result = ChainQuestions.ask(setup, caller: studio, callerArn: studioArn, action: "sts:AssumeRole",
-                                                  resource: access.effectiveArn ?? "*", resourcePolicy: trust),
+                  let hop = f.hop(.assumeAccessRole), let result = hop.answer("sts:AssumeRole", .full),
                   result.resourceAllows == true, !result.allowed else { continue }
             // A statement of the execution role that tried (its Resource or condition), else where to add one.
-            let near = result.reasons.first { $0.role == .doesNotApply && $0.policy !== trust && $0.mismatch != .action && $0.mismatch != .effect }?.node
+            let near = result.reasons.first { $0.isNearMiss && $0.policy !== trust }?.node
             // A managed policy among the inputs that would allow the call but is not attached
             // to the execution role: the fix is to attach it.
-            let request = AccessRequest(principal: ChainQuestions.session(of: studioArn), action: "sts:AssumeRole",
-                                        resource: access.effectiveArn ?? "*")
-            let unattached = setup.resources.managedPolicies.first { m in
-                !studio.attachedPolicyArns.contains { $0.arn == m.arn }
-                    && Evaluator.evaluate(request, PolicySet(identity: [m.document], resource: trust)).allowed
-            }
+            let unattached = hop.unattachedGrants.first
             var at = near ?? ChainQuestions.statementHome(setup, role: studio, services: ["sts"])
             var fix = "allow sts:AssumeRole on \(access.effectiveArn ?? access.name)"
             var related = ChainQuestions.related(f, except: at)
@@ -37,7 +31,8 @@ public struct RC402StudioAssumeAccessRole: SetupRule {
             }
             if let n = trust.root["Statement"] { related.append(RelatedLocation(location: Location(node: n), message: "the trust policy of access role \(access.name)")) }
             context.report("hop Studio → access role (option 1): the Studio execution role \(studio.name) may not call sts:AssumeRole on access role \(access.effectiveArn ?? access.name): \(ChainQuestions.why(result, about: nil)); the access role is in another account, so the execution role's own policy must allow the call as well as the trust: \(fix)",
-                           at: at, related: related, identity: "\(studio.name)|\(access.name)")
+                           at: at, related: related, identity: "\(studio.name)|\(access.name)",
+                           about: [.hop(hop.ref)])
         }
     }
 }

@@ -32,7 +32,7 @@ public struct RC403NoAccessRole: SetupRule {
                 at = file?.node ?? key ?? list ?? f.chain.studio.preloadNode
             }
             context.report("hop Studio → access role (option 1): \(f.chain.cluster.label) is in account \(account), but \(f.chain.studio.label) has no EMR access role for that account, so Studio can neither list the cluster nor ask it for credentials; add the access role to \(where_)",
-                           at: at, related: ChainQuestions.related(f, except: at), identity: "\(f.chain.studio.label)|\(account)")
+                           at: at, related: ChainQuestions.related(f, except: at), identity: "\(f.chain.studio.label)|\(account)", about: f.hopRef(.sessionCredentials).map { [.hop($0)] } ?? [])
         }
     }
 }

@@ -16,6 +16,13 @@ public struct RC404StudioRoleLists: DocumentRule {
     static let limit = 5
 
     public func check(_ document: ClassifiedDocument, in setup: Setup, _ context: inout RuleContext) {
+        let before = context.findings.count
+        checkLists(document, setup, &context)
+        // The lists belong to the Studio users that read them.
+        context.attach(setup.studioSubjects(in: document.document), toFindingsFrom: before)
+    }
+
+    func checkLists(_ document: ClassifiedDocument, _ setup: Setup, _ context: inout RuleContext) {
         let root = document.root
         switch document.kind {
         case .studioExecutionRoleConfiguration:

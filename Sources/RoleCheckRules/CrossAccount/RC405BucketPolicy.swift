@@ -13,16 +13,15 @@ public struct RC405BucketPolicy: SetupRule {
         var seen: Set<String> = []
         for f in setup.chainFacts where f.chain.option == .option2 {
             guard let rt = f.runtimeRole, let arn = rt.effectiveArn else { continue }
-            for bucket in ChainBuilder.buckets(usedBy: rt, setup.resources) {
-                guard let bp = setup.resources.bucketPolicy(for: bucket), bp.account != rt.account,
-                      seen.insert("\(arn)|\(bucket)").inserted else { continue }
-                for (action, resource) in [("s3:GetObject", "arn:aws:s3:::\(bucket)/rolecheck-object"), ("s3:ListBucket", "arn:aws:s3:::\(bucket)")] {
-                    guard let result = ChainQuestions.ask(setup, caller: rt, callerArn: arn, action: action, resource: resource,
-                                                          resourcePolicy: bp.policy, resourceAccount: bp.account),
-                          result.identityAllows, !result.allowed else { continue }
+            for hop in f.hops where hop.kind == .bucket {
+                let bucket = hop.ref.to.id
+                guard let bp = setup.resources.bucketPolicy(for: bucket), seen.insert("\(arn)|\(bucket)").inserted else { continue }
+                for action in ["s3:GetObject", "s3:ListBucket"] {
+                    guard let result = hop.answer(action, .full), result.identityAllows, !result.allowed else { continue }
                     let at = ChainQuestions.target(result, in: bp.policy) ?? bp.policy.root
                     context.report("hop runtime role → data (option 2): runtime role \(rt.name)'s own policy allows \(action) on bucket \(bucket), but the bucket is in account \(bp.account ?? "?") and its bucket policy does not grant it (\(ChainQuestions.why(result, about: bp.policy))); across accounts both sides must allow: add a statement for \"Principal\": {\"AWS\": \"\(arn)\"}",
-                                   at: at, related: ChainQuestions.related(f, except: at), identity: "\(rt.name)|\(bucket)|\(action)")
+                                   at: at, related: ChainQuestions.related(f, except: at), identity: "\(rt.name)|\(bucket)|\(action)",
+                                   about: [.hop(hop.ref)])
                 }
             }
         }

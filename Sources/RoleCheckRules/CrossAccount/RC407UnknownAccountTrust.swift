@@ -18,7 +18,7 @@ public struct RC407UnknownAccountTrust: SetupRule {
                     for v in values {
                         guard let a = PrincipalIdentity.parse(v.text).account, !known.contains(a) else { continue }
                         context.report("the trust policy of role \(role.name) trusts account \(a), which is none of the accounts of these inputs (\(known.sorted().joined(separator: ", "))): check that it is meant to, or add that account's exports to the run",
-                                       at: v.node, identity: "\(role.name)|\(a)")
+                                       at: v.node, identity: "\(role.name)|\(a)", about: [.entity(role.entity)])
                     }
                 }
             }

@@ -13,15 +13,19 @@ public struct RC004MissingReference: SetupRule {
     /// or policies of its own among the inputs. A Terraform role whose policies are known only
     /// after apply is not "missing": it is not judged (`permissionsUnknown`).
     static func policiesListed(_ role: RoleResource) -> Bool {
-        role.permissionsListed || ChainQuestions.policiesKnown(role)
+        role.permissionsListed || HopEvaluator.policiesKnown(role)
     }
 
     public func check(_ setup: Setup, _ context: inout RuleContext) {
         let r = setup.resources
         var said: Set<String> = []
-        func say(_ key: String, _ message: String, at node: Node?) {
-            guard let node, said.insert(key).inserted else { return }
-            context.report(message, at: node, identity: key)
+        func say(_ key: String, _ message: String, at node: Node?, about subject: EntityRef) {
+            guard let node else { return }
+            guard said.insert(key).inserted else {
+                context.attach([.entity(subject)], toFindingAt: node)
+                return
+            }
+            context.report(message, at: node, identity: key, about: [.entity(subject)])
         }
         for cluster in r.clusters {
             if let name = cluster.instanceProfileName {
@@ -29,27 +33,27 @@ public struct RC004MissingReference: SetupRule {
                 if role == nil {
                     say("profile|\(cluster.account ?? "")|\(name)",
                         "\(cluster.label) runs with instance profile \(name), whose role is \(profile == nil ? "not among the inputs (no instance profile or role of that name)" : "not among the inputs"); the hop from the cluster to its runtime roles could not be checked. Add the account's get-account-authorization-details export",
-                        at: cluster.instanceProfileNode)
+                        at: cluster.instanceProfileNode, about: cluster.entity)
                 }
             }
             if let name = cluster.securityConfigurationName, r.securityConfigurations(named: name).isEmpty {
                 say("secconf|\(cluster.account ?? "")|\(name)",
                     "\(cluster.label) uses security configuration \(name), which is not among the inputs; runtime roles, Lake Formation and source identity could not be checked. Add the output of aws emr describe-security-configuration --name \(name)",
-                    at: cluster.securityConfigurationNode)
+                    at: cluster.securityConfigurationNode, about: cluster.entity)
             }
         }
         for f in setup.chainFacts {
             if f.runtimeRole == nil {
                 say("role|\(f.chain.runtimeRoleArn)", "runtime role \(f.chain.runtimeRoleArn) is not among the inputs; its trust and permissions could not be checked. Add the get-account-authorization-details export of account \(ARN(f.chain.runtimeRoleArn)?.account ?? "?")",
-                    at: f.chain.runtimeRoleNode)
+                    at: f.chain.runtimeRoleNode, about: f.runtimeEntity)
             }
             if let arn = f.chain.studio.executionRoleArn, f.studioRole == nil {
                 say("role|\(arn)", "the Studio execution role \(arn) is not among the inputs; what it may call could not be checked",
-                    at: f.chain.studio.executionRoleNode ?? f.chain.studio.node)
+                    at: f.chain.studio.executionRoleNode ?? f.chain.studio.node, about: f.studioEntity)
             }
             if let access = f.chain.accessRole, f.accessRole == nil {
                 say("role|\(access.arn)", "access role \(access.arn) is not among the inputs; option 1's hops through it could not be checked",
-                    at: access.node)
+                    at: access.node, about: .role(access.arn))
             }
             for role in [f.caller, f.instanceProfileRole, f.runtimeRole].compactMap({ $0 }) {
                 // A runtime role's own permissions matter to the chain only with Lake Formation.
@@ -58,18 +62,18 @@ public struct RC004MissingReference: SetupRule {
                     let message = role.node["address"]?.string.map { address in
                         "the inputs show role \(role.name) but not its permission policies (\(address): the aws_iam_role data source carries only the trust policy); hops that depend on what \(role.name) may call were not judged. Add the Terraform output that manages the role, or the account's get-account-authorization-details export"
                     } ?? "the inputs show role \(role.name) but not its permission policies (get-role output, for one, carries only the trust policy); hops that depend on what \(role.name) may call were not judged. Add the account's get-account-authorization-details export, or get-role-policy output for each inline policy"
-                    say("policies|\(role.effectiveArn ?? role.name)", message, at: role.node)
+                    say("policies|\(role.effectiveArn ?? role.name)", message, at: role.node, about: role.entity)
                 }
                 for (arn, node) in role.attachedPolicyArns where !r.managedPolicies.contains(where: { $0.arn == arn }) {
                     say("managed|\(arn)", "role \(role.name) has managed policy \(arn) attached, which is not among the inputs; hops that depend on \(role.name)'s permissions were not judged (export with get-account-authorization-details, which includes managed policies)",
-                        at: node)
+                        at: node, about: role.entity)
                 }
             }
         }
         for c in r.classicRoleConfigs {
             for entry in c.rolesByAccount where ARN.isAccountID(entry.account) && !r.clusters.contains(where: { $0.account == entry.account }) {
                 say("clusters|\(entry.account)", "runtime roles are preloaded for clusters of account \(entry.account), but no describe-cluster output of that account is among the inputs; those chains could not be checked",
-                    at: entry.keyNode)
+                    at: entry.keyNode, about: EntityRef(.studio, "clusters of account \(entry.account)"))
             }
         }
     }

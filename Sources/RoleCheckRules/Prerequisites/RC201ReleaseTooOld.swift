@@ -17,22 +17,22 @@ public struct RC201ReleaseTooOld: SetupRule {
                 // No ReleaseLabel: an AMI-version cluster (EMR before 4.0), or an incomplete export.
                 if let ami = cluster.node["RequestedAmiVersion"] ?? cluster.node["RunningAmiVersion"], let v = ami.scalarText {
                     context.report("\(cluster.label) runs AMI version \(v) (EMR before release 4.0, which has no release label); SageMaker Studio connects with runtime roles only to emr-6.9.0 or later (emr-6.10.0 or later avoids the emr-6.9.0 known issue): launch a new cluster with ReleaseLabel emr-6.10.0 or later",
-                                   at: ami, identity: "\(key)|ami")
+                                   at: ami, identity: "\(key)|ami", about: [.entity(cluster.entity)])
                 } else {
                     context.report("\(cluster.label) has no ReleaseLabel, so its release cannot be shown to be emr-6.9.0 or later, the first release SageMaker Studio connects to with runtime roles: add the cluster's ReleaseLabel (describe-cluster returns it for every release since 4.0), and launch clusters with emr-6.10.0 or later",
-                                   at: cluster.node, identity: "\(key)|no-release")
+                                   at: cluster.node, identity: "\(key)|no-release", about: [.entity(cluster.entity)])
                 }
                 continue
             }
             guard let label = cluster.releaseLabel else { continue } // not a string: RC005
             guard let version = EMRReleaseLabel.version(label) else {
                 context.report("\(cluster.label) has ReleaseLabel \"\(label)\", which is not of the form emr-x.y.z, so rolecheck cannot tell whether it is emr-6.9.0 or later (the first release SageMaker Studio connects to with runtime roles); write the label as EMR returns it, such as emr-6.15.0",
-                               at: node, severity: .warning)
+                               at: node, severity: .warning, about: [.entity(cluster.entity)])
                 continue
             }
             if version < minimum {
                 context.report("\(cluster.label) runs \(label), older than emr-6.9.0: SageMaker Studio connects to EMR with runtime roles only from emr-6.9.0 on (and EMR steps only from emr-6.7.0), so Studio cannot use this cluster's runtime roles. A cluster's release cannot be changed: launch a new cluster with emr-6.10.0 or later",
-                               at: node)
+                               at: node, about: [.entity(cluster.entity)])
             }
         }
     }

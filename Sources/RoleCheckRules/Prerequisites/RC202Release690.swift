@@ -20,7 +20,7 @@ public struct RC202Release690: SetupRule {
                 patchNote = " If one of this cluster's bootstrap actions applies that patch, this warning can be suppressed."
             }
             context.report("\(cluster.label) runs \(label): with this release, connections from SageMaker Studio can fail intermittently unless the patch that the emr-6.9.0 release notes describe is applied with a bootstrap action. Launch clusters with emr-6.10.0 or later, or apply the patch.\(patchNote)",
-                           at: node, related: related)
+                           at: node, related: related, about: [.entity(cluster.entity)])
         }
     }
 }

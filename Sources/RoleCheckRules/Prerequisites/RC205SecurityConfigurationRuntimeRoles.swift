@@ -26,41 +26,41 @@ public struct RC205SecurityConfigurationRuntimeRoles: DocumentRule {
 
         guard let authz = root["AuthorizationConfiguration"] else {
             context.report("runtime roles are off: \(subject) has no AuthorizationConfiguration; \(fix)",
-                           at: root, identity: "AuthorizationConfiguration")
+                           at: root, identity: "AuthorizationConfiguration", about: [.entity(config.entity)])
             return
         }
         guard authz.kind == .object else {
             context.report("runtime roles are off: AuthorizationConfiguration is \(authz.kind.withArticle), not an object; it must hold IAMConfiguration.EnableApplicationScopedIAMRole: true",
-                           at: authz, identity: "AuthorizationConfiguration")
+                           at: authz, identity: "AuthorizationConfiguration", about: [.entity(config.entity)])
             return
         }
         guard let iam = authz["IAMConfiguration"] else {
             context.report("runtime roles are off: AuthorizationConfiguration has no IAMConfiguration; add IAMConfiguration.EnableApplicationScopedIAMRole: true here",
-                           at: authz.keyNode ?? authz, identity: "IAMConfiguration")
+                           at: authz.keyNode ?? authz, identity: "IAMConfiguration", about: [.entity(config.entity)])
             return
         }
         guard iam.kind == .object else {
             context.report("runtime roles are off: IAMConfiguration is \(iam.kind.withArticle), not an object; it must hold EnableApplicationScopedIAMRole: true",
-                           at: iam, identity: "IAMConfiguration")
+                           at: iam, identity: "IAMConfiguration", about: [.entity(config.entity)])
             return
         }
         guard let flag = iam["EnableApplicationScopedIAMRole"] else {
             context.report("runtime roles are off: IAMConfiguration has no EnableApplicationScopedIAMRole; add EnableApplicationScopedIAMRole: true here",
-                           at: iam.keyNode ?? iam, identity: "EnableApplicationScopedIAMRole")
+                           at: iam.keyNode ?? iam, identity: "EnableApplicationScopedIAMRole", about: [.entity(config.entity)])
             return
         }
         switch flag.kind {
         case .bool:
             if flag.bool == false {
                 context.report("runtime roles are off: EnableApplicationScopedIAMRole is false in \(subject); set it to true (a cluster's security configuration cannot be changed after launch, so the cluster must be recreated)",
-                               at: flag)
+                               at: flag, about: [.entity(config.entity)])
             }
         case .string where flag.string?.lowercased() == "true":
             context.report("EnableApplicationScopedIAMRole is the string \"\(flag.string ?? "")\", not the boolean true that EMR documents; write true without quotes",
-                           at: flag, severity: .warning)
+                           at: flag, severity: .warning, about: [.entity(config.entity)])
         default:
             context.report("runtime roles are off: EnableApplicationScopedIAMRole must be the boolean true, but it is \(describe(flag))",
-                           at: flag)
+                           at: flag, about: [.entity(config.entity)])
         }
     }
 

@@ -29,12 +29,12 @@ public struct RC206SecurityConfigurationMissing: SetupRule {
             }
             guard let node = cluster.securityConfigurationNode else {
                 context.report("\(cluster.label) has no SecurityConfiguration, so it has no runtime roles: Studio cannot connect to it with a runtime role; \(fix)",
-                               at: cluster.node, related: Array(unused), identity: "\(key)|none")
+                               at: cluster.node, related: Array(unused), identity: "\(key)|none", about: [.entity(cluster.entity)])
                 continue
             }
             if node.isNull || node.string?.isEmpty == true {
                 context.report("\(cluster.label) has an empty SecurityConfiguration, so it has no runtime roles; \(fix)",
-                               at: node, related: Array(unused), identity: "\(key)|empty")
+                               at: node, related: Array(unused), identity: "\(key)|empty", about: [.entity(cluster.entity)])
                 continue
             }
             guard let name = cluster.securityConfigurationName else { continue } // not a string: RC005
@@ -52,7 +52,7 @@ public struct RC206SecurityConfigurationMissing: SetupRule {
                                 message: "a definition of \"\(name)\" in \(c.source.document.file.path)")
             }
             context.report("\(cluster.label) uses security configuration \"\(name)\", which the inputs define in \(order.count) different ways, so rolecheck cannot tell which one the cluster runs with (the chain checks used the first). Keep one definition per name and account (exports from different Regions belong in separate runs)",
-                           at: node, related: related, identity: "\(key)|ambiguous|\(name)")
+                           at: node, related: related, identity: "\(key)|ambiguous|\(name)", about: [.entity(cluster.entity)])
         }
     }
 }

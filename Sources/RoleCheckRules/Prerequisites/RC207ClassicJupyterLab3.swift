@@ -47,10 +47,10 @@ public struct RC207ClassicJupyterLab3: SetupRule {
             }
             if name == "jupyter-server" {
                 context.report("Studio Classic's Jupyter server image is jupyter-server (JupyterLab 1) for \(who); Studio Classic connects to EMR with runtime roles only from JupyterLab 3. Set it to \(fixed) (the image account is the Region's, as in this ARN) and restart the JupyterServer app",
-                               at: node, related: related, identity: name)
+                               at: node, related: related, identity: name, about: users.map { .entity($0.entity) })
             } else {
                 context.report("Studio Classic's Jupyter server image is \(name) for \(who), not jupyter-server-3, the JupyterLab 3 image that Studio Classic needs to connect to EMR with runtime roles; set it to \(fixed) (or leave it unset for the default)",
-                               at: node, severity: .warning, related: related, identity: name)
+                               at: node, severity: .warning, related: related, identity: name, about: users.map { .entity($0.entity) })
             }
         }
     }

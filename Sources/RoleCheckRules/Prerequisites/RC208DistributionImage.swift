@@ -33,11 +33,15 @@ public struct RC208DistributionImage: SetupRule {
     public func check(_ setup: Setup, _ context: inout RuleContext) {
         let r = setup.resources
         var reported: Set<String> = []
-        func report(_ sel: (version: DottedVersion, text: String, node: Node, image: String?), who: String, related: [RelatedLocation]) {
-            guard sel.version < SageMakerDistribution.studioMinimum,
-                  reported.insert("\(sel.node.document.file.path)#\(sel.node.fullPointer)").inserted else { return }
+        func report(_ sel: (version: DottedVersion, text: String, node: Node, image: String?), who: String, related: [RelatedLocation],
+                    about subjects: [Subject]) {
+            guard sel.version < SageMakerDistribution.studioMinimum else { return }
+            guard reported.insert("\(sel.node.document.file.path)#\(sel.node.fullPointer)").inserted else {
+                context.attach(subjects, toFindingAt: sel.node)
+                return
+            }
             context.report("\(who) selects SageMaker Distribution \(sel.version) (\(sel.text)); the JupyterLab app connects to EMR clusters only from SageMaker Distribution 1.10 or later. Set SageMakerImageVersionAlias to 1.10 or later (or remove it for the current default) and restart the JupyterLab app",
-                           at: sel.node, related: related, identity: sel.version.description)
+                           at: sel.node, related: related, identity: sel.version.description, about: subjects)
         }
         // Users of the JupyterLab app: the profile's spec when it names an image, else the domain's.
         for user in EffectiveStudioUser.all(r) where user.app == .jupyterLab {
@@ -49,13 +53,13 @@ public struct RC208DistributionImage: SetupRule {
             if let n = user.node, n.document !== sel.node.document {
                 related.append(RelatedLocation(location: Location(node: n), message: "\(user.label) takes this default"))
             }
-            report(sel, who: user.label, related: related)
+            report(sel, who: user.label, related: related, about: [.entity(user.entity)])
         }
         // JupyterLab spaces with an image of their own.
         for space in r.spaces where space.appType == nil || space.appType == "JupyterLab" {
             let spec = space.jupyterLabSpec
             guard Self.namesImage(spec), let sel = Self.selection(spec) else { continue }
-            report(sel, who: "space \(space.name) of domain \(space.domainId)", related: [])
+            report(sel, who: "space \(space.name) of domain \(space.domainId)", related: [], about: setup.studioSubjects(ofDomain: space.domainId))
         }
     }
 }

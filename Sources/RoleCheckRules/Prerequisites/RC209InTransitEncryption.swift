@@ -39,13 +39,13 @@ public struct RC209InTransitEncryption: DocumentRule {
             let root = config.configuration
             guard let encryption = root["EncryptionConfiguration"], !encryption.isNull else {
                 context.report("\(subject) enables runtime roles but has no EncryptionConfiguration, so in-transit encryption is off; \(why). Add an EncryptionConfiguration with \(fix)",
-                               at: root, related: related, identity: "EncryptionConfiguration")
+                               at: root, related: related, identity: "EncryptionConfiguration", about: [.entity(config.entity)])
                 continue
             }
             guard encryption.kind == .object else { continue } // RC005
             guard let flag = encryption["EnableInTransitEncryption"], !flag.isNull else {
                 context.report("\(subject) enables runtime roles but its EncryptionConfiguration has no EnableInTransitEncryption, so in-transit encryption is off; \(why). Add \(fix)",
-                               at: encryption.keyNode ?? encryption, related: related, identity: "EnableInTransitEncryption")
+                               at: encryption.keyNode ?? encryption, related: related, identity: "EnableInTransitEncryption", about: [.entity(config.entity)])
                 continue
             }
             let off: Bool
@@ -56,7 +56,7 @@ public struct RC209InTransitEncryption: DocumentRule {
             }
             if off {
                 context.report("in-transit encryption is off in \(subject), which enables runtime roles; \(why). Set \(fix)",
-                               at: flag, related: related)
+                               at: flag, related: related, about: [.entity(config.entity)])
             }
         }
     }

@@ -32,10 +32,10 @@ public struct RC210LakeFormationRelease: SetupRule {
             let key = cluster.id ?? cluster.arn ?? cluster.name ?? ""
             if version < EMRReleaseLabel.lakeFormationTables {
                 context.report("\(cluster.label) runs \(label) with Lake Formation configured in its security configuration \(name), but Lake Formation table-level access control needs emr-6.13 or later (row-, column- and cell-level emr-6.15 or later): queries from Studio under a runtime role may not get the Lake Formation permissions you expect. Launch the cluster with emr-6.15.0 or later",
-                               at: node, related: related, identity: "\(key)|tables")
+                               at: node, related: related, identity: "\(key)|tables", about: [.entity(cluster.entity), .entity(config.entity)])
             } else {
                 context.report("\(cluster.label) runs \(label): Lake Formation table-level access control works, but row-, column- and cell-level filters need emr-6.15 or later; if your Lake Formation grants use data filters, launch the cluster with emr-6.15.0 or later",
-                               at: node, severity: .note, related: related, identity: "\(key)|fine-grained")
+                               at: node, severity: .note, related: related, identity: "\(key)|fine-grained", about: [.entity(cluster.entity), .entity(config.entity)])
             }
         }
     }

@@ -26,7 +26,7 @@ public struct RC211SharedSpace: SetupRule {
             }
             let app = space.appType ?? "JupyterLab"
             context.report("space \(space.name) of domain \(space.domainId) is shared (SharingType \(sharing)); Studio discovers and connects to EMR clusters only from \(app) apps in private spaces, and a shared space does not pass the user's identity on. Run the notebooks that use EMR in a private space (create-space with SpaceSharingSettings.SharingType Private and OwnershipSettings.OwnerUserProfileName)",
-                           at: node, related: related, identity: "\(space.domainId)|\(space.name)")
+                           at: node, related: related, identity: "\(space.domainId)|\(space.name)", about: setup.studioSubjects(ofDomain: space.domainId))
         }
     }
 }

@@ -10,13 +10,13 @@ public struct RC301RuntimeTrustAssumeRole: SetupRule {
 
     public func check(_ setup: Setup, _ context: inout RuleContext) {
         for (ip, rt, trust, f) in RuntimeRoleTrust.pairs(setup) {
-            let result = RuntimeRoleTrust.trustAllows("sts:AssumeRole", ip: ip, runtime: rt, trust: trust)
-            guard result.resourceAllows != true else { continue }
+            guard let result = RuntimeRoleTrust.trustAnswer(f, "sts:AssumeRole"), result.resourceAllows != true else { continue }
             if RuntimeRoleTrust.wrongPrincipal(trust, cluster: f.chain.cluster) != nil { continue } // RC305 says it plainly
             let at = ChainQuestions.target(result, in: trust) ?? trust.root
             // RC302 and RC303 stay silent while the role cannot be assumed at all: say every action here.
             context.report("hop instance-profile role → runtime role: the trust policy of runtime role \(rt.name) does not let the instance-profile role \(ip.name) of \(f.chain.cluster.label) call sts:AssumeRole (\(ChainQuestions.why(result, about: trust))); \(RuntimeRoleTrust.fix(ip, RuntimeRoleTrust.allActions(f)))",
-                           at: at, related: ChainQuestions.related(f, except: at), identity: "\(ip.name)|\(rt.name)")
+                           at: at, related: ChainQuestions.related(f, except: at), identity: "\(ip.name)|\(rt.name)",
+                           about: RuntimeRoleTrust.subjects(f))
         }
     }
 }

@@ -12,12 +12,9 @@ public struct RC302RuntimeTrustTagSession: SetupRule {
         var reported: Set<String> = []
         for (ip, rt, trust, f) in RuntimeRoleTrust.pairs(setup, by: RuntimeRoleTrust.tagKey) {
             guard !reported.contains("\(ip.name)|\(rt.name)") else { continue }
-            let result = RuntimeRoleTrust.trustAllows("sts:TagSession", ip: ip, runtime: rt, trust: trust,
-                                                      context: RuntimeRoleTrust.tagContext(f))
-            guard result.resourceAllows != true else { continue }
+            guard let result = RuntimeRoleTrust.trustAnswer(f, "sts:TagSession"), result.resourceAllows != true else { continue }
             // A trust that does not even allow sts:AssumeRole is RC301's (or RC305's) finding, which names both actions.
-            let assume = RuntimeRoleTrust.trustAllows("sts:AssumeRole", ip: ip, runtime: rt, trust: trust)
-            guard assume.resourceAllows == true else { continue }
+            guard let assume = RuntimeRoleTrust.trustAnswer(f, "sts:AssumeRole"), assume.resourceAllows == true else { continue }
             let failing = result.reasons.first { $0.role == .doesNotApply && $0.mismatch.map(Self.isTagCondition) == true }
             // A condition on the Lake Formation tag with another value is RC311's.
             if f.lakeFormationTag != nil, failing != nil { continue }
@@ -26,7 +23,8 @@ public struct RC302RuntimeTrustTagSession: SetupRule {
             let at = RuntimeRoleTrust.whereToAdd(result, assume: assume, trust: trust)
             reported.insert("\(ip.name)|\(rt.name)")
             context.report("hop instance-profile role → runtime role: the trust policy of runtime role \(rt.name) does not let the instance-profile role \(ip.name) call sts:TagSession (\(ChainQuestions.why(result, about: trust))); \(failing != nil ? "the tags EMR sends without Lake Formation are not documented, so this condition may refuse the session and fail the connection" : "EMR tags the runtime role's session, so the connection fails"); \(RuntimeRoleTrust.fix(ip, "sts:TagSession"))",
-                           at: at, severity: severity, related: ChainQuestions.related(f, except: at), identity: "\(ip.name)|\(rt.name)")
+                           at: at, severity: severity, related: ChainQuestions.related(f, except: at), identity: "\(ip.name)|\(rt.name)",
+                           about: RuntimeRoleTrust.subjects(f))
         }
     }
 

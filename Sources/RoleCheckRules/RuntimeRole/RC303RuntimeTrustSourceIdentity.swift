@@ -10,13 +10,9 @@ public struct RC303RuntimeTrustSourceIdentity: SetupRule {
 
     public func check(_ setup: Setup, _ context: inout RuleContext) {
         for (ip, rt, trust, f) in RuntimeRoleTrust.pairs(setup, where: { $0.propagatesSourceIdentity }) {
-            var c = RequestContext()
-            c.add("sts:SourceIdentity", "studio-user")
-            let result = RuntimeRoleTrust.trustAllows("sts:SetSourceIdentity", ip: ip, runtime: rt, trust: trust, context: c)
-            guard result.resourceAllows != true else { continue }
+            guard let result = RuntimeRoleTrust.trustAnswer(f, "sts:SetSourceIdentity"), result.resourceAllows != true else { continue }
             // A trust that does not even allow sts:AssumeRole is RC301's (or RC305's) finding, which names this action too.
-            let assume = RuntimeRoleTrust.trustAllows("sts:AssumeRole", ip: ip, runtime: rt, trust: trust)
-            guard assume.resourceAllows == true else { continue }
+            guard let assume = RuntimeRoleTrust.trustAnswer(f, "sts:AssumeRole"), assume.resourceAllows == true else { continue }
             // The source identity is the Studio user's name, unknown here: a condition on it is a doubt.
             let onIdentity = result.reasons.contains {
                 if case .condition(let k)? = $0.mismatch { return Wildcard.asciiLowered(k) == "sts:sourceidentity" }
@@ -32,7 +28,8 @@ public struct RC303RuntimeTrustSourceIdentity: SetupRule {
                 ? "hop instance-profile role → runtime role: the cluster's security configuration propagates the source identity, and the trust policy of runtime role \(rt.name) lets the instance-profile role \(ip.name) call sts:SetSourceIdentity only for the source identities its condition lists (\(ChainQuestions.why(result, about: trust))); the source identity is the Studio user's name, so check that the condition admits every user who connects with this role"
                 : "hop instance-profile role → runtime role: the cluster's security configuration propagates the source identity, but the trust policy of runtime role \(rt.name) does not let the instance-profile role \(ip.name) call sts:SetSourceIdentity (\(ChainQuestions.why(result, about: trust))); \(RuntimeRoleTrust.fix(ip, "sts:SetSourceIdentity"))"
             context.report(message,
-                           at: at, severity: onIdentity ? .warning : nil, related: related, identity: "\(ip.name)|\(rt.name)")
+                           at: at, severity: onIdentity ? .warning : nil, related: related, identity: "\(ip.name)|\(rt.name)",
+                           about: RuntimeRoleTrust.subjects(f))
         }
     }
 }

@@ -18,10 +18,7 @@ public struct RC304InstanceProfilePermissions: SetupRule {
             var needed: [String] = [], documented: [String] = []
             var firstNeeded: EvaluationResult?, firstDocumented: EvaluationResult?
             for action in actions {
-                var c = action == "sts:TagSession" ? RuntimeRoleTrust.tagContext(f) : RequestContext()
-                if action == "sts:SetSourceIdentity" { c.add("sts:SourceIdentity", "studio-user") }
-                guard let result = ChainQuestions.ask(setup, caller: ip, callerArn: ip.effectiveArn ?? "", action: action,
-                                                      resource: rt.effectiveArn ?? "*", resourcePolicy: trust, context: c) else { continue }
+                guard let result = f.hop(.assumeRuntimeRole)?.answer(action, .full) else { continue }
                 guard result.resourceAllows == true else { continue } // the trust's problem: RC301–RC303
                 if !result.allowed {
                     needed.append(action)
@@ -35,18 +32,18 @@ public struct RC304InstanceProfilePermissions: SetupRule {
             reported.insert("\(ip.name)|\(rt.name)")
             // Point at an identity statement that tried and failed (its Resource or condition),
             // else where a statement must be added.
-            let near = result.reasons.first {
-                $0.role == .doesNotApply && $0.policy !== trust && $0.mismatch != .action && $0.mismatch != .effect
-            }
+            let near = result.reasons.first { $0.isNearMiss && $0.policy !== trust }
             let at = near?.node ?? ChainQuestions.statementHome(setup, role: ip, services: ["sts"])
             if !needed.isEmpty {
                 let why = near?.message ?? result.reasons.first { $0.role == .missing }?.message ?? "no permission policy of \(ip.name) allows it"
                 let across = result.crossAccount ? " (the runtime role is in another account, so both its trust and the caller's own policy must allow the call)" : ""
                 context.report("hop instance-profile role → runtime role: the instance-profile role \(ip.name) may not call \(needed.joined(separator: ", ")) on runtime role \(rt.name)\(across): \(why); allow these actions on \(rt.effectiveArn ?? rt.name) in \(ip.name)'s permission policy (EMR's AllowRuntimeRoleUsage statement)",
-                               at: at, related: ChainQuestions.related(f, except: at), identity: "\(ip.name)|\(rt.name)|\(needed)")
+                               at: at, related: ChainQuestions.related(f, except: at), identity: "\(ip.name)|\(rt.name)|\(needed)",
+                               about: RuntimeRoleTrust.subjects(f))
             } else {
                 context.report("the instance-profile role \(ip.name) has no permission policy allowing \(documented.joined(separator: ", ")) on runtime role \(rt.name); AWS allows the call anyway because the trust names the role itself, but EMR documents the policy (AllowRuntimeRoleUsage), and it is needed once the trust names only the account or the role moves to another account",
-                               at: at, severity: .warning, related: ChainQuestions.related(f, except: at), identity: "\(ip.name)|\(rt.name)|documented")
+                               at: at, severity: .warning, related: ChainQuestions.related(f, except: at), identity: "\(ip.name)|\(rt.name)|documented",
+                               about: RuntimeRoleTrust.subjects(f))
             }
         }
     }

@@ -10,10 +10,10 @@ public struct RC305TrustsServiceInsteadOfRole: SetupRule {
 
     public func check(_ setup: Setup, _ context: inout RuleContext) {
         for (ip, rt, trust, f) in RuntimeRoleTrust.pairs(setup) {
-            let result = RuntimeRoleTrust.trustAllows("sts:AssumeRole", ip: ip, runtime: rt, trust: trust)
-            guard result.resourceAllows != true, let (wrong, what) = RuntimeRoleTrust.wrongPrincipalDescribed(trust, cluster: f.chain.cluster) else { continue }
+            guard let result = RuntimeRoleTrust.trustAnswer(f, "sts:AssumeRole"), result.resourceAllows != true, let (wrong, what) = RuntimeRoleTrust.wrongPrincipalDescribed(trust, cluster: f.chain.cluster) else { continue }
             context.report("runtime role \(rt.name) trusts \(what), but EMR assumes runtime roles with the cluster's instance-profile role, \(ip.effectiveArn ?? ip.name); trust that role instead (with \(RuntimeRoleTrust.allActions(f))). Trusting EC2 or the EMR service role is the most common runtime-role mistake",
-                           at: wrong.node, related: ChainQuestions.related(f, except: wrong.node), identity: "\(rt.name)|\(wrong.text)")
+                           at: wrong.node, related: ChainQuestions.related(f, except: wrong.node), identity: "\(rt.name)|\(wrong.text)",
+                           about: RuntimeRoleTrust.subjects(f))
         }
     }
 }

@@ -14,19 +14,19 @@ public struct RC306SessionCredentials: SetupRule {
         for f in setup.chainFacts {
             guard let caller = f.caller, let callerArn = f.callerArn else { continue }
             guard seen.insert("\(callerArn)|\(f.chain.cluster.effectiveArn)|\(f.chain.runtimeRoleArn)").inserted else { continue }
-            var c = RequestContext()
-            c.add("elasticmapreduce:ExecutionRoleArn", f.chain.runtimeRoleArn)
-            guard let result = ChainQuestions.ask(setup, caller: caller, callerArn: callerArn,
-                                                  action: "elasticmapreduce:GetClusterSessionCredentials",
-                                                  resource: f.chain.cluster.effectiveArn, resourcePolicy: nil, context: c),
-                  !result.allowed else { continue }
+            guard let hop = f.hop(.sessionCredentials),
+                  let result = hop.answer("elasticmapreduce:GetClusterSessionCredentials", .full), !result.allowed else { continue }
             let at = ChainQuestions.target(result, in: nil) ?? ChainQuestions.statementHome(setup, role: caller, services: ["elasticmapreduce"])
             // Several clusters failing at the same place for the same role (a condition that
             // misses the role) are one finding.
-            guard seen.insert("at|\(callerArn)|\(f.chain.runtimeRoleArn)|\(at.document.file.path)|\(at.index)").inserted else { continue }
+            guard seen.insert("at|\(callerArn)|\(f.chain.runtimeRoleArn)|\(at.document.file.path)|\(at.index)").inserted else {
+                context.attach([.hop(hop.ref)], toFindingAt: at)
+                continue
+            }
             let who = f.chain.option == .option1 ? "the EMR access role \(caller.name)" : "the Studio execution role \(caller.name)"
             context.report("hop \(f.chain.option == .option1 ? "access role" : "Studio") → cluster: \(who) may not call elasticmapreduce:GetClusterSessionCredentials on \(f.chain.cluster.label) with elasticmapreduce:ExecutionRoleArn = \(f.chain.runtimeRoleArn): \(ChainQuestions.why(result, about: nil)); allow the action on the cluster with a condition listing this runtime role",
-                           at: at, related: ChainQuestions.related(f, except: at), identity: "\(caller.name)|\(f.chain.runtimeRoleArn)")
+                           at: at, related: ChainQuestions.related(f, except: at), identity: "\(caller.name)|\(f.chain.runtimeRoleArn)",
+                           about: [.hop(hop.ref)])
         }
     }
 }

@@ -13,32 +13,32 @@ public struct RC308DiscoveryPermissions: SetupRule {
         for f in setup.chainFacts {
             guard let caller = f.caller, let callerArn = f.callerArn,
                   seen.insert("\(callerArn)|\(f.chain.cluster.effectiveArn)").inserted else { continue }
-            let questions: [(String, String)] = [
-                ("elasticmapreduce:ListClusters", "*"),
-                ("elasticmapreduce:DescribeCluster", f.chain.cluster.effectiveArn),
-                ("elasticmapreduce:ListInstanceGroups", f.chain.cluster.effectiveArn),
-                ("elasticmapreduce:DescribeSecurityConfiguration", "*"),
-            ]
+            guard let hop = f.hop(.sessionCredentials) else { continue }
+            let discovery = ["elasticmapreduce:ListClusters", "elasticmapreduce:DescribeCluster",
+                             "elasticmapreduce:ListInstanceGroups", "elasticmapreduce:DescribeSecurityConfiguration"]
             var missing: [String] = []
             var near: Node?
-            for (action, resource) in questions {
-                guard let r = ChainQuestions.ask(setup, caller: caller, callerArn: callerArn, action: action, resource: resource,
-                                                 resourcePolicy: nil) else { missing = []; break }
+            for action in discovery {
+                guard let r = hop.answer(action, .full) else { missing = []; break }
                 if !r.allowed {
                     missing.append(action)
                     // A statement that lists the action but not this resource (or whose condition fails).
-                    near = near ?? r.reasons.first { $0.role == .doesNotApply && $0.mismatch != .action && $0.mismatch != .effect }?.node
+                    near = near ?? r.reasons.first { $0.isNearMiss }?.node
                 }
             }
             guard !missing.isEmpty else { continue }
             let at = near ?? ChainQuestions.statementHome(setup, role: caller, services: ["elasticmapreduce"])
             // The same gap seen from several clusters is one finding.
-            guard seen.insert("at|\(callerArn)|\(missing)|\(at.document.file.path)|\(at.index)").inserted else { continue }
+            guard seen.insert("at|\(callerArn)|\(missing)|\(at.document.file.path)|\(at.index)").inserted else {
+                context.attach([.hop(hop.ref)], toFindingAt: at)
+                continue
+            }
             let who = f.chain.option == .option1 ? "the EMR access role \(caller.name)" : "the Studio execution role \(caller.name)"
             let unscoped = missing.filter { $0 == "elasticmapreduce:ListClusters" || $0 == "elasticmapreduce:DescribeSecurityConfiguration" }
             let hint = unscoped.isEmpty || near == nil ? "" : " (\(unscoped.joined(separator: " and ")) take\(unscoped.count == 1 ? "s" : "") no resource ARN: only \"Resource\": \"*\" grants \(unscoped.count == 1 ? "it" : "them"))"
             context.report("hop \(f.chain.option == .option1 ? "access role" : "Studio") → cluster: \(who) may not call \(missing.joined(separator: ", ")) on \(f.chain.cluster.label)\(hint): Studio uses these to list the cluster and read its settings, so the cluster may not show up, or fail to connect, for \(f.chain.studio.label)",
-                           at: at, related: ChainQuestions.related(f, except: at), identity: "\(caller.name)|\(missing)")
+                           at: at, related: ChainQuestions.related(f, except: at), identity: "\(caller.name)|\(missing)",
+                           about: [.hop(hop.ref)])
         }
     }
 }

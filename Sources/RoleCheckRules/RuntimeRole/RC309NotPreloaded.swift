@@ -43,7 +43,7 @@ public struct RC309NotPreloaded: SetupRule {
                 context.report("\(c.label) preloads no runtime role for \(cluster.label) in account \(cluster.account ?? "?"): \(consequence)\(shadowed); add the runtime roles to \(where_)",
                                at: c.preloadNode, severity: c.app == .classic || optionThree ? .warning : nil,
                                related: related,
-                               identity: "\(c.label)|\(cluster.account ?? "?")")
+                               identity: "\(c.label)|\(cluster.account ?? "?")", about: [.entity(c.entity), .entity(cluster.entity)])
             }
             // A user profile with EmrSettings of its own replaces the domain's lists: runtime
             // roles the domain preloads for a reachable cluster and the profile does not list are
@@ -59,7 +59,7 @@ public struct RC309NotPreloaded: SetupRule {
                 context.report("\(c.label) is not offered runtime role \(StatementMatcher.roleName(hidden.arn)) for \(cluster.label): the domain's EmrSettings list it, but this user profile has EmrSettings of its own, which replace the domain's lists (they are not merged); add it to the profile's EmrSettings.ExecutionRoleArns if the user should have it",
                                at: c.preloadNode, severity: .warning,
                                related: [RelatedLocation(location: Location(node: hidden.node), message: "the domain's runtime role, not used for this profile")],
-                               identity: "\(c.label)|hidden|\(hidden.arn)")
+                               identity: "\(c.label)|hidden|\(hidden.arn)", about: [.entity(c.entity), .entity(cluster.entity)])
             }
         }
     }

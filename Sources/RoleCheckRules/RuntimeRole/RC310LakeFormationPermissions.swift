@@ -12,24 +12,28 @@ public struct RC310LakeFormationPermissions: SetupRule {
     public func check(_ setup: Setup, _ context: inout RuleContext) {
         var seen: Set<String> = []
         for f in setup.chainFacts where f.lakeFormationTag != nil {
-            guard let rt = f.runtimeRole, let arn = rt.effectiveArn, seen.insert(arn).inserted else { continue }
+            guard let rt = f.runtimeRole, let arn = rt.effectiveArn, let hop = f.hop(.lakeFormation) else { continue }
+            guard seen.insert(arn).inserted else {
+                context.attach([.hop(hop.ref)], toFindingAt: ChainQuestions.statementHome(setup, role: rt, services: ["lakeformation", "glue"]))
+                continue
+            }
             var missing: [String] = []
             var near: Node?
             for action in ["lakeformation:GetDataAccess", "glue:GetTable", "glue:GetDatabase"] {
-                guard let result = ChainQuestions.ask(setup, caller: rt, callerArn: arn, action: action, resource: "*", resourcePolicy: nil) else {
+                guard let result = hop.answer(action, .full) else {
                     missing = []
                     break
                 }
                 if !result.allowed {
                     missing.append(action)
-                    near = near ?? result.reasons.first { $0.role == .denies }?.node
-                        ?? result.reasons.first { $0.role == .doesNotApply && $0.mismatch != .action && $0.mismatch != .effect }?.node
+                    near = near ?? result.reasons.first { $0.role == .denies }?.node ?? result.reasons.first { $0.isNearMiss }?.node
                 }
             }
             guard !missing.isEmpty else { continue }
             let at = near ?? ChainQuestions.statementHome(setup, role: rt, services: ["lakeformation", "glue"])
             context.report("hop runtime role → data: the cluster's security configuration enables Lake Formation, but runtime role \(rt.name) may not call \(missing.joined(separator: ", ")); Lake Formation grants alone are not enough: allow lakeformation:GetDataAccess and glue:Get* on \"*\"",
-                           at: at, related: ChainQuestions.related(f, except: at), identity: "\(rt.name)|\(missing)")
+                           at: at, related: ChainQuestions.related(f, except: at), identity: "\(rt.name)|\(missing)",
+                           about: [.hop(hop.ref), .entity(f.runtimeEntity)])
         }
     }
 }

@@ -7,7 +7,7 @@ import RoleCheckModel
 public struct RC311LakeFormationTag: SetupRule {
     public let id: RuleID = .RC311
     public init() {}
-    static let expected = "Amazon EMR"
+    static let expected = HopEvaluator.lakeFormationTag
 
     public func check(_ setup: Setup, _ context: inout RuleContext) {
         var seen: Set<String> = []
@@ -32,28 +32,27 @@ public struct RC311LakeFormationTag: SetupRule {
                     attach(tag, RelatedLocation(location: Location(node: at), message: "Lake Formation expects \"\(Self.expected)\" here"))
                 } else {
                     context.report("Lake Formation accepts session tag values \(lf.authorizedSessionTagValues.map { "\"\($0.value)\"" }.joined(separator: ", ")), but the cluster's security configuration tags sessions \"\(tag.value)\", so Lake Formation does not recognise EMR as an authorised engine; \(wrongValue ? "use" : "add") \"\(Self.expected)\" in Lake Formation's application integration settings (session tag values)\(wrongValue ? " and in the security configuration" : "")",
-                                   at: at, related: [RelatedLocation(location: Location(node: tag.node), message: "the configured tag")])
+                                   at: at, related: [RelatedLocation(location: Location(node: tag.node), message: "the configured tag")],
+                                   about: f.hopRef(.securityConfiguration).map { [.hop($0)] } ?? [])
                 }
             }
-            guard let ip = f.instanceProfileRole, let rt = f.runtimeRole, let trust = rt.trust else { continue }
-            let result = RuntimeRoleTrust.trustAllows("sts:TagSession", ip: ip, runtime: rt, trust: trust, context: RuntimeRoleTrust.tagContext(f))
+            guard let rt = f.runtimeRole, let result = RuntimeRoleTrust.trustAnswer(f, "sts:TagSession") else { continue }
             if result.resourceAllows != true,
                let failing = result.reasons.first(where: { $0.role == .doesNotApply && $0.mismatch.map(RC302RuntimeTrustTagSession.isTagCondition) == true }),
                let node = failing.node, seen.insert("trust|\(rt.name)").inserted {
-                var expected = RequestContext()
-                expected.add("aws:RequestTag/LakeFormationAuthorizedCaller", Self.expected)
-                expected.add("aws:TagKeys", "LakeFormationAuthorizedCaller")
-                if wrongValue, RuntimeRoleTrust.trustAllows("sts:TagSession", ip: ip, runtime: rt, trust: trust, context: expected).resourceAllows == true {
+                if wrongValue, RuntimeRoleTrust.trustAnswer(f, "sts:TagSession", variant: HopQuestion.expectedTag)?.resourceAllows == true {
                     attach(tag, RelatedLocation(location: Location(node: node), message: "the trust of runtime role \(rt.name) expects \"\(Self.expected)\" here"))
                 } else {
                     context.report("the trust policy of runtime role \(rt.name) allows sts:TagSession only with another LakeFormationAuthorizedCaller value than the \"\(tag.value)\" the cluster sends (\(failing.message)); make the condition accept \"\(Self.expected)\"\(wrongValue ? ", the value the security configuration should send" : ", the value the cluster sends")",
-                                   at: node, related: [RelatedLocation(location: Location(node: tag.node), message: "the tag value the cluster sends")])
+                                   at: node, related: [RelatedLocation(location: Location(node: tag.node), message: "the tag value the cluster sends")],
+                                   about: RuntimeRoleTrust.subjects(f))
                 }
             }
         }
         for w in wrongValues {
             context.report("AuthorizedSessionTagValue is \"\(w.tag.value)\", but Lake Formation authorizes EMR sessions tagged \"\(Self.expected)\" (the value its application integration settings expect)\(w.related.isEmpty ? "" : ", and the Lake Formation settings or runtime-role trusts among the inputs expect it too"); set it to \"\(Self.expected)\" (in a new security configuration: a cluster's is fixed at launch)",
-                           at: w.tag.node, related: w.related + ChainQuestions.related(w.facts, except: w.tag.node))
+                           at: w.tag.node, related: w.related + ChainQuestions.related(w.facts, except: w.tag.node),
+                           about: w.facts.securityConfiguration.map { [.entity($0.entity)] } ?? [])
         }
     }
 }

@@ -14,11 +14,9 @@ public struct RC312StudioSourceIdentity: SetupRule {
         for f in setup.chainFacts where f.chain.studio.propagatesSourceIdentity && f.chain.option == .option1 {
             guard let access = f.accessRole, let trust = access.trust, let studioArn = f.chain.studio.executionRoleArn,
                   seen.insert("\(studioArn)|\(access.name)").inserted else { continue }
-            var c = RequestContext()
-            c.add("sts:SourceIdentity", "studio-user")
-            let result = ChainQuestions.trustAllows(callerArn: studioArn, "sts:SetSourceIdentity", role: access, trust: trust, context: c)
+            guard let hop = f.hop(.assumeAccessRole), let result = hop.answer("sts:SetSourceIdentity", .resourcePolicy),
+                  let assume = hop.answer("sts:AssumeRole", .resourcePolicy) else { continue }
             // A trust that does not let the Studio execution role in at all is RC401's finding.
-            let assume = ChainQuestions.trustAllows(callerArn: studioArn, "sts:AssumeRole", role: access, trust: trust)
             guard assume.resourceAllows == true else { continue }
             func related(_ at: Node) -> [RelatedLocation] {
                 var out = ChainQuestions.related(f, except: at)
@@ -28,23 +26,20 @@ public struct RC312StudioSourceIdentity: SetupRule {
             if result.resourceAllows != true {
                 let at = RuntimeRoleTrust.whereToAdd(result, assume: assume, trust: trust)
                 context.report("hop Studio → access role (option 1): the domain sets ExecutionRoleIdentityConfig to USER_PROFILE_NAME, so Studio sets a source identity when it assumes access role \(access.name), but its trust policy does not allow sts:SetSourceIdentity (\(ChainQuestions.why(result, about: trust))); the assume-role call fails with AccessDenied. Allow sts:SetSourceIdentity to the Studio execution role in the trust",
-                               at: at, related: related(at), identity: access.name)
+                               at: at, related: related(at), identity: access.name, about: [.hop(hop.ref)])
                 continue
             }
             // Across accounts the Studio execution role's own policy must allow it too.
             guard let studio = f.studioRole,
-                  let full = ChainQuestions.ask(setup, caller: studio, callerArn: studioArn, action: "sts:SetSourceIdentity",
-                                                resource: access.effectiveArn ?? "*", resourcePolicy: trust, context: c),
-                  !full.allowed else { continue }
+                  let full = hop.answer("sts:SetSourceIdentity", .full), !full.allowed else { continue }
             // A statement that tried (its Resource or condition); else the Action of the statement
             // that lets the execution role assume the access role, where the action belongs.
-            let granting = ChainQuestions.ask(setup, caller: studio, callerArn: studioArn, action: "sts:AssumeRole",
-                                              resource: access.effectiveArn ?? "*", resourcePolicy: trust)?
+            let granting = hop.answer("sts:AssumeRole", .full)?
                 .reasons.first { $0.role == .allows && $0.policy !== trust }?.statement?.action?.node
-            let at = full.reasons.first { $0.role == .doesNotApply && $0.policy !== trust && $0.mismatch != .action && $0.mismatch != .effect }?.node
+            let at = full.reasons.first { $0.isNearMiss && $0.policy !== trust }?.node
                 ?? granting ?? ChainQuestions.statementHome(setup, role: studio, services: ["sts"])
             context.report("hop Studio → access role (option 1): the domain sets ExecutionRoleIdentityConfig to USER_PROFILE_NAME, so Studio sets a source identity when it assumes access role \(access.name); its trust allows that, but the Studio execution role \(studio.name) may not call sts:SetSourceIdentity on it (\(ChainQuestions.why(full, about: nil))); across accounts both sides must allow it: add sts:SetSourceIdentity on \(access.effectiveArn ?? access.name) to the execution role's policy",
-                           at: at, related: related(at), identity: "\(studio.name)|\(access.name)|identity")
+                           at: at, related: related(at), identity: "\(studio.name)|\(access.name)|identity", about: [.hop(hop.ref)])
         }
     }
 }

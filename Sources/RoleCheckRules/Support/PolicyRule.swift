@@ -13,7 +13,12 @@ extension PolicyRule {
     public var kinds: Set<DocumentKind> { DocumentKind.policyBearing }
 
     public func check(_ document: ClassifiedDocument, in setup: Setup, _ context: inout RuleContext) {
-        for policy in setup.policies(in: document) { check(policy, &context) }
+        for policy in setup.policies(in: document) {
+            let before = context.findings.count
+            check(policy, &context)
+            // A finding about a policy is about what the policy belongs to.
+            if context.findings.count > before { context.attach(setup.ownerSubjects(of: policy), toFindingsFrom: before) }
+        }
     }
 
     /// Reports the problems the policy reader found for this rule.

@@ -119,6 +119,8 @@ struct EffectiveStudioUser {
     /// The user profile, when this is one.
     let profile: StudioUserProfileResource?
     let domain: StudioDomainResource?
+    /// The Studio context's entity (its execution role), as findings' subjects name it.
+    let entity: EntityRef
 
     /// The node that describes this user (for related locations).
     var node: Node? { profile?.node ?? domain?.node }
@@ -135,13 +137,13 @@ struct EffectiveStudioUser {
             let label = "user profile \(profile.name) of domain \(profile.domainId)"
             let c = ChainBuilder.context(settings: profile.settings, defaults: domain?.defaults, domain: domain, label: label,
                                          account: profile.account ?? domain?.account, node: profile.node, r)
-            out.append(EffectiveStudioUser(app: c.app, label: label, profile: profile, domain: domain))
+            out.append(EffectiveStudioUser(app: c.app, label: label, profile: profile, domain: domain, entity: c.entity))
         }
         for domain in r.domains where !covered.contains(domain.id) {
             let label = "the default user settings of domain \(domain.id)"
             let c = ChainBuilder.context(settings: domain.defaults, defaults: nil, domain: domain, label: label,
                                          account: domain.account, node: domain.node, r)
-            out.append(EffectiveStudioUser(app: c.app, label: label, profile: nil, domain: domain))
+            out.append(EffectiveStudioUser(app: c.app, label: label, profile: nil, domain: domain, entity: c.entity))
         }
         return out
     }

@@ -29,20 +29,15 @@ enum RuntimeRoleTrust {
     /// The Lake Formation tag a chain's cluster sends, as a key for `pairs`.
     static func tagKey(_ f: ChainFacts) -> String { f.lakeFormationTag?.value ?? "" }
 
-    /// The trust policy alone: does it allow the instance-profile role's session `action`?
-    static func trustAllows(_ action: String, ip: RoleResource, runtime: RoleResource, trust: PolicyDocument,
-                            context: RequestContext = RequestContext()) -> EvaluationResult {
-        ChainQuestions.trustAllows(callerArn: ip.effectiveArn ?? "", action, role: runtime, trust: trust, context: context)
+    /// The trust policy's own answer for the hop's `action` (the chain's request context),
+    /// decided once when the chain was built.
+    static func trustAnswer(_ f: ChainFacts, _ action: String, variant: String = "") -> EvaluationResult? {
+        f.hop(.assumeRuntimeRole)?.answer(action, .resourcePolicy, variant: variant)
     }
 
-    /// The request context of the TagSession call: the Lake Formation tag when configured.
-    static func tagContext(_ f: ChainFacts) -> RequestContext {
-        var c = RequestContext()
-        if let tag = f.lakeFormationTag {
-            c.add("aws:RequestTag/LakeFormationAuthorizedCaller", tag.value)
-            c.add("aws:TagKeys", "LakeFormationAuthorizedCaller")
-        }
-        return c
+    /// The finding's subjects: the hop from the instance-profile role to the runtime role.
+    static func subjects(_ f: ChainFacts) -> [Subject] {
+        f.hopRef(.assumeRuntimeRole).map { [.hop($0)] } ?? [.entity(f.runtimeEntity)]
     }
 
     /// Whether the trust names EC2 or the EMR service role (the common mistake RC305 explains).
@@ -77,7 +72,7 @@ enum RuntimeRoleTrust {
             return true
         }
         let granting = assume.reasons.first { $0.role == .allows && $0.policy === trust }?.statement?.action?.node
-        return (conditionMiss ? nil : granting) ?? ChainQuestions.target(result, in: trust) ?? trust.root
+        return (conditionMiss ? nil : granting) ?? result.decidingNode(in: trust) ?? trust.root
     }
 
     /// Every action the instance-profile role's session needs on the runtime role, in words.

@@ -1,0 +1,335 @@
+import RoleCheckCore
+import RoleCheckDocuments
+import RoleCheckIAM
+
+/// One question of a hop, asked of the evaluator once: may this caller perform this action on
+/// that resource, with this request context, under these policies?
+public struct HopQuestion: Sendable {
+    /// Which policies decide.
+    public enum Scope: String, Sendable {
+        /// The resource's own policy alone (a role's trust policy, a bucket policy): does it let
+        /// the caller in? The caller's own policies are not consulted.
+        case resourcePolicy
+        /// Everything AWS consults: the caller's identity policies, its boundary and the
+        /// resource's policy.
+        case full
+    }
+
+    public let action: String
+    public let scope: Scope
+    /// Tells apart questions of one action asked with different contexts ("" for the chain's own
+    /// request; `HopQuestion.expectedTag` for the Lake Formation tag EMR documents).
+    public let variant: String
+    public let request: AccessRequest
+    /// The resource's policy that took part, if any.
+    public let resourcePolicy: PolicyDocument?
+    /// The evaluator's answer; nil when it cannot be known from the inputs (the caller's
+    /// permission policies are not all among them).
+    public let result: EvaluationResult?
+
+    /// The variant asking `sts:TagSession` with the Lake Formation tag value EMR documents.
+    public static let expectedTag = "expected-tag"
+}
+
+/// One hop of a chain: the entities it joins and the questions that decide it.
+public struct Hop: Sendable {
+    public let ref: HopRef
+    /// The arrow's label in pictures ("sts:AssumeRole, sts:TagSession").
+    public let label: String
+    public let questions: [HopQuestion]
+    /// For a denied `sts:AssumeRole` of the Studio execution role on the access role: managed
+    /// policies among the inputs that would allow it but are not attached (a remedy to name).
+    public let unattachedGrants: [ManagedPolicyResource]
+
+    public var kind: HopKind { ref.kind }
+
+    /// The question about `action` in `scope` (and `variant`), if the hop asked it.
+    public func question(_ action: String, _ scope: HopQuestion.Scope, variant: String = "") -> HopQuestion? {
+        questions.first { $0.action == action && $0.scope == scope && $0.variant == variant }
+    }
+
+    /// The evaluator's answer to that question; nil when not asked or not knowable.
+    public func answer(_ action: String, _ scope: HopQuestion.Scope, variant: String = "") -> EvaluationResult? {
+        question(action, scope, variant: variant)?.result
+    }
+}
+
+/// Names the entities of a chain the same way everywhere (findings' subjects, the graph).
+extension StudioContext {
+    /// The Studio execution role, or the context itself when its role is not known.
+    public var entity: EntityRef { executionRoleArn.map(EntityRef.role) ?? EntityRef(.studio, label) }
+}
+
+extension Setup {
+    /// What a policy belongs to, as subjects: the roles it is the trust or a permission policy
+    /// of, the buckets a bucket policy guards.
+    public func ownerSubjects(of policy: PolicyDocument) -> [Subject] {
+        ownerCache.withLock { cache in
+            if cache == nil {
+                var map: [ObjectIdentifier: [Subject]] = [:]
+                let managed = Dictionary(resources.managedPolicies.map { ($0.arn, $0.document) }, uniquingKeysWith: { a, _ in a })
+                for role in resources.roles {
+                    let subject = Subject.entity(role.entity)
+                    var owned = role.inlinePolicies
+                    if let trust = role.trust { owned.append(trust) }
+                    owned += role.attachedPolicyArns.compactMap { managed[$0.arn] }
+                    for p in owned { map[ObjectIdentifier(p), default: []].append(subject) }
+                }
+                for bp in resources.bucketPolicies {
+                    map[ObjectIdentifier(bp.policy), default: []] += bp.buckets.map { .entity(.bucket($0)) }
+                }
+                cache = map
+            }
+            return cache?[ObjectIdentifier(policy)] ?? []
+        }
+    }
+
+    /// The Studio contexts described (or whose role lists are) in a document.
+    public func studioSubjects(in document: Document) -> [Subject] {
+        studioContexts.filter { c in
+            c.node.document === document || c.preloadNode.document === document
+                || c.accessRoles.contains { $0.node.document === document }
+                || c.runtimeRoles.contains { $0.list.node.document === document }
+        }.map { .entity($0.entity) }
+    }
+
+    /// The Studio contexts of a domain, as subjects: a space or domain setting concerns each of
+    /// the domain's users.
+    public func studioSubjects(ofDomain id: String) -> [Subject] {
+        studioContexts.filter { $0.domainId == id }.map { .entity($0.entity) }
+    }
+}
+
+extension ClusterResource {
+    public var entity: EntityRef { .cluster(effectiveArn) }
+}
+
+extension RoleResource {
+    public var entity: EntityRef { .role(effectiveArn ?? name) }
+}
+
+extension SecurityConfiguration {
+    public var entity: EntityRef {
+        EntityRef(.securityConfiguration, "\(account ?? "?")/\(name ?? source.document.file.path)")
+    }
+}
+
+extension ChainFacts {
+    public var studioEntity: EntityRef { chain.studio.entity }
+    public var accessEntity: EntityRef? { chain.accessRole.map { .role($0.arn) } }
+    /// Who asks the cluster for credentials: the access role in option 1, else Studio.
+    public var callerEntity: EntityRef { chain.option == .option1 ? (accessEntity ?? studioEntity) : studioEntity }
+    public var clusterEntity: EntityRef { chain.cluster.entity }
+    public var instanceProfileEntity: EntityRef? { instanceProfileRole?.entity }
+    public var runtimeEntity: EntityRef { .role(chain.runtimeRoleArn) }
+
+    /// The hop of this kind (the first, for hops a chain has several of, such as buckets).
+    public func hop(_ kind: HopKind) -> Hop? { hops.first { $0.kind == kind } }
+
+    /// The hop's reference even when the hop was not built (its far end is not among the inputs).
+    public func hopRef(_ kind: HopKind) -> HopRef? {
+        if let h = hop(kind) { return h.ref }
+        switch kind {
+        case .assumeAccessRole: return accessEntity.map { HopRef(kind, from: studioEntity, to: $0) }
+        case .sessionCredentials: return HopRef(kind, from: callerEntity, to: clusterEntity)
+        case .instanceProfile: return instanceProfileEntity.map { HopRef(kind, from: clusterEntity, to: $0) }
+        case .assumeRuntimeRole: return instanceProfileEntity.map { HopRef(kind, from: $0, to: runtimeEntity) }
+        case .securityConfiguration: return securityConfiguration.map { HopRef(kind, from: clusterEntity, to: $0.entity) }
+        case .lakeFormation, .bucket: return nil
+        }
+    }
+}
+
+/// Asks the hops' questions, each distinct question once per run.
+public final class HopEvaluator: @unchecked Sendable {
+    let resources: SetupResources
+    /// Answers by question key: one chain's question is often another's (one instance-profile
+    /// role serves many clusters; one Studio role many runtime roles).
+    private var answers: [String: EvaluationResult?] = [:]
+
+    public init(_ resources: SetupResources) {
+        self.resources = resources
+    }
+
+    /// A session of a role, as AWS sees the caller of a hop.
+    public static func session(of roleArn: String) -> String {
+        guard let arn = ARN(roleArn) else { return roleArn }
+        return "arn:\(arn.partition):sts::\(arn.account):assumed-role/\(StatementMatcher.roleName(roleArn))/rolecheck"
+    }
+
+    /// Whether the inputs show a role's permission policies at all: an authorization-details
+    /// export lists them (`RolePolicyList`, `AttachedManagedPolicies`, possibly empty), while
+    /// `get-role` output carries only the trust policy. A role seen only there has unknown
+    /// permissions, not none.
+    public static func policiesKnown(_ role: RoleResource) -> Bool {
+        role.permissionsListed || role.node["RolePolicyList"] != nil || role.node["AttachedManagedPolicies"] != nil
+            || !role.inlinePolicies.isEmpty || !role.attachedPolicyArns.isEmpty
+    }
+
+    static func key(_ scope: HopQuestion.Scope, _ callerArn: String, _ action: String, _ resource: String,
+                    _ context: RequestContext, _ policy: PolicyDocument?, _ resourceAccount: String?) -> String {
+        var k = "\(scope.rawValue)|\(callerArn)|\(action)|\(resource)|\(resourceAccount ?? "")|"
+        for key in context.keys { k += "\(key)=\((context.values(key) ?? []).joined(separator: ","));" }
+        if let policy { k += "|\(ObjectIdentifier(policy).hashValue)" }
+        return k
+    }
+
+    /// The resource's policy alone: does it let a session of `callerArn` perform `action`?
+    public func askPolicy(callerArn: String, _ action: String, resource: String, policy: PolicyDocument,
+                      context: RequestContext = RequestContext(), variant: String = "") -> HopQuestion {
+        let request = AccessRequest(principal: Self.session(of: callerArn), action: action, resource: resource, context: context)
+        let k = Self.key(.resourcePolicy, callerArn, action, resource, context, policy, nil)
+        let result: EvaluationResult?
+        if let cached = answers[k] { result = cached } else {
+            result = Evaluator.evaluate(request, PolicySet(identity: [], resource: policy))
+            answers[k] = result
+        }
+        return HopQuestion(action: action, scope: .resourcePolicy, variant: variant, request: request, resourcePolicy: policy, result: result)
+    }
+
+    /// Everything AWS consults for `action` by `caller`. The answer is nil when the caller's
+    /// policies are not all among the inputs (it would be a guess).
+    public func askAll(caller: RoleResource?, callerArn: String, _ action: String, resource: String,
+                     policy: PolicyDocument?, context: RequestContext = RequestContext(), resourceAccount: String? = nil,
+                     variant: String = "") -> HopQuestion {
+        // An S3 ARN names no account: the caller says whose resource it is.
+        let request = AccessRequest(principal: Self.session(of: callerArn), action: action, resource: resource,
+                                    resourceAccount: resourceAccount, context: context)
+        let k = Self.key(.full, callerArn, action, resource, context, policy, resourceAccount)
+        let result: EvaluationResult?
+        if let cached = answers[k] { result = cached } else {
+            result = evaluateFull(caller: caller, request, policy)
+            answers[k] = result
+        }
+        return HopQuestion(action: action, scope: .full, variant: variant, request: request, resourcePolicy: policy, result: result)
+    }
+
+    func evaluateFull(caller: RoleResource?, _ request: AccessRequest, _ policy: PolicyDocument?) -> EvaluationResult? {
+        guard let caller, Self.policiesKnown(caller), !caller.permissionsUnknown else { return nil }
+        let (policies, missing) = resources.identityPolicies(of: caller)
+        if !missing.isEmpty { return nil }
+        let boundary = caller.boundaryArn.flatMap { arn in resources.managedPolicies.first { $0.arn == arn }?.document }
+        if caller.boundaryArn != nil && boundary == nil { return nil }
+        return Evaluator.evaluate(request, PolicySet(identity: policies, boundary: boundary, resource: policy))
+    }
+
+    /// The request context of the `sts:TagSession` call: the Lake Formation tag when configured.
+    public static func tagContext(_ tag: String?) -> RequestContext {
+        var c = RequestContext()
+        if let tag {
+            c.add("aws:RequestTag/LakeFormationAuthorizedCaller", tag)
+            c.add("aws:TagKeys", "LakeFormationAuthorizedCaller")
+        }
+        return c
+    }
+
+    /// The `sts:SetSourceIdentity` context: a Studio user's name (unknown here; any value).
+    public static var sourceIdentityContext: RequestContext {
+        var c = RequestContext()
+        c.add("sts:SourceIdentity", "studio-user")
+        return c
+    }
+
+    /// The value Lake Formation's application integration settings expect EMR to send.
+    public static let lakeFormationTag = "Amazon EMR"
+
+    /// The hops of one chain, in the order a connection takes them.
+    func hops(_ f: ChainFacts) -> [Hop] {
+        var out: [Hop] = []
+        let chain = f.chain
+        // Studio → access role (option 1).
+        if let accessEntity = f.accessEntity, let access = f.accessRole, let trust = access.trust,
+           let studioArn = chain.studio.executionRoleArn {
+            let resource = access.effectiveArn ?? "*"
+            var qs = [askPolicy(callerArn: studioArn, "sts:AssumeRole", resource: resource, policy: trust),
+                      askAll(caller: f.studioRole, callerArn: studioArn, "sts:AssumeRole", resource: resource, policy: trust)]
+            if chain.studio.propagatesSourceIdentity {
+                qs.append(askPolicy(callerArn: studioArn, "sts:SetSourceIdentity", resource: resource, policy: trust, context: Self.sourceIdentityContext))
+                qs.append(askAll(caller: f.studioRole, callerArn: studioArn, "sts:SetSourceIdentity", resource: resource, policy: trust,
+                               context: Self.sourceIdentityContext))
+            }
+            var unattached: [ManagedPolicyResource] = []
+            if let studio = f.studioRole, let denied = qs[1].result, denied.resourceAllows == true, !denied.allowed {
+                let request = AccessRequest(principal: Self.session(of: studioArn), action: "sts:AssumeRole", resource: resource)
+                unattached = resources.managedPolicies.filter { m in
+                    !studio.attachedPolicyArns.contains { $0.arn == m.arn }
+                        && Evaluator.evaluate(request, PolicySet(identity: [m.document], resource: trust)).allowed
+                }
+            }
+            out.append(Hop(ref: HopRef(.assumeAccessRole, from: f.studioEntity, to: accessEntity), label: "sts:AssumeRole",
+                           questions: qs, unattachedGrants: unattached))
+        }
+        // Caller → cluster: discovery, then GetClusterSessionCredentials. The hop is there even
+        // when its caller is not known (option 1 without an access role): it is what fails.
+        var sessionQuestions: [HopQuestion] = []
+        if let callerArn = f.callerArn {
+            let cluster = chain.cluster.effectiveArn
+            var c = RequestContext()
+            c.add("elasticmapreduce:ExecutionRoleArn", chain.runtimeRoleArn)
+            sessionQuestions = [
+                askAll(caller: f.caller, callerArn: callerArn, "elasticmapreduce:GetClusterSessionCredentials", resource: cluster, policy: nil, context: c),
+                askAll(caller: f.caller, callerArn: callerArn, "elasticmapreduce:ListClusters", resource: "*", policy: nil),
+                askAll(caller: f.caller, callerArn: callerArn, "elasticmapreduce:DescribeCluster", resource: cluster, policy: nil),
+                askAll(caller: f.caller, callerArn: callerArn, "elasticmapreduce:ListInstanceGroups", resource: cluster, policy: nil),
+                askAll(caller: f.caller, callerArn: callerArn, "elasticmapreduce:DescribeSecurityConfiguration", resource: "*", policy: nil),
+            ]
+        }
+        out.append(Hop(ref: HopRef(.sessionCredentials, from: f.callerEntity, to: f.clusterEntity),
+                       label: "GetClusterSessionCredentials", questions: sessionQuestions, unattachedGrants: []))
+        if let sc = f.securityConfiguration {
+            out.append(Hop(ref: HopRef(.securityConfiguration, from: f.clusterEntity, to: sc.entity),
+                           label: "security configuration", questions: [], unattachedGrants: []))
+        }
+        // Cluster → instance-profile role → runtime role.
+        if let ip = f.instanceProfileRole, let ipEntity = f.instanceProfileEntity {
+            out.append(Hop(ref: HopRef(.instanceProfile, from: f.clusterEntity, to: ipEntity),
+                           label: "instance profile \(chain.cluster.instanceProfileName ?? "")".trimmingSpaces,
+                           questions: [], unattachedGrants: []))
+            var qs: [HopQuestion] = []
+            if let rt = f.runtimeRole, let trust = rt.trust, let ipArn = ip.effectiveArn, let rtArn = rt.effectiveArn {
+                let tag = Self.tagContext(f.lakeFormationTag?.value)
+                qs = [
+                    askPolicy(callerArn: ipArn, "sts:AssumeRole", resource: rtArn, policy: trust),
+                    askPolicy(callerArn: ipArn, "sts:TagSession", resource: rtArn, policy: trust, context: tag),
+                    askAll(caller: ip, callerArn: ipArn, "sts:AssumeRole", resource: rtArn, policy: trust),
+                    askAll(caller: ip, callerArn: ipArn, "sts:TagSession", resource: rtArn, policy: trust, context: tag),
+                ]
+                if f.propagatesSourceIdentity {
+                    qs.append(askPolicy(callerArn: ipArn, "sts:SetSourceIdentity", resource: rtArn, policy: trust, context: Self.sourceIdentityContext))
+                    qs.append(askAll(caller: ip, callerArn: ipArn, "sts:SetSourceIdentity", resource: rtArn, policy: trust,
+                                   context: Self.sourceIdentityContext))
+                }
+                if let configured = f.lakeFormationTag?.value, configured != Self.lakeFormationTag {
+                    qs.append(askPolicy(callerArn: ipArn, "sts:TagSession", resource: rtArn, policy: trust,
+                                    context: Self.tagContext(Self.lakeFormationTag), variant: HopQuestion.expectedTag))
+                }
+            }
+            out.append(Hop(ref: HopRef(.assumeRuntimeRole, from: ipEntity, to: f.runtimeEntity),
+                           label: f.propagatesSourceIdentity ? "sts:AssumeRole, TagSession, SetSourceIdentity" : "sts:AssumeRole, sts:TagSession",
+                           questions: qs, unattachedGrants: []))
+        }
+        // Runtime role → data.
+        if let rt = f.runtimeRole, let arn = rt.effectiveArn {
+            if f.lakeFormationTag != nil {
+                let account = rt.account ?? chain.cluster.account ?? "?"
+                let qs = ["lakeformation:GetDataAccess", "glue:GetTable", "glue:GetDatabase"].map {
+                    askAll(caller: rt, callerArn: arn, $0, resource: "*", policy: nil)
+                }
+                out.append(Hop(ref: HopRef(.lakeFormation, from: f.runtimeEntity, to: EntityRef(.lakeFormation, account)),
+                               label: "Lake Formation", questions: qs, unattachedGrants: []))
+            }
+            if chain.option == .option2 {
+                for bucket in ChainBuilder.buckets(usedBy: rt, resources) {
+                    guard let bp = resources.bucketPolicy(for: bucket), bp.account != rt.account else { continue }
+                    let qs = [askAll(caller: rt, callerArn: arn, "s3:GetObject", resource: "arn:aws:s3:::\(bucket)/rolecheck-object",
+                                   policy: bp.policy, resourceAccount: bp.account),
+                              askAll(caller: rt, callerArn: arn, "s3:ListBucket", resource: "arn:aws:s3:::\(bucket)",
+                                   policy: bp.policy, resourceAccount: bp.account)]
+                    out.append(Hop(ref: HopRef(.bucket, from: f.runtimeEntity, to: .bucket(bucket)), label: "s3 (bucket policy)",
+                                   questions: qs, unattachedGrants: []))
+                }
+            }
+        }
+        return out
+    }
+}
