@@ -6,15 +6,18 @@ import RoleCheckRules
 import RoleCheckEngine
 
 /// A picture of a setup's chains: accounts as groups; the Studio role, access roles, clusters,
-/// instance-profile roles, runtime roles and buckets as nodes; each hop an edge labelled with its
-/// action. Hops with findings are drawn dashed and red, labelled with their rule ids.
+/// security configurations, instance-profile roles, runtime roles, Lake Formation and buckets as
+/// nodes; each hop an edge labelled with its action. The nodes and edges are the hops the chain
+/// rules decided (`ChainFacts.hops`); a finding at warning or error marks the entities and hops it
+/// is about (`Finding.subjects`): those edges are drawn dashed and red, labelled with rule ids.
 public struct SetupGraph: Sendable {
     public enum Kind: String, Sendable {
-        case studio, accessRole, cluster, instanceProfileRole, runtimeRole, bucket
+        case studio, accessRole, cluster, securityConfiguration, instanceProfileRole, runtimeRole, lakeFormation, bucket
     }
 
     public struct GraphNode: Sendable {
         public let id: String
+        public let entity: EntityRef
         public let kind: Kind
         public let label: String
         public let account: String?
@@ -24,88 +27,108 @@ public struct SetupGraph: Sendable {
     public struct Edge: Sendable {
         public let from: String
         public let to: String
+        public let hop: HopRef
         public let label: String
         public var rules: [String]
     }
 
     public private(set) var nodes: [GraphNode] = []
     public private(set) var edges: [Edge] = []
-    private var index: [String: Int] = [:]
-    private var edgeIndex: [String: Int] = [:]
+    private var index: [EntityRef: Int] = [:]
+    private var edgeIndex: [HopRef: Int] = [:]
 
-    mutating func node(_ key: String, _ kind: Kind, _ label: String, account: String?) -> String {
-        if let i = index[key] { return nodes[i].id }
+    /// Whether the picture has anything to show.
+    public var isEmpty: Bool { nodes.isEmpty }
+
+    mutating func node(_ entity: EntityRef, _ kind: Kind, _ label: String, account: String?) -> String {
+        if let i = index[entity] { return nodes[i].id }
         let id = "n\(nodes.count + 1)"
-        index[key] = nodes.count
-        nodes.append(GraphNode(id: id, kind: kind, label: label, account: account, rules: []))
+        index[entity] = nodes.count
+        nodes.append(GraphNode(id: id, entity: entity, kind: kind, label: label, account: account, rules: []))
         return id
     }
 
-    mutating func edge(_ from: String, _ to: String, _ label: String, rules: [String]) {
-        let key = "\(from)>\(to)>\(label)"
-        if let i = edgeIndex[key] {
-            edges[i].rules = Array(Set(edges[i].rules + rules)).sorted()
-            return
-        }
-        edgeIndex[key] = edges.count
-        edges.append(Edge(from: from, to: to, label: label, rules: Array(Set(rules)).sorted()))
+    mutating func edge(_ hop: HopRef, _ from: String, _ to: String, _ label: String) {
+        guard edgeIndex[hop] == nil else { return }
+        edgeIndex[hop] = edges.count
+        edges.append(Edge(from: from, to: to, hop: hop, label: label, rules: []))
     }
 
-    mutating func mark(_ id: String, _ rules: [String]) {
-        guard let i = nodes.firstIndex(where: { $0.id == id }), !rules.isEmpty else { return }
-        nodes[i].rules = Array(Set(nodes[i].rules + rules)).sorted()
+    /// Whether a subject is on the picture (an entity drawn as a node, a hop as an edge).
+    public func shows(_ subject: Subject) -> Bool {
+        switch subject {
+        case .entity(let e): index[e] != nil
+        case .hop(let h): edgeIndex[h] != nil
+        }
     }
 
-    /// Builds the graph of a linted setup; `findings` mark the hops that fail.
-    public static func build(_ setup: Setup, findings: [Finding]) -> SetupGraph {
-        var g = SetupGraph()
-        func rules(_ ids: Set<String>, _ matches: (Finding) -> Bool) -> [String] {
-            findings.filter { ids.contains($0.ruleId) && matches($0) }.map(\.ruleId)
-        }
-        for f in setup.chainFacts {
-            let c = f.chain
-            let studioArn = c.studio.executionRoleArn ?? "studio"
-            let studioName = StatementMatcher.roleName(studioArn)
-            let studio = g.node("studio|\(studioArn)", .studio, "Studio execution role \(studioName) (\(c.studio.app.rawValue))",
-                                account: ARN(studioArn)?.account ?? c.studio.account)
-            g.mark(studio, rules(["RC309", "RC207", "RC208", "RC211"]) { $0.identity.contains(c.studio.label) })
-            var caller = studio
-            if let access = c.accessRole {
-                let accessName = StatementMatcher.roleName(access.arn)
-                let a = g.node("role|\(access.arn)", .accessRole, "EMR access role \(accessName)", account: ARN(access.arn)?.account)
-                g.edge(studio, a, "sts:AssumeRole", rules: rules(["RC401", "RC402", "RC312"]) { $0.identity.contains(accessName) })
-                caller = a
-            }
-            let cluster = g.node("cluster|\(c.cluster.effectiveArn)", .cluster,
-                                 "EMR \(c.cluster.label) \(c.cluster.releaseLabel ?? "")".trimmingSpaces, account: c.cluster.account)
-            let callerName = f.caller?.name ?? StatementMatcher.roleName(f.callerArn ?? "")
-            g.edge(caller, cluster, "GetClusterSessionCredentials",
-                   rules: rules(["RC306", "RC308"]) { $0.identity.hasPrefix(callerName + "|") }
-                       + rules(["RC403"]) { $0.identity.hasPrefix(c.studio.label + "|") })
-            g.mark(cluster, rules(["RC201", "RC202", "RC203", "RC204", "RC205", "RC206", "RC209", "RC210"]) { finding in
-                finding.location.file == c.cluster.node.document.file.path
-            })
-            let runtimeName = StatementMatcher.roleName(c.runtimeRoleArn)
-            let runtime = g.node("role|\(c.runtimeRoleArn)", .runtimeRole, "runtime role \(runtimeName)", account: ARN(c.runtimeRoleArn)?.account)
-            g.mark(runtime, rules(["RC310", "RC311", "RC407"]) { $0.identity.hasPrefix(runtimeName + "|") })
-            if let ip = f.instanceProfileRole {
-                let ipNode = g.node("role|\(ip.effectiveArn ?? ip.name)", .instanceProfileRole, "instance-profile role \(ip.name)", account: ip.account)
-                g.edge(cluster, ipNode, "instance profile \(c.cluster.instanceProfileName ?? "")".trimmingSpaces, rules: [])
-                g.edge(ipNode, runtime, f.propagatesSourceIdentity ? "sts:AssumeRole, TagSession, SetSourceIdentity" : "sts:AssumeRole, sts:TagSession",
-                       rules: rules(["RC301", "RC302", "RC303", "RC304"]) { $0.identity.hasPrefix("\(ip.name)|\(runtimeName)") }
-                           + rules(["RC305"]) { $0.identity.hasPrefix(runtimeName + "|") })
-            } else {
-                g.edge(cluster, runtime, "instance profile \(c.cluster.instanceProfileName ?? "?") (not among the inputs)",
-                       rules: rules(["RC004"]) { $0.identity.contains(c.cluster.instanceProfileName ?? "\u{0}") })
-            }
-            if c.option == .option2, let rt = f.runtimeRole {
-                for bucket in ChainBuilder.buckets(usedBy: rt, setup.resources) {
-                    guard let bp = setup.resources.bucketPolicy(for: bucket), bp.account != rt.account else { continue }
-                    let b = g.node("bucket|\(bucket)", .bucket, "S3 bucket \(bucket)", account: bp.account)
-                    g.edge(runtime, b, "s3 (bucket policy)", rules: rules(["RC405"]) { $0.identity.hasPrefix("\(rt.name)|\(bucket)|") })
+    /// Marks every drawn subject of the findings at warning or error with the finding's rule.
+    mutating func mark(_ findings: [Finding]) {
+        for f in findings where f.severity >= .warning {
+            for subject in f.subjects {
+                switch subject {
+                case .entity(let e):
+                    if let i = index[e], !nodes[i].rules.contains(f.ruleId) { nodes[i].rules.append(f.ruleId) }
+                case .hop(let h):
+                    if let i = edgeIndex[h], !edges[i].rules.contains(f.ruleId) { edges[i].rules.append(f.ruleId) }
                 }
             }
         }
+        for i in nodes.indices { nodes[i].rules.sort() }
+        for i in edges.indices { edges[i].rules.sort() }
+    }
+
+    /// Builds the graph of a linted setup from its chains' hops; `findings` mark what fails.
+    public static func build(_ setup: Setup, findings: [Finding]) -> SetupGraph {
+        var g = SetupGraph()
+        for f in setup.chainFacts {
+            let c = f.chain
+            let studioName = StatementMatcher.roleName(c.studio.executionRoleArn ?? "studio")
+            let studio = g.node(f.studioEntity, .studio, "Studio execution role \(studioName) (\(c.studio.app.rawValue))",
+                                account: c.studio.executionRoleArn.flatMap { ARN($0)?.account } ?? c.studio.account)
+            let cluster = g.node(f.clusterEntity, .cluster, "EMR \(c.cluster.label) \(c.cluster.releaseLabel ?? "")".trimmingSpaces,
+                                 account: c.cluster.account)
+            let runtime = g.node(f.runtimeEntity, .runtimeRole, "runtime role \(StatementMatcher.roleName(c.runtimeRoleArn))",
+                                 account: ARN(c.runtimeRoleArn)?.account)
+            var drawnInstanceProfile = false
+            for hop in f.hops {
+                let ref = hop.ref
+                switch hop.kind {
+                case .assumeAccessRole:
+                    let access = g.node(ref.to, .accessRole, "EMR access role \(StatementMatcher.roleName(ref.to.id))", account: ARN(ref.to.id)?.account)
+                    g.edge(ref, studio, access, hop.label)
+                case .sessionCredentials:
+                    let caller = ref.from == f.studioEntity ? studio
+                        : g.node(ref.from, .accessRole, "EMR access role \(StatementMatcher.roleName(ref.from.id))", account: ARN(ref.from.id)?.account)
+                    g.edge(ref, caller, cluster, hop.label)
+                case .securityConfiguration:
+                    let name = f.securityConfiguration?.name ?? "(unnamed)"
+                    let sc = g.node(ref.to, .securityConfiguration, "security configuration \(name)", account: c.cluster.account)
+                    g.edge(ref, cluster, sc, hop.label)
+                case .instanceProfile:
+                    let ip = f.instanceProfileRole
+                    let node = g.node(ref.to, .instanceProfileRole, "instance-profile role \(ip?.name ?? ref.to.id)", account: ip?.account)
+                    g.edge(ref, cluster, node, hop.label)
+                    drawnInstanceProfile = true
+                case .assumeRuntimeRole:
+                    if let from = g.index[ref.from].map({ g.nodes[$0].id }) { g.edge(ref, from, runtime, hop.label) }
+                case .lakeFormation:
+                    let lf = g.node(ref.to, .lakeFormation, "Lake Formation (account \(ref.to.id))", account: ref.to.id)
+                    g.edge(ref, runtime, lf, hop.label)
+                case .bucket:
+                    let account = setup.resources.bucketPolicy(for: ref.to.id)?.account
+                    let b = g.node(ref.to, .bucket, "S3 bucket \(ref.to.id)", account: account)
+                    g.edge(ref, runtime, b, hop.label)
+                }
+            }
+            if !drawnInstanceProfile {
+                // The instance-profile role is not among the inputs: the cluster reaches the
+                // runtime role through a hop rolecheck could not check.
+                let ref = HopRef(.assumeRuntimeRole, from: f.clusterEntity, to: f.runtimeEntity)
+                g.edge(ref, cluster, runtime, "instance profile \(c.cluster.instanceProfileName ?? "?") (not among the inputs)")
+            }
+        }
+        g.mark(findings)
         return g
     }
 

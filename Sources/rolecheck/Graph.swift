@@ -32,7 +32,13 @@ struct Graph: ParsableCommand {
         let errors = collected.errors + readErrors
         let (report, setup) = Linter(options: options).analyze(inputs: inputs)
         let graph = SetupGraph.build(setup, findings: report.findings)
-        try sink.write(format == .mermaid ? graph.mermaid() : graph.dot())
+        if graph.isEmpty {
+            // Nothing to draw: say so rather than write an empty flowchart.
+            try sink.write("rolecheck: no Studio → cluster → runtime role chain in these inputs, so there is nothing to draw "
+                + "(a chain needs a Studio domain, user profile or Studio Classic role file, and a cluster it can reach)\n")
+        } else {
+            try sink.write(format == .mermaid ? graph.mermaid() : graph.dot())
+        }
         try sink.close()
         for e in errors { Terminal.writeError("rolecheck: error: \(e.description)\n") }
         if !errors.isEmpty { throw ExitCode(Exit.usage) }
