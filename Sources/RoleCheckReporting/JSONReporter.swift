@@ -64,6 +64,8 @@ public struct JSONReporter: Sendable {
             })),
             ("fingerprint", .string(f.fingerprint)),
         ]
+        // What the finding is about; written only when the rule says (an added key).
+        if !f.subjects.isEmpty { members.append(("subjects", .array(f.subjects.map(Self.subject)))) }
         if let s = suppression {
             members.append(("suppression", .object([
                 ("kind", .string(s.kind)),
@@ -74,6 +76,20 @@ public struct JSONReporter: Sendable {
             ])))
         }
         return .object(members)
+    }
+
+    static func entity(_ e: EntityRef) -> JSONValue {
+        .object([("kind", .string(e.kind.rawValue)), ("id", .string(e.id))])
+    }
+
+    /// `{"entity": {"kind", "id"}}` or `{"hop": {"kind", "from", "to"}}`.
+    static func subject(_ s: Subject) -> JSONValue {
+        switch s {
+        case .entity(let e):
+            .object([("entity", entity(e))])
+        case .hop(let h):
+            .object([("hop", .object([("kind", .string(h.kind.rawValue)), ("from", entity(h.from)), ("to", entity(h.to))]))])
+        }
     }
 
     func location(_ l: Location) -> JSONValue {

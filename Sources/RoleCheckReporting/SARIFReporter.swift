@@ -218,6 +218,10 @@ public struct SARIFReporter: Sendable {
             ("locations", .array([.object(location)])),
             ("partialFingerprints", .object([(SARIFReporter.fingerprintKey, .string(f.fingerprint))])),
         ]
+        // What the finding is about, in the JSON report's form (a SARIF property bag).
+        if !f.subjects.isEmpty {
+            members.append(("properties", .object([("subjects", .array(f.subjects.map(JSONReporter.subject)))])))
+        }
         if !f.related.isEmpty {
             members.append(("relatedLocations", .array(f.related.enumerated().map { i, r in
                 .object([

@@ -374,7 +374,9 @@ extension ReportingTests {
             let findings = try #require(root["findings"]).elements
             #expect(findings.count == report.findings.count)
             for (node, finding) in zip(findings, report.findings) {
-                #expect(Helpers.keys(node) == ["ruleId", "severity", "title", "message", "location", "relatedLocations", "fingerprint"])
+                let keys = ["ruleId", "severity", "title", "message", "location", "relatedLocations", "fingerprint"]
+                #expect(Helpers.keys(node) == (finding.subjects.isEmpty ? keys : keys + ["subjects"]))
+                #expect((node["subjects"]?.elements.count ?? 0) == finding.subjects.count)
                 #expect(node["ruleId"]?.string == finding.ruleId)
                 #expect(node["severity"]?.string == finding.severity.rawValue)
                 #expect(node["title"]?.string == RuleCatalog.summary(for: finding.ruleId)?.title)
