@@ -431,6 +431,11 @@ extension ReportingTests {
             Helpers.expectValid(JSONReporter().render(Fixtures.full()), schemaPath: schema)
             Helpers.expectValid(JSONReporter().render(LintReport(findings: [], files: [], documentCount: 0,
                                                                           recognizedDocumentCount: 0)), schemaPath: schema)
+            // A broken setup: findings with subjects (entities and hops).
+            let files = (try? OrderIndependenceTests.files(of: "samples/setups/broken/missing-tag-session")) ?? []
+            let report = Linter().lint(files: files)
+            #expect(report.findings.contains { !$0.subjects.isEmpty })
+            Helpers.expectValid(JSONReporter().render(report), schemaPath: schema)
         }
     }
 }
