@@ -214,147 +214,182 @@ extension EvaluationReason {
 /// - A role's trust policy must always allow the caller: when it names the role's own account
 ///   rather than the caller, the caller's identity side must allow as well.
 public enum Evaluator {
+    /// Gather → decide → explain: every statement of every policy is matched against the request
+    /// (each contributing a reason), the documented logic decides from what applied, and the
+    /// decision's own explanation (what was missing) is added to the reasons.
     public static func evaluate(_ request: AccessRequest, _ policies: PolicySet) -> EvaluationResult {
-        let caller = request.caller
-        let resourceAccount = request.resourceAccount ?? request.resourceARNAccount
-        let context = EvalContext(explicit: request.context, caller: caller, resourceAccount: resourceAccount)
-        let action = request.loweredAction
-        let crossAccount: Bool = {
-            guard let a = caller.account, let b = resourceAccount else { return false }
-            return a != b
-        }()
-        var reasons: [EvaluationReason] = []
-        reasons.reserveCapacity(8)
-        var denied = false
-        let requestAction = request.action
+        let gathered = Gathered(request, policies)
+        let verdict = decide(gathered, policies)
+        return EvaluationResult(decision: verdict.decision, reasons: explain(verdict, gathered, request, policies),
+                                identityAllows: gathered.identityAllows && gathered.boundaryAllows,
+                                resourceAllows: gathered.resourceAllows, crossAccount: gathered.crossAccount)
+    }
 
-        func run(_ policy: PolicyDocument, side: String) -> (allows: Bool, match: PrincipalMatch?) {
+    /// What each policy's statements say about the request.
+    struct Gathered {
+        let caller: PrincipalIdentity
+        let resourceAccount: String?
+        let crossAccount: Bool
+        let isService: Bool
+        var reasons: [EvaluationReason] = []
+        var denied = false
+        var identityAllows = false
+        var boundaryAllows = true
+        var resourceAllows: Bool?
+        var resourceMatch: PrincipalMatch?
+
+        init(_ request: AccessRequest, _ policies: PolicySet) {
+            caller = request.caller
+            resourceAccount = request.resourceAccount ?? request.resourceARNAccount
+            crossAccount = {
+                guard let a = request.caller.account, let b = request.resourceAccount ?? request.resourceARNAccount else { return false }
+                return a != b
+            }()
+            if case .service = caller { isService = true } else { isService = false }
+            reasons.reserveCapacity(8)
+            let context = EvalContext(explicit: request.context, caller: caller, resourceAccount: resourceAccount)
+            if !isService {
+                for policy in policies.identity where run(policy, request, context).allows { identityAllows = true }
+                if let boundary = policies.boundary { boundaryAllows = run(boundary, request, context).allows }
+            }
+            if let resource = policies.resource {
+                let r = run(resource, request, context)
+                resourceAllows = r.allows
+                resourceMatch = r.match
+            }
+        }
+
+        /// Matches every statement of one policy, recording a reason for each.
+        mutating func run(_ policy: PolicyDocument, _ request: AccessRequest, _ context: EvalContext) -> (allows: Bool, match: PrincipalMatch?) {
             var allows = false
             var bestMatch: PrincipalMatch?
+            let requestAction = request.action
             for statement in policy.statements {
-                let outcome = StatementMatcher.match(statement, in: policy, action: action, request: request, caller: caller,
+                let outcome = StatementMatcher.match(statement, in: policy, action: request.loweredAction, request: request, caller: caller,
                                                      context: context)
+                var r: EvaluationReason
                 switch outcome {
                 case .applies(let via):
                     if statement.effect == .deny {
                         denied = true
-                        var r = EvaluationReason(role: .denies, node: statement.effectNode ?? statement.node, policyLabel: policy.label) {
+                        r = EvaluationReason(role: .denies, node: statement.effectNode ?? statement.node, policyLabel: policy.label) {
                             "\(policy.label): \(statement.label) denies \(requestAction)"
                         }
-                        r.statement = statement
-                        r.policy = policy
-                        reasons.append(r)
                     } else if statement.effect == .allow {
                         allows = true
                         if let via, via.rank > bestMatch?.rank ?? -1 { bestMatch = via }
-                        var r = EvaluationReason(role: .allows, node: statement.node, policyLabel: policy.label) {
+                        r = EvaluationReason(role: .allows, node: statement.node, policyLabel: policy.label) {
                             "\(policy.label): \(statement.label) allows \(requestAction)"
                         }
-                        r.statement = statement
-                        r.policy = policy
-                        reasons.append(r)
+                    } else {
+                        continue
                     }
                 case .doesNotApply(let node, let mismatch, let why):
-                    var r = EvaluationReason(role: .doesNotApply, node: node, policyLabel: policy.label) {
+                    r = EvaluationReason(role: .doesNotApply, node: node, policyLabel: policy.label) {
                         "\(policy.label): \(statement.label) does not apply: \(why())"
                     }
                     r.mismatch = mismatch
-                    r.statement = statement
-                    r.policy = policy
-                    reasons.append(r)
                 }
+                r.statement = statement
+                r.policy = policy
+                reasons.append(r)
             }
             return (allows, bestMatch)
         }
-
-        var identityAllows = false
-        var boundaryAllows = true
-        let isService: Bool
-        if case .service = caller { isService = true } else { isService = false }
-        if !isService {
-            for policy in policies.identity where run(policy, side: "identity").allows { identityAllows = true }
-            if let boundary = policies.boundary {
-                boundaryAllows = run(boundary, side: "boundary").allows
-                if !boundaryAllows {
-                    reasons.append(EvaluationReason.lazy(role: .missing, message: "the permissions boundary \(boundary.label) does not allow \(request.action)",
-                                                    node: boundary.root, policyLabel: boundary.label))
-                }
-            }
-        }
-        var resourceAllows: Bool?
-        var resourceMatch: PrincipalMatch?
-        if let resource = policies.resource {
-            let r = run(resource, side: "resource")
-            resourceAllows = r.allows
-            resourceMatch = r.match
-        }
-
-        let decision: Decision
-        if denied {
-            decision = .explicitDeny
-        } else if isService {
-            decision = resourceAllows == true ? .allow : .implicitDeny
-            if resourceAllows != true {
-                reasons.append(EvaluationReason.lazy(role: .missing,
-                                                message: policies.resource == nil
-                                                    ? "a service principal is allowed only by a resource policy, and none was given"
-                                                    : "\(policies.resource!.label) has no statement that allows \(request.principal) to \(request.action)",
-                                                node: policies.resource?.root, policyLabel: policies.resource?.label))
-            }
-        } else if crossAccount {
-            if policies.resource == nil {
-                reasons.append(EvaluationReason.lazy(role: .missing,
-                                                message: "the request crosses accounts (\(caller.account ?? "?") → \(resourceAccount ?? "?")): the resource's own policy must allow it too, and it is not among the inputs",
-                                                node: nil, policyLabel: nil))
-            } else if resourceAllows != true {
-                reasons.append(EvaluationReason.lazy(role: .missing,
-                                                message: "\(policies.resource!.label) has no statement that allows \(request.principal) to \(request.action)",
-                                                node: policies.resource!.root, policyLabel: policies.resource!.label))
-            }
-            if !identityAllows {
-                reasons.append(EvaluationReason.lazy(role: .missing,
-                                                message: "the request crosses accounts, so the caller's own policies must allow \(request.action) on \(request.resource), and none does",
-                                                node: nil, policyLabel: nil))
-            }
-            decision = identityAllows && boundaryAllows && resourceAllows == true ? .allow : .implicitDeny
-        } else if policies.resource?.kind == .trust && resourceAllows != true {
-            // A role's trust policy is never optional: even within one account an identity
-            // policy alone cannot assume a role or tag its session.
-            decision = .implicitDeny
-            reasons.append(EvaluationReason.lazy(role: .missing,
-                                            message: "\(policies.resource!.label) has no statement that allows \(request.principal) to \(request.action); a role's trust policy must allow the caller even within one account",
-                                            node: policies.resource!.root, policyLabel: policies.resource!.label))
-        } else {
-            let identitySide = identityAllows && boundaryAllows
-            // A resource policy that names the caller itself grants on its own; one that names the
-            // account only delegates to the identity side. A boundary still caps a grant made to
-            // a role ARN (not to a session).
-            var resourceSide = resourceAllows == true && (resourceMatch == .direct || resourceMatch == .role)
-            var roleCaller = false
-            if case .role = caller { roleCaller = true }
-            if resourceSide, policies.boundary != nil, !boundaryAllows, roleCaller || resourceMatch == .role { resourceSide = false }
-            decision = identitySide || resourceSide ? .allow : .implicitDeny
-            if decision == .implicitDeny {
-                if resourceAllows == true && resourceMatch == .account {
-                    reasons.append(EvaluationReason.lazy(role: .missing,
-                                                    message: "\(policies.resource!.label) trusts the whole account \(caller.account ?? ""), which delegates to the caller's own policies, and none of them allows \(request.action)",
-                                                    node: policies.resource!.root, policyLabel: policies.resource!.label))
-                } else if resourceAllows == true && resourceMatch == .role {
-                    reasons.append(EvaluationReason.lazy(role: .missing,
-                                                    message: "\(policies.resource!.label) allows the role rather than the session \(request.principal), and a grant to a role's ARN is capped by its permissions boundary",
-                                                    node: policies.resource!.root, policyLabel: policies.resource!.label))
-                } else if !identityAllows {
-                    let what = policies.identity.isEmpty ? "no identity policy was given" : "no identity policy allows it"
-                    let resourceNote = policies.resource.map { " and \($0.label) does not allow it either" } ?? ""
-                    reasons.append(EvaluationReason.lazy(role: .missing, message: "\(request.principal) may not \(request.action) on \(request.resource): \(what)\(resourceNote)",
-                                                    node: nil, policyLabel: nil))
-                }
-            }
-        }
-        return EvaluationResult(decision: decision, reasons: reasons, identityAllows: identityAllows && boundaryAllows,
-                                resourceAllows: resourceAllows, crossAccount: crossAccount)
     }
 
+    /// Which branch of the documented logic decided, with what it lacked.
+    enum Verdict {
+        case explicitDeny
+        case allowed
+        /// A service principal: only a resource policy can allow it.
+        case serviceNotGranted
+        /// Across accounts: both sides must allow.
+        case crossAccountDenied(resourceSideMissing: Bool, identitySideMissing: Bool)
+        /// A role's trust policy that does not allow the caller, even within one account.
+        case trustNotGranted
+        /// Within one account: the resource policy trusts only the account, which delegates.
+        case accountDelegated
+        /// Within one account: a grant to the role's ARN capped by its boundary.
+        case roleCappedByBoundary
+        /// Within one account: neither side allows.
+        case notGranted
+
+        var decision: Decision {
+            switch self {
+            case .explicitDeny: .explicitDeny
+            case .allowed: .allow
+            default: .implicitDeny
+            }
+        }
+    }
+
+    static func decide(_ g: Gathered, _ policies: PolicySet) -> Verdict {
+        if g.denied { return .explicitDeny }
+        if g.isService { return g.resourceAllows == true ? .allowed : .serviceNotGranted }
+        if g.crossAccount {
+            if g.identityAllows && g.boundaryAllows && g.resourceAllows == true { return .allowed }
+            return .crossAccountDenied(resourceSideMissing: g.resourceAllows != true, identitySideMissing: !g.identityAllows)
+        }
+        // A role's trust policy is never optional: even within one account an identity policy
+        // alone cannot assume a role or tag its session.
+        if policies.resource?.kind == .trust && g.resourceAllows != true { return .trustNotGranted }
+        let identitySide = g.identityAllows && g.boundaryAllows
+        // A resource policy that names the caller itself grants on its own; one that names the
+        // account only delegates to the identity side. A boundary still caps a grant made to a
+        // role ARN (not to a session).
+        var resourceSide = g.resourceAllows == true && (g.resourceMatch == .direct || g.resourceMatch == .role)
+        var roleCaller = false
+        if case .role = g.caller { roleCaller = true }
+        if resourceSide, policies.boundary != nil, !g.boundaryAllows, roleCaller || g.resourceMatch == .role { resourceSide = false }
+        if identitySide || resourceSide { return .allowed }
+        if g.resourceAllows == true && g.resourceMatch == .account { return .accountDelegated }
+        if g.resourceAllows == true && g.resourceMatch == .role { return .roleCappedByBoundary }
+        return .notGranted
+    }
+
+    /// The statements' reasons, then what the decision lacked.
+    static func explain(_ verdict: Verdict, _ g: Gathered, _ request: AccessRequest, _ policies: PolicySet) -> [EvaluationReason] {
+        var reasons = g.reasons
+        func missing(_ message: @autoclosure @escaping @Sendable () -> String, _ policy: PolicyDocument?) {
+            reasons.append(EvaluationReason.lazy(role: .missing, message: message(), node: policy?.root, policyLabel: policy?.label))
+        }
+        if let boundary = policies.boundary, !g.isService, !g.boundaryAllows {
+            missing("the permissions boundary \(boundary.label) does not allow \(request.action)", boundary)
+        }
+        let resource = policies.resource
+        let caller = g.caller
+        switch verdict {
+        case .explicitDeny, .allowed:
+            break
+        case .serviceNotGranted:
+            missing(resource == nil
+                        ? "a service principal is allowed only by a resource policy, and none was given"
+                        : "\(resource!.label) has no statement that allows \(request.principal) to \(request.action)", resource)
+        case .crossAccountDenied(let resourceSideMissing, let identitySideMissing):
+            if resource == nil {
+                missing("the request crosses accounts (\(caller.account ?? "?") → \(g.resourceAccount ?? "?")): the resource's own policy must allow it too, and it is not among the inputs", nil)
+            } else if resourceSideMissing {
+                missing("\(resource!.label) has no statement that allows \(request.principal) to \(request.action)", resource)
+            }
+            if identitySideMissing {
+                missing("the request crosses accounts, so the caller's own policies must allow \(request.action) on \(request.resource), and none does", nil)
+            }
+        case .trustNotGranted:
+            missing("\(resource!.label) has no statement that allows \(request.principal) to \(request.action); a role's trust policy must allow the caller even within one account", resource)
+        case .accountDelegated:
+            missing("\(resource!.label) trusts the whole account \(caller.account ?? ""), which delegates to the caller's own policies, and none of them allows \(request.action)", resource)
+        case .roleCappedByBoundary:
+            missing("\(resource!.label) allows the role rather than the session \(request.principal), and a grant to a role's ARN is capped by its permissions boundary", resource)
+        case .notGranted:
+            if !g.identityAllows {
+                let what = policies.identity.isEmpty ? "no identity policy was given" : "no identity policy allows it"
+                let resourceNote = resource.map { " and \($0.label) does not allow it either" } ?? ""
+                missing("\(request.principal) may not \(request.action) on \(request.resource): \(what)\(resourceNote)", nil)
+            }
+        }
+        return reasons
+    }
 }
 
 /// The request context as the evaluator reads it: the request's own keys, then the keys AWS sets
