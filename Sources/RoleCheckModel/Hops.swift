@@ -235,30 +235,38 @@ public final class HopEvaluator: @unchecked Sendable {
 
     /// The hops of one chain, in the order a connection takes them.
     func hops(_ f: ChainFacts) -> [Hop] {
-        var out: [Hop] = []
+        [accessRoleHop(f), sessionCredentialsHop(f)].compactMap { $0 } + clusterHops(f) + dataHops(f)
+    }
+
+    /// Studio → access role (option 1): the trust, the execution role's own policy, and the
+    /// source identity when the domain propagates it.
+    func accessRoleHop(_ f: ChainFacts) -> Hop? {
         let chain = f.chain
-        // Studio → access role (option 1).
-        if let accessEntity = f.accessEntity, let access = f.accessRole, let trust = access.trust,
-           let studioArn = chain.studio.executionRoleArn {
-            let resource = access.effectiveArn ?? "*"
-            var qs = [askPolicy(callerArn: studioArn, "sts:AssumeRole", resource: resource, policy: trust),
-                      askAll(caller: f.studioRole, callerArn: studioArn, "sts:AssumeRole", resource: resource, policy: trust)]
-            if chain.studio.propagatesSourceIdentity {
-                qs.append(askPolicy(callerArn: studioArn, "sts:SetSourceIdentity", resource: resource, policy: trust, context: Self.sourceIdentityContext))
-                qs.append(askAll(caller: f.studioRole, callerArn: studioArn, "sts:SetSourceIdentity", resource: resource, policy: trust,
-                               context: Self.sourceIdentityContext))
-            }
-            var unattached: [ManagedPolicyResource] = []
-            if let studio = f.studioRole, let denied = qs[1].result, denied.resourceAllows == true, !denied.allowed {
-                let request = AccessRequest(principal: Self.session(of: studioArn), action: "sts:AssumeRole", resource: resource)
-                unattached = resources.managedPolicies.filter { m in
-                    !studio.attachedPolicyArns.contains { $0.arn == m.arn }
-                        && Evaluator.evaluate(request, PolicySet(identity: [m.document], resource: trust)).allowed
-                }
-            }
-            out.append(Hop(ref: HopRef(.assumeAccessRole, from: f.studioEntity, to: accessEntity), label: "sts:AssumeRole",
-                           questions: qs, unattachedGrants: unattached))
+        guard let accessEntity = f.accessEntity, let access = f.accessRole, let trust = access.trust,
+              let studioArn = chain.studio.executionRoleArn else { return nil }
+        let resource = access.effectiveArn ?? "*"
+        var qs = [askPolicy(callerArn: studioArn, "sts:AssumeRole", resource: resource, policy: trust),
+                  askAll(caller: f.studioRole, callerArn: studioArn, "sts:AssumeRole", resource: resource, policy: trust)]
+        if chain.studio.propagatesSourceIdentity {
+            qs.append(askPolicy(callerArn: studioArn, "sts:SetSourceIdentity", resource: resource, policy: trust, context: Self.sourceIdentityContext))
+            qs.append(askAll(caller: f.studioRole, callerArn: studioArn, "sts:SetSourceIdentity", resource: resource, policy: trust,
+                           context: Self.sourceIdentityContext))
         }
+        var unattached: [ManagedPolicyResource] = []
+        if let studio = f.studioRole, let denied = qs[1].result, denied.resourceAllows == true, !denied.allowed {
+            let request = AccessRequest(principal: Self.session(of: studioArn), action: "sts:AssumeRole", resource: resource)
+            unattached = resources.managedPolicies.filter { m in
+                !studio.attachedPolicyArns.contains { $0.arn == m.arn }
+                    && Evaluator.evaluate(request, PolicySet(identity: [m.document], resource: trust)).allowed
+            }
+        }
+        return Hop(ref: HopRef(.assumeAccessRole, from: f.studioEntity, to: accessEntity), label: "sts:AssumeRole",
+                   questions: qs, unattachedGrants: unattached)
+    }
+
+    /// Caller → cluster: discovery and `GetClusterSessionCredentials` with the runtime role.
+    func sessionCredentialsHop(_ f: ChainFacts) -> Hop {
+        let chain = f.chain
         // Caller → cluster: discovery, then GetClusterSessionCredentials. The hop is there even
         // when its caller is not known (option 1 without an access role): it is what fails.
         var sessionQuestions: [HopQuestion] = []
@@ -274,8 +282,15 @@ public final class HopEvaluator: @unchecked Sendable {
                 askAll(caller: f.caller, callerArn: callerArn, "elasticmapreduce:DescribeSecurityConfiguration", resource: "*", policy: nil),
             ]
         }
-        out.append(Hop(ref: HopRef(.sessionCredentials, from: f.callerEntity, to: f.clusterEntity),
-                       label: "GetClusterSessionCredentials", questions: sessionQuestions, unattachedGrants: []))
+        return Hop(ref: HopRef(.sessionCredentials, from: f.callerEntity, to: f.clusterEntity),
+                   label: "GetClusterSessionCredentials", questions: sessionQuestions, unattachedGrants: [])
+    }
+
+    /// Cluster → security configuration; cluster → instance-profile role → runtime role (the
+    /// trust alone and everything AWS consults, for each action EMR calls).
+    func clusterHops(_ f: ChainFacts) -> [Hop] {
+        var out: [Hop] = []
+        let chain = f.chain
         if let sc = f.securityConfiguration {
             out.append(Hop(ref: HopRef(.securityConfiguration, from: f.clusterEntity, to: sc.entity),
                            label: "security configuration", questions: [], unattachedGrants: []))
@@ -308,6 +323,14 @@ public final class HopEvaluator: @unchecked Sendable {
                            label: f.propagatesSourceIdentity ? "sts:AssumeRole, TagSession, SetSourceIdentity" : "sts:AssumeRole, sts:TagSession",
                            questions: qs, unattachedGrants: []))
         }
+        return out
+    }
+
+    /// Runtime role → Lake Formation (when the cluster configures it); runtime role → buckets of
+    /// another account (option 2).
+    func dataHops(_ f: ChainFacts) -> [Hop] {
+        var out: [Hop] = []
+        let chain = f.chain
         // Runtime role → data.
         if let rt = f.runtimeRole, let arn = rt.effectiveArn {
             if f.lakeFormationTag != nil {
