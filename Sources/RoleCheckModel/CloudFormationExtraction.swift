@@ -21,22 +21,17 @@ import RoleCheckIAM
 extension ModelBuilder {
     mutating func addCloudFormation(_ doc: ClassifiedDocument) {
         let template = CloudFormationTemplate(doc.document, account: accountOf(doc))
-        let account = template.account
-        let root = template.resolved.root
-        guard let resourcesNode = root["Resources"], resourcesNode.kind == .object else { return }
-        var byType: [String: [(id: String, node: Node, props: Node?)]] = [:]
-        for (k, v) in resourcesNode.members {
-            guard let id = k.string, let type = v["Type"]?.string, let original = template.resources[id],
-                  template.resourceExists(original) else { continue }
-            byType[type, default: []].append((id, v, v["Properties"]))
-        }
-        func of(_ type: String) -> [(id: String, node: Node, props: Node?)] { byType[type] ?? [] }
-        func str(_ n: Node?) -> String? {
-            guard let n, !CloudFormationTemplate.isUnknown(n) else { return nil }
-            return n.kind == .array || n.kind == .object || n.isNull ? nil : n.scalarText
-        }
-        let unknown = CloudFormationTemplate.containsUnknown
+        guard let stack = CloudFormationStack(template, doc) else { return }
+        cfnAddIAM(stack)
+        cfnAddEMR(stack)
+        cfnAddBucketPolicies(stack)
+        cfnAddStudio(stack)
+    }
 
+    /// Managed policies, roles with their policies, and instance profiles.
+    mutating func cfnAddIAM(_ stack: CloudFormationStack) {
+        let (template, account, doc) = (stack.template, stack.account, stack.doc)
+        let of = stack.of, str = CloudFormationStack.str, unknown = CloudFormationTemplate.containsUnknown
         // Managed policies first, so roles can name them.
         var unknownManaged: Set<String> = []
         for (id, _, props) in of("AWS::IAM::ManagedPolicy") {
@@ -134,7 +129,12 @@ extension ModelBuilder {
             let names = (props?["Roles"]?.elements ?? []).compactMap { str($0) }.map { $0.hasPrefix("arn:") ? StatementMatcher.roleName($0) : $0 }
             instanceProfiles.append(InstanceProfileResource(name: name, arn: arn, account: account, roleArns: [], roleNames: names, node: node))
         }
+    }
 
+    /// Security configurations and clusters.
+    mutating func cfnAddEMR(_ stack: CloudFormationStack) {
+        let (template, account, doc) = (stack.template, stack.account, stack.doc)
+        let of = stack.of, str = CloudFormationStack.str, unknown = CloudFormationTemplate.containsUnknown
         // EMR.
         var unknownConfigurations: [String: Node] = [:]
         for (id, node, props) in of("AWS::EMR::SecurityConfiguration") {
@@ -182,7 +182,12 @@ extension ModelBuilder {
             cluster.bootstrapActionsNode = props?["BootstrapActions"]
             clusters.append(cluster)
         }
+    }
 
+    /// S3 bucket policies.
+    mutating func cfnAddBucketPolicies(_ stack: CloudFormationStack) {
+        let (account, doc) = (stack.account, stack.doc)
+        let of = stack.of, str = CloudFormationStack.str, unknown = CloudFormationTemplate.containsUnknown
         for (id, _, props) in of("AWS::S3::BucketPolicy") {
             let bucket = str(props?["Bucket"])
             guard let d = props?["PolicyDocument"], !unknown(d),
@@ -190,8 +195,12 @@ extension ModelBuilder {
             let named = Self.buckets(of: p)
             bucketPolicies.append(BucketPolicyResource(buckets: named.isEmpty ? bucket.map { [$0] } ?? [] : named, account: account, policy: p))
         }
+    }
 
-        // SageMaker Studio.
+    /// SageMaker domains, user profiles and spaces.
+    mutating func cfnAddStudio(_ stack: CloudFormationStack) {
+        let (template, account) = (stack.template, stack.account)
+        let of = stack.of, str = CloudFormationStack.str
         var unknownDomains: Set<String> = []
         for (id, node, props) in of("AWS::SageMaker::Domain") {
             let settingsNode = props?["DefaultUserSettings"]
@@ -330,5 +339,37 @@ extension ClassifiedDocument {
                 return doc.file === document.file && doc.streamIndex == document.streamIndex
             }
         }
+    }
+}
+
+/// One template as a stack: its resolved tree, its account, and its existing resources by type.
+struct CloudFormationStack {
+    let template: CloudFormationTemplate
+    let doc: ClassifiedDocument
+    let account: String
+    let byType: [String: [(id: String, node: Node, props: Node?)]]
+
+    init?(_ template: CloudFormationTemplate, _ doc: ClassifiedDocument) {
+        let root = template.resolved.root
+        guard let resourcesNode = root["Resources"], resourcesNode.kind == .object else { return nil }
+        var byType: [String: [(id: String, node: Node, props: Node?)]] = [:]
+        for (k, v) in resourcesNode.members {
+            guard let id = k.string, let type = v["Type"]?.string, let original = template.resources[id],
+                  template.resourceExists(original) else { continue }
+            byType[type, default: []].append((id, v, v["Properties"]))
+        }
+        self.template = template
+        self.doc = doc
+        self.account = template.account
+        self.byType = byType
+    }
+
+    /// The stack's resources of one type, in template order.
+    func of(_ type: String) -> [(id: String, node: Node, props: Node?)] { byType[type] ?? [] }
+
+    /// A known scalar's text; nil for unknown values, containers and nulls.
+    static func str(_ n: Node?) -> String? {
+        guard let n, !CloudFormationTemplate.isUnknown(n) else { return nil }
+        return n.kind == .array || n.kind == .object || n.isNull ? nil : n.scalarText
     }
 }
