@@ -3,7 +3,7 @@ import RoleCheckCore
 import RoleCheckDocuments
 import RoleCheckIAM
 
-/// A chain with the resources it runs through resolved, shared by the chain rules.
+/// A chain with the resources it runs through resolved and its hops decided, shared by the chain rules.
 public struct ChainFacts: Sendable {
     public let chain: Chain
     public let runtimeRole: RoleResource?
@@ -46,7 +46,7 @@ extension Setup {
         }
     }
 
-    /// The chains of the run, resolved once (rules share them).
+    /// The chains of the run with their hops decided, built once (rules, the graph and reports share them).
     public var chainFacts: [ChainFacts] {
         chainCache.withLock { cache in
             if let cache { return cache }

@@ -3,8 +3,8 @@ import RoleCheckDocuments
 import RoleCheckIAM
 import RoleCheckModel
 
-/// Trust questions about the hop from the cluster's instance-profile role to a runtime role,
-/// shared by RC301, RC302, RC303 and RC305.
+/// Reading the hop from the cluster's instance-profile role to a runtime role (decided once in
+/// `ChainFacts.hops`), shared by RC301–RC305 and RC311.
 enum RuntimeRoleTrust {
     /// Each (instance-profile role, runtime role) pair once, with a chain that uses it. One
     /// instance-profile role (`EMR_EC2_DefaultRole`) often serves several clusters whose security
