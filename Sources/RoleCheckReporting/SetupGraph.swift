@@ -86,10 +86,15 @@ public struct SetupGraph: Sendable {
             let studioName = StatementMatcher.roleName(c.studio.executionRoleArn ?? "studio")
             let studio = g.node(f.studioEntity, .studio, "Studio execution role \(studioName) (\(c.studio.app.rawValue))",
                                 account: c.studio.executionRoleArn.flatMap { ARN($0)?.account } ?? c.studio.account)
-            let cluster = g.node(f.clusterEntity, .cluster, "EMR \(c.cluster.label) \(c.cluster.releaseLabel ?? "")".trimmingSpaces,
-                                 account: c.cluster.account)
-            let runtime = g.node(f.runtimeEntity, .runtimeRole, "runtime role \(StatementMatcher.roleName(c.runtimeRoleArn))",
-                                 account: ARN(c.runtimeRoleArn)?.account)
+            // Nodes are numbered in the order a connection reaches them.
+            func clusterNode() -> String {
+                g.node(f.clusterEntity, .cluster, "EMR \(c.cluster.label) \(c.cluster.releaseLabel ?? "")".trimmingSpaces,
+                       account: c.cluster.account)
+            }
+            func runtimeNode() -> String {
+                g.node(f.runtimeEntity, .runtimeRole, "runtime role \(StatementMatcher.roleName(c.runtimeRoleArn))",
+                       account: ARN(c.runtimeRoleArn)?.account)
+            }
             var drawnInstanceProfile = false
             for hop in f.hops {
                 let ref = hop.ref
@@ -100,23 +105,27 @@ public struct SetupGraph: Sendable {
                 case .sessionCredentials:
                     let caller = ref.from == f.studioEntity ? studio
                         : g.node(ref.from, .accessRole, "EMR access role \(StatementMatcher.roleName(ref.from.id))", account: ARN(ref.from.id)?.account)
-                    g.edge(ref, caller, cluster, hop.label)
+                    g.edge(ref, caller, clusterNode(), hop.label)
                 case .securityConfiguration:
                     let name = f.securityConfiguration?.name ?? "(unnamed)"
+                    let cluster = clusterNode()
                     let sc = g.node(ref.to, .securityConfiguration, "security configuration \(name)", account: c.cluster.account)
                     g.edge(ref, cluster, sc, hop.label)
                 case .instanceProfile:
                     let ip = f.instanceProfileRole
+                    let cluster = clusterNode()
                     let node = g.node(ref.to, .instanceProfileRole, "instance-profile role \(ip?.name ?? ref.to.id)", account: ip?.account)
                     g.edge(ref, cluster, node, hop.label)
                     drawnInstanceProfile = true
                 case .assumeRuntimeRole:
-                    if let from = g.index[ref.from].map({ g.nodes[$0].id }) { g.edge(ref, from, runtime, hop.label) }
+                    if let from = g.index[ref.from].map({ g.nodes[$0].id }) { g.edge(ref, from, runtimeNode(), hop.label) }
                 case .lakeFormation:
+                    let runtime = runtimeNode()
                     let lf = g.node(ref.to, .lakeFormation, "Lake Formation (account \(ref.to.id))", account: ref.to.id)
                     g.edge(ref, runtime, lf, hop.label)
                 case .bucket:
                     let account = setup.resources.bucketPolicy(for: ref.to.id)?.account
+                    let runtime = runtimeNode()
                     let b = g.node(ref.to, .bucket, "S3 bucket \(ref.to.id)", account: account)
                     g.edge(ref, runtime, b, hop.label)
                 }
@@ -125,7 +134,8 @@ public struct SetupGraph: Sendable {
                 // The instance-profile role is not among the inputs: the cluster reaches the
                 // runtime role through a hop rolecheck could not check.
                 let ref = HopRef(.assumeRuntimeRole, from: f.clusterEntity, to: f.runtimeEntity)
-                g.edge(ref, cluster, runtime, "instance profile \(c.cluster.instanceProfileName ?? "?") (not among the inputs)")
+                let cluster = clusterNode()
+                g.edge(ref, cluster, runtimeNode(), "instance profile \(c.cluster.instanceProfileName ?? "?") (not among the inputs)")
             }
         }
         g.mark(findings)
