@@ -290,8 +290,11 @@ public enum ConfigurationLoader {
                     return ("'setup.context' is a list of folders and files", value)
                 }
                 config.setup.context = value.elements.compactMap(\.string)
+            case "require-runtime-roles":
+                guard let flag = value.bool else { return ("'setup.require-runtime-roles' is true or false", value) }
+                config.setup.requireRuntimeRoles = flag
             default:
-                return ("unknown key '\(key.string ?? "")' in setup (known: accounts, paths, policies, context)", key)
+                return ("unknown key '\(key.string ?? "")' in setup (known: accounts, paths, policies, context, require-runtime-roles)", key)
             }
         }
         return nil

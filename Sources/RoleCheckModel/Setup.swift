@@ -17,6 +17,10 @@ public final class Setup: Sendable {
     let chainCache = Mutex<[ChainFacts]?>(nil)
     let contextCache = Mutex<[StudioContext]?>(nil)
     let ownerCache = Mutex<[ObjectIdentifier: [Subject]]?>(nil)
+    let scopeCache = Mutex<RuntimeRoleScope?>(nil)
+    /// The configuration's `setup.require-runtime-roles`: every cluster is judged as one meant
+    /// for runtime roles.
+    public let requiresRuntimeRoles: Bool
     private let policiesByDocument: [ObjectIdentifier: [PolicyDocument]]
 
     /// The policies read from one input document.
@@ -31,6 +35,7 @@ public final class Setup: Sendable {
         self.policies = model.policies
         self.resources = SetupResources(model: model)
         self.policiesByDocument = model.policySources
+        self.requiresRuntimeRoles = model.configuration?.requireRuntimeRoles ?? false
         self.configurationsByDocument = Dictionary(grouping: model.securityConfigurations) { ObjectIdentifier($0.source.document) }
     }
 

@@ -17,6 +17,10 @@ public struct SetupConfiguration: Sendable {
     /// Folders and files (relative to the configuration file) that complete the setup in
     /// changed-files mode: loaded whenever only files are named, but their findings are not shown.
     public var context: [String] = []
+    /// Judge every cluster as meant for runtime roles (`setup.require-runtime-roles: true`), for
+    /// organisations where every cluster must use them; by default only clusters the inputs show
+    /// are meant for runtime roles are.
+    public var requireRuntimeRoles = false
     /// The folder globs are relative to (the configuration file's).
     public var baseDirectory: String = "."
 

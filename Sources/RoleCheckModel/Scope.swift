@@ -1,0 +1,141 @@
+import RoleCheckCore
+import RoleCheckDocuments
+import RoleCheckIAM
+
+/// One piece of evidence that something belongs to a runtime-role setup, with where it is.
+public struct ScopeEvidence: Sendable {
+    /// "its security configuration analytics-rr sets EnableApplicationScopedIAMRole".
+    public let reason: String
+    public let node: Node?
+}
+
+/// Which clusters and security configurations are meant for runtime roles. Most clusters in
+/// real repositories are reached some other way (No-Auth, Kerberos, LDAP, EMR Studio) or not
+/// from Studio at all; the prerequisite rules judge only those the inputs show are meant for
+/// runtime roles, or every one when the configuration requires runtime roles.
+public struct RuntimeRoleScope: Sendable {
+    /// Evidence per cluster, by the cluster's index in `SetupResources.clusters`.
+    public let clusterEvidence: [[ScopeEvidence]]
+    /// The configuration's `setup.require-runtime-roles`.
+    public let required: Bool
+
+    /// Whether the runtime-role prerequisites apply to a cluster.
+    public func includes(_ index: Int) -> Bool { required || !clusterEvidence[index].isEmpty }
+}
+
+extension SecurityConfiguration {
+    /// An `AuthorizationConfiguration.IAMConfiguration` (whatever `EnableApplicationScopedIAMRole`
+    /// says, even when it is missing) or a Lake Formation session tag: writing them at all shows
+    /// the configuration is meant for runtime roles.
+    public var mentionsRuntimeRoles: Bool {
+        let authz = configuration["AuthorizationConfiguration"]
+        return authz?["IAMConfiguration"] != nil || authz?["LakeFormationConfiguration"]?["AuthorizedSessionTagValue"] != nil
+    }
+
+    /// How Studio connects to a cluster with this configuration when not with runtime roles.
+    public var otherAuthentication: String? {
+        if configuration["AuthenticationConfiguration"]?["KerberosConfiguration"] != nil { return "Kerberos" }
+        return nil
+    }
+}
+
+extension Setup {
+    /// Which clusters are meant for runtime roles, worked out once.
+    public var runtimeRoleScope: RuntimeRoleScope {
+        scopeCache.withLock { cache in
+            if let cache { return cache }
+            let scope = RuntimeRoleScope(clusterEvidence: resources.clusters.map { evidence(for: $0) }, required: requiresRuntimeRoles)
+            cache = scope
+            return scope
+        }
+    }
+
+    /// Whether the runtime-role prerequisites apply to this cluster.
+    public func isInRuntimeRoleScope(_ cluster: ClusterResource) -> Bool {
+        guard let i = resources.clusters.firstIndex(where: { $0.node.document === cluster.node.document && $0.node.index == cluster.node.index })
+        else { return requiresRuntimeRoles }
+        return runtimeRoleScope.includes(i)
+    }
+
+    /// Whether the runtime-role prerequisites apply to this security configuration: it says so
+    /// itself, a cluster meant for runtime roles uses it, or the configuration requires them.
+    public func isInRuntimeRoleScope(_ config: SecurityConfiguration) -> Bool {
+        if requiresRuntimeRoles || config.mentionsRuntimeRoles { return true }
+        guard let name = config.name else { return false }
+        let scope = runtimeRoleScope
+        return resources.clusters.indices.contains { i in
+            let c = resources.clusters[i]
+            return c.securityConfigurationName == name && (config.account == nil || c.account == nil || config.account == c.account)
+                && scope.includes(i)
+        }
+    }
+
+    /// The security configurations a cluster names (of its account, when known).
+    public func securityConfigurations(of cluster: ClusterResource) -> [SecurityConfiguration] {
+        guard let name = cluster.securityConfigurationName else { return [] }
+        return resources.securityConfigurations(named: name).filter { $0.account == nil || cluster.account == nil || $0.account == cluster.account }
+    }
+
+    /// What in the inputs shows a cluster is meant for runtime roles.
+    func evidence(for cluster: ClusterResource) -> [ScopeEvidence] {
+        var out: [ScopeEvidence] = []
+        for config in securityConfigurations(of: cluster) where config.mentionsRuntimeRoles {
+            out.append(ScopeEvidence(reason: "its security configuration \(config.name ?? "") has an IAMConfiguration for runtime roles",
+                                     node: config.nameNode ?? config.configuration))
+        }
+        if let chain = chainFacts.first(where: { $0.chain.cluster.node.document === cluster.node.document && $0.chain.cluster.node.index == cluster.node.index }) {
+            out.append(ScopeEvidence(reason: "\(chain.chain.studio.label) offers runtime roles for it", node: chain.chain.runtimeRoleNode))
+        }
+        if let grant = executionRoleGrant(on: cluster) {
+            out.append(ScopeEvidence(reason: "\(grant.label) grants GetClusterSessionCredentials or AddJobFlowSteps on it with an elasticmapreduce:ExecutionRoleArn condition",
+                                     node: grant.node))
+        }
+        if let runtime = roleTrustingTagSession(from: cluster) {
+            out.append(ScopeEvidence(reason: "role \(runtime.name) lets its instance-profile role assume and tag sessions (a runtime role's trust)",
+                                     node: runtime.trust?.root))
+        }
+        return out
+    }
+
+    /// An Allow statement for runtime-role calls on the cluster, conditioned on the runtime role.
+    func executionRoleGrant(on cluster: ClusterResource) -> PolicyStatement? {
+        let actions = ["elasticmapreduce:getclustersessioncredentials", "elasticmapreduce:addjobflowsteps"]
+        for policy in policies where policy.kind == .identity {
+            for s in policy.statements where s.effect == .allow {
+                guard s.conditions.contains(where: { Wildcard.asciiLowered($0.key) == "elasticmapreduce:executionrolearn" }),
+                      let listed = s.action, !listed.negated,
+                      listed.values.contains(where: { v in actions.contains { Wildcard.matches(v.text, $0, caseInsensitive: true) } })
+                else { continue }
+                let resources = s.resource.map { $0.negated ? ["*"] : $0.values.map(\.text) } ?? ["*"]
+                if resources.contains(where: { Wildcard.matches($0, cluster.effectiveArn) || $0 == "*" }) { return s }
+            }
+        }
+        return nil
+    }
+
+    /// A role (other than the instance-profile role) whose trust lets the cluster's instance-profile
+    /// role call `sts:TagSession`: what a runtime role's trust does.
+    func roleTrustingTagSession(from cluster: ClusterResource) -> RoleResource? {
+        guard let ip = resources.instanceProfileRole(of: cluster).role, let ipArn = ip.effectiveArn else { return nil }
+        let session = HopEvaluator.session(of: ipArn)
+        for role in resources.roles where role !== ip {
+            guard let trust = role.trust,
+                  trust.statements.contains(where: { s in s.action?.values.contains { Wildcard.matches($0.text, "sts:TagSession", caseInsensitive: true) } == true })
+            else { continue }
+            let request = AccessRequest(principal: session, action: "sts:TagSession", resource: role.effectiveArn ?? "*")
+            if Evaluator.evaluate(request, PolicySet(resource: trust)).resourceAllows == true { return role }
+        }
+        return nil
+    }
+
+    /// How Studio would reach a cluster that is not set up for runtime roles, in words.
+    public func otherAccess(of cluster: ClusterResource) -> String {
+        if let auth = securityConfigurations(of: cluster).lazy.compactMap(\.otherAuthentication).first {
+            return "its security configuration authenticates with \(auth), which Studio connects through instead"
+        }
+        if cluster.securityConfigurationName == nil {
+            return "it has no security configuration: Studio can reach it without authentication (No-Auth) or through LDAP, not with runtime roles"
+        }
+        return "its security configuration does not enable runtime roles"
+    }
+}
