@@ -233,11 +233,11 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try FileManager.default.createDirectory(atPath: dir + "/a/.hidden", withIntermediateDirectories: true)
         try FileManager.default.createSymbolicLink(atPath: dir + "/a/loop", withDestinationPath: dir)
-        try "{\"AuthorizationConfiguration\": {}}".write(toFile: dir + "/a/sc.json", atomically: true, encoding: .utf8)
+        try "{\"AuthorizationConfiguration\": {\"IAMConfiguration\": {}}}".write(toFile: dir + "/a/sc.json", atomically: true, encoding: .utf8)
         try "{oops".write(toFile: dir + "/a/.hidden/skip.json", atomically: true, encoding: .utf8)
         let r = try run(["lint", dir, "--format", "json"])
         #expect(r.status == 1)
-        #expect(try findings(r.stdout) == ["\(dir)/a/sc.json:1:2 RC205"])
+        #expect(try findings(r.stdout) == ["\(dir)/a/sc.json:1:33 RC205"])
     }
 
     /// With a setup context in the configuration and only files named, the context completes the

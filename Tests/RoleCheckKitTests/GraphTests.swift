@@ -94,7 +94,10 @@ import Testing
         var options = LintOptions()
         options.baseline = baseline
         let report = Linter(options: options).lint(files: files)
-        #expect(report.findings.isEmpty, "findings the old baseline no longer matches: \(report.findings.map { "\($0.ruleId) \($0.location.file) \($0.identity)" })")
+        // RC212 (a note about clusters and configurations not set up for runtime roles) is newer
+        // than the baseline; every other finding must still be matched.
+        let unmatched = report.findings.filter { $0.ruleId != "RC212" }
+        #expect(unmatched.isEmpty, "findings the old baseline no longer matches: \(unmatched.map { "\($0.ruleId) \($0.location.file) \($0.identity)" })")
         #expect(report.suppressed.count >= 140)
     }
 }

@@ -10,8 +10,10 @@ import Testing
 
 /// Cases of the RC2xx rules, RC404 and RC005 beyond their documented examples.
 @Suite struct PrerequisiteRuleTests {
+    /// The rule's findings, every cluster judged as a runtime-role cluster (the scope is tested in
+    /// ScopeTests).
     func findings(_ id: String, _ files: [(String, String)]) -> [Finding] {
-        TestSupport.lint(files).findings.filter { $0.ruleId == id }
+        TestSupport.lintRequiringRuntimeRoles(files).findings.filter { $0.ruleId == id }
     }
 
     func cluster(_ members: String) -> (String, String) {

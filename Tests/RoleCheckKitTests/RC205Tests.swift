@@ -11,7 +11,7 @@ import Testing
 /// Cases of RC205 beyond its documented examples.
 @Suite struct RC205Tests {
     func rc205(_ name: String, _ text: String) -> [Finding] {
-        TestSupport.lint([(name, text)]).findings.filter { $0.ruleId == "RC205" }
+        TestSupport.lintRequiringRuntimeRoles([(name, text)]).findings.filter { $0.ruleId == "RC205" }
     }
 
     @Test(arguments: [

@@ -62,6 +62,16 @@ enum TestSupport {
     static func lint(_ files: [(String, String)]) -> LintReport {
         Linter().lint(files: files.map { SourceFile(path: $0.0, text: $0.1) })
     }
+
+    /// Lints in-memory files as an organisation that requires runtime roles on every cluster
+    /// (`setup.require-runtime-roles: true`): the prerequisites apply to lone clusters.
+    static func lintRequiringRuntimeRoles(_ files: [(String, String)]) -> LintReport {
+        var options = LintOptions()
+        var configuration = Configuration(path: "rolecheck.yaml", baseDirectory: ".")
+        configuration.setup.requireRuntimeRoles = true
+        options.configuration = configuration
+        return Linter(options: options).lint(files: files.map { SourceFile(path: $0.0, text: $0.1) })
+    }
 }
 
 /// Suites about one input family (Terraform, CloudFormation): lint files and run every document

@@ -29,6 +29,7 @@ enum EmbeddedRules {
         RuleSummary(id: "RC209", title: "In-transit encryption is off in a runtime-role security configuration", severity: .warning, category: "prerequisites", tags: ["security-configuration", "emr", "encryption", "security"]),
         RuleSummary(id: "RC210", title: "Lake Formation configured on a release too old for it", severity: .warning, category: "prerequisites", tags: ["cluster", "security-configuration", "lake-formation", "emr", "release"]),
         RuleSummary(id: "RC211", title: "EMR used from a shared space", severity: .warning, category: "prerequisites", tags: ["studio", "space", "prerequisite"]),
+        RuleSummary(id: "RC212", title: "Not set up for runtime roles (prerequisites not applied)", severity: .note, category: "prerequisites", tags: ["cluster", "security-configuration", "emr", "scope"]),
         RuleSummary(id: "RC301", title: "Runtime role does not trust the cluster's instance-profile role", severity: .error, category: "runtime-role-trust", tags: ["iam", "trust-policy", "emr", "runtime-role"]),
         RuleSummary(id: "RC302", title: "Runtime role's trust does not allow sts:TagSession", severity: .error, category: "runtime-role-trust", tags: ["iam", "trust-policy", "emr", "runtime-role", "lake-formation"]),
         RuleSummary(id: "RC303", title: "Source identity is propagated but the runtime role's trust does not allow sts:SetSourceIdentity", severity: .error, category: "runtime-role-trust", tags: ["iam", "trust-policy", "emr", "runtime-role", "source-identity"]),
@@ -1242,52 +1243,73 @@ references:
 examples:
   triggering:
     - title: emr-6.7.0 supports runtime roles for steps, but not Studio connections
-      file: describe-cluster.json
-      content: |
-        {
-          "Cluster": {
-            "Id": "j-2AXXXXXXGAPLF",
-            "Name": "studio-analytics",
-            "Status": {"State": "WAITING"},
-            "Ec2InstanceAttributes": {"IamInstanceProfile": "EMR_EC2_DefaultRole"},
-            "ReleaseLabel": ↓"emr-6.7.0",
-            "Applications": [{"Name": "Spark", "Version": "3.2.1"}, {"Name": "Livy", "Version": "0.7.1"}],
-            "SecurityConfiguration": "studio-runtime-roles",
-            "ClusterArn": "arn:aws:elasticmapreduce:us-east-1:111122223333:cluster/j-2AXXXXXXGAPLF"
-          }
-        }
+      files:
+        - file: 111122223333-studio/describe-cluster.json
+          content: |
+            {
+              "Cluster": {
+                "Id": "j-2AXXXXXXGAPLF",
+                "Name": "studio-analytics",
+                "Status": {"State": "WAITING"},
+                "Ec2InstanceAttributes": {"IamInstanceProfile": "EMR_EC2_DefaultRole"},
+                "ReleaseLabel": ↓"emr-6.7.0",
+                "Applications": [{"Name": "Spark", "Version": "3.2.1"}, {"Name": "Livy", "Version": "0.7.1"}],
+                "SecurityConfiguration": "studio-runtime-roles",
+                "ClusterArn": "arn:aws:elasticmapreduce:us-east-1:111122223333:cluster/j-2AXXXXXXGAPLF"
+              }
+            }
+        - file: 111122223333-studio/emr-configurations-DO_NOT_DELETE.json
+          content: |
+            {"emr-execution-role-arns": {"111122223333": ["arn:aws:iam::111122223333:role/emr-runtime-analyst"]}}
     - title: No ReleaseLabel (the finding points at the cluster, where the label belongs)
+      files:
+        - file: 111122223333-studio/describe-cluster.json
+          content: |
+            {
+              "Cluster": ↓{
+                "Id": "j-3BXXXXXXHBQMG",
+                "Name": "legacy-etl",
+                "Applications": [{"Name": "Hive"}],
+                "SecurityConfiguration": "studio-runtime-roles"
+              }
+            }
+        - file: 111122223333-studio/emr-configurations-DO_NOT_DELETE.json
+          content: |
+            {"emr-execution-role-arns": {"111122223333": ["arn:aws:iam::111122223333:role/emr-runtime-analyst"]}}
+    - title: An AMI-version cluster (EMR before 4.0), as YAML output
+      files:
+        - file: 111122223333-studio/describe-cluster.yaml
+          content: |
+            Cluster:
+              Id: j-1KXXXXXXW0ZQ3
+              Name: very-old
+              RequestedAmiVersion: ↓3.11.0
+              RunningAmiVersion: 3.11.0
+              Applications:
+                - Name: Hive
+        - file: 111122223333-studio/emr-configurations-DO_NOT_DELETE.json
+          content: |
+            {"emr-execution-role-arns": {"111122223333": ["arn:aws:iam::111122223333:role/emr-runtime-analyst"]}}
+    - title: emr-5.36.0 (YAML output of describe-cluster)
+      files:
+        - file: 111122223333-studio/describe-cluster.yaml
+          content: |
+            Cluster:
+              Id: j-1KXXXXXXW0ZQ4
+              Name: analytics-5x
+              ReleaseLabel: ↓emr-5.36.0
+              Applications:
+                - Name: Spark
+                - Name: Livy
+        - file: 111122223333-studio/emr-configurations-DO_NOT_DELETE.json
+          content: |
+            {"emr-execution-role-arns": {"111122223333": ["arn:aws:iam::111122223333:role/emr-runtime-analyst"]}}
+  non-triggering:
+    - title: emr-5.33.1 on a cluster nothing uses with runtime roles (Studio reaches it without authentication; RC212 notes it instead)
       file: describe-cluster.json
       content: |
-        {
-          "Cluster": ↓{
-            "Id": "j-3BXXXXXXHBQMG",
-            "Name": "legacy-etl",
-            "Applications": [{"Name": "Hive"}],
-            "SecurityConfiguration": "studio-runtime-roles"
-          }
-        }
-    - title: An AMI-version cluster (EMR before 4.0), as YAML output
-      file: describe-cluster.yaml
-      content: |
-        Cluster:
-          Id: j-1KXXXXXXW0ZQ3
-          Name: very-old
-          RequestedAmiVersion: ↓3.11.0
-          RunningAmiVersion: 3.11.0
-          Applications:
-            - Name: Hive
-    - title: emr-5.36.0 (YAML output of describe-cluster)
-      file: describe-cluster.yaml
-      content: |
-        Cluster:
-          Id: j-1KXXXXXXW0ZQ4
-          Name: analytics-5x
-          ReleaseLabel: ↓emr-5.36.0
-          Applications:
-            - Name: Spark
-            - Name: Livy
-  non-triggering:
+        {"Cluster": {"Id": "j-1NOAUTHXXXXX", "ReleaseLabel": "emr-5.33.1", "Applications": [{"Name": "Livy"}, {"Name": "Spark"}],
+                     "ClusterArn": "arn:aws:elasticmapreduce:us-east-1:111122223333:cluster/j-1NOAUTHXXXXX"}}
     - title: emr-6.10.0 is newer than emr-6.9.0 (numeric comparison)
       file: describe-cluster.json
       content: |
@@ -1343,32 +1365,40 @@ references:
 examples:
   triggering:
     - title: emr-6.9.0 without bootstrap actions
-      file: describe-cluster.json
-      content: |
-        {
-          "Cluster": {
-            "Id": "j-2AXXXXXXGAPLF",
-            "Name": "studio-analytics",
-            "ReleaseLabel": ↓"emr-6.9.0",
-            "Applications": [{"Name": "Spark", "Version": "3.3.0"}, {"Name": "Livy", "Version": "0.7.1"}],
-            "SecurityConfiguration": "studio-runtime-roles"
-          }
-        }
+      files:
+        - file: 111122223333-studio/describe-cluster.json
+          content: |
+            {
+              "Cluster": {
+                "Id": "j-2AXXXXXXGAPLF",
+                "Name": "studio-analytics",
+                "ReleaseLabel": ↓"emr-6.9.0",
+                "Applications": [{"Name": "Spark", "Version": "3.3.0"}, {"Name": "Livy", "Version": "0.7.1"}],
+                "SecurityConfiguration": "studio-runtime-roles"
+              }
+            }
+        - file: 111122223333-studio/emr-configurations-DO_NOT_DELETE.json
+          content: |
+            {"emr-execution-role-arns": {"111122223333": ["arn:aws:iam::111122223333:role/emr-runtime-analyst"]}}
     - title: emr-6.9.0 with a bootstrap action (named as related; it may be the patch)
-      file: describe-cluster.yaml
-      content: |
-        Cluster:
-          Id: j-3CXXXXXXQ1RT2
-          Name: studio-analytics
-          ReleaseLabel: ↓emr-6.9.0
-          Applications:
-            - Name: Spark
-            - Name: Livy
-          SecurityConfiguration: studio-runtime-roles
-          BootstrapActions:
-            - Name: install-python-libs
-              ScriptPath: s3://example-emr-bootstrap/install-libs.sh
-              Args: []
+      files:
+        - file: 111122223333-studio/describe-cluster.yaml
+          content: |
+            Cluster:
+              Id: j-3CXXXXXXQ1RT2
+              Name: studio-analytics
+              ReleaseLabel: ↓emr-6.9.0
+              Applications:
+                - Name: Spark
+                - Name: Livy
+              SecurityConfiguration: studio-runtime-roles
+              BootstrapActions:
+                - Name: install-python-libs
+                  ScriptPath: s3://example-emr-bootstrap/install-libs.sh
+                  Args: []
+        - file: 111122223333-studio/emr-configurations-DO_NOT_DELETE.json
+          content: |
+            {"emr-execution-role-arns": {"111122223333": ["arn:aws:iam::111122223333:role/emr-runtime-analyst"]}}
   non-triggering:
     - title: emr-6.10.0
       file: describe-cluster.json
@@ -1426,42 +1456,54 @@ references:
 examples:
   triggering:
     - title: Spark and Hive without Livy (a warning; the finding points at the list where Livy belongs)
-      file: describe-cluster.json
-      content: |
-        {
-          "Cluster": {
-            "Id": "j-2AXXXXXXGAPLF",
-            "Name": "studio-analytics",
-            "ReleaseLabel": "emr-6.15.0",
-            "Applications": ↓[
-              {"Name": "Hadoop", "Version": "3.3.6"},
-              {"Name": "Hive", "Version": "3.1.3"},
-              {"Name": "Spark", "Version": "3.4.1"}
-            ],
-            "SecurityConfiguration": "studio-runtime-roles"
-          }
-        }
+      files:
+        - file: 111122223333-studio/describe-cluster.json
+          content: |
+            {
+              "Cluster": {
+                "Id": "j-2AXXXXXXGAPLF",
+                "Name": "studio-analytics",
+                "ReleaseLabel": "emr-6.15.0",
+                "Applications": ↓[
+                  {"Name": "Hadoop", "Version": "3.3.6"},
+                  {"Name": "Hive", "Version": "3.1.3"},
+                  {"Name": "Spark", "Version": "3.4.1"}
+                ],
+                "SecurityConfiguration": "studio-runtime-roles"
+              }
+            }
+        - file: 111122223333-studio/emr-configurations-DO_NOT_DELETE.json
+          content: |
+            {"emr-execution-role-arns": {"111122223333": ["arn:aws:iam::111122223333:role/emr-runtime-analyst"]}}
     - title: Trino is the only query engine (an error; Trino does not count)
-      file: describe-cluster.json
-      content: |
-        {
-          "Cluster": {
-            "Id": "j-3DXXXXXXT7KLM",
-            "Name": "trino-adhoc",
-            "ReleaseLabel": "emr-6.15.0",
-            "Applications": ↓[{"Name": "Hadoop", "Version": "3.3.6"}, {"Name": "Trino", "Version": "426"}],
-            "SecurityConfiguration": "studio-runtime-roles"
-          }
-        }
+      files:
+        - file: 111122223333-studio/describe-cluster.json
+          content: |
+            {
+              "Cluster": {
+                "Id": "j-3DXXXXXXT7KLM",
+                "Name": "trino-adhoc",
+                "ReleaseLabel": "emr-6.15.0",
+                "Applications": ↓[{"Name": "Hadoop", "Version": "3.3.6"}, {"Name": "Trino", "Version": "426"}],
+                "SecurityConfiguration": "studio-runtime-roles"
+              }
+            }
+        - file: 111122223333-studio/emr-configurations-DO_NOT_DELETE.json
+          content: |
+            {"emr-execution-role-arns": {"111122223333": ["arn:aws:iam::111122223333:role/emr-runtime-analyst"]}}
     - title: No applications at all (YAML output)
-      file: describe-cluster.yaml
-      content: |
-        Cluster:
-          Id: j-1KXXXXXXW0ZQ5
-          Name: empty
-          ReleaseLabel: emr-7.1.0
-          Applications: ↓[]
-          SecurityConfiguration: studio-runtime-roles
+      files:
+        - file: 111122223333-studio/describe-cluster.yaml
+          content: |
+            Cluster:
+              Id: j-1KXXXXXXW0ZQ5
+              Name: empty
+              ReleaseLabel: emr-7.1.0
+              Applications: ↓[]
+              SecurityConfiguration: studio-runtime-roles
+        - file: 111122223333-studio/emr-configurations-DO_NOT_DELETE.json
+          content: |
+            {"emr-execution-role-arns": {"111122223333": ["arn:aws:iam::111122223333:role/emr-runtime-analyst"]}}
   non-triggering:
     - title: Spark with Livy
       file: describe-cluster.json
@@ -1517,56 +1559,64 @@ references:
 examples:
   triggering:
     - title: Three primary nodes in the MASTER instance group
-      file: describe-cluster.json
-      content: |
-        {
-          "Cluster": {
-            "Id": "j-2AXXXXXXGAPLF",
-            "Name": "studio-analytics-ha",
-            "ReleaseLabel": "emr-6.15.0",
-            "Applications": [{"Name": "Spark"}, {"Name": "Livy"}],
-            "SecurityConfiguration": "studio-runtime-roles",
-            "InstanceCollectionType": "INSTANCE_GROUP",
-            "InstanceGroups": [
-              {
-                "Id": "ig-1XXXXXXXXXXXA",
-                "Name": "Primary",
-                "InstanceGroupType": "MASTER",
-                "InstanceType": "m5.xlarge",
-                "RequestedInstanceCount": ↓3,
-                "RunningInstanceCount": 3
-              },
-              {
-                "Id": "ig-1XXXXXXXXXXXB",
-                "Name": "Core",
-                "InstanceGroupType": "CORE",
-                "InstanceType": "m5.xlarge",
-                "RequestedInstanceCount": 4,
-                "RunningInstanceCount": 4
+      files:
+        - file: 111122223333-studio/describe-cluster.json
+          content: |
+            {
+              "Cluster": {
+                "Id": "j-2AXXXXXXGAPLF",
+                "Name": "studio-analytics-ha",
+                "ReleaseLabel": "emr-6.15.0",
+                "Applications": [{"Name": "Spark"}, {"Name": "Livy"}],
+                "SecurityConfiguration": "studio-runtime-roles",
+                "InstanceCollectionType": "INSTANCE_GROUP",
+                "InstanceGroups": [
+                  {
+                    "Id": "ig-1XXXXXXXXXXXA",
+                    "Name": "Primary",
+                    "InstanceGroupType": "MASTER",
+                    "InstanceType": "m5.xlarge",
+                    "RequestedInstanceCount": ↓3,
+                    "RunningInstanceCount": 3
+                  },
+                  {
+                    "Id": "ig-1XXXXXXXXXXXB",
+                    "Name": "Core",
+                    "InstanceGroupType": "CORE",
+                    "InstanceType": "m5.xlarge",
+                    "RequestedInstanceCount": 4,
+                    "RunningInstanceCount": 4
+                  }
+                ]
               }
-            ]
-          }
-        }
+            }
+        - file: 111122223333-studio/emr-configurations-DO_NOT_DELETE.json
+          content: |
+            {"emr-execution-role-arns": {"111122223333": ["arn:aws:iam::111122223333:role/emr-runtime-analyst"]}}
     - title: A MASTER instance fleet with a target capacity of 3 (YAML output)
-      file: describe-cluster.yaml
-      content: |
-        Cluster:
-          Id: j-3EXXXXXXF1EET
-          Name: studio-fleet-ha
-          ReleaseLabel: emr-7.1.0
-          Applications:
-            - Name: Spark
-            - Name: Livy
-          SecurityConfiguration: studio-runtime-roles
-          InstanceCollectionType: INSTANCE_FLEET
-          InstanceFleets:
-            - Id: if-1XXXXXXXXXXXA
-              Name: Primary
-              InstanceFleetType: MASTER
-              TargetOnDemandCapacity: ↓3
-              TargetSpotCapacity: 0
-              ProvisionedOnDemandCapacity: 3
-              ProvisionedSpotCapacity: 0
+      files:
+        - file: 111122223333-studio/describe-cluster.yaml
+          content: |
+            Cluster:
+              Id: j-3EXXXXXXF1EET
+              Name: studio-fleet-ha
+              ReleaseLabel: emr-7.1.0
+              Applications:
+                - Name: Spark
+                - Name: Livy
+              SecurityConfiguration: studio-runtime-roles
+              InstanceCollectionType: INSTANCE_FLEET
+              InstanceFleets:
+                - Id: if-1XXXXXXXXXXXA
+                  Name: Primary
+                  InstanceFleetType: MASTER
+                  TargetOnDemandCapacity: ↓3
+                  TargetSpotCapacity: 0
+                  ProvisionedOnDemandCapacity: 3
+                  ProvisionedSpotCapacity: 0
+        - file: 111122223333-studio/emr-configurations-DO_NOT_DELETE.json
+          content: |
+            {"emr-execution-role-arns": {"111122223333": ["arn:aws:iam::111122223333:role/emr-runtime-analyst"]}}
   non-triggering:
     - title: One primary node
       file: describe-cluster.json
@@ -1645,15 +1695,22 @@ examples:
             }
           }
         }
-    - title: No authorization section at all (the finding points where it belongs)
-      file: security-configuration.json
-      content: |
-        ↓{
-          "EncryptionConfiguration": {
-            "EnableInTransitEncryption": true,
-            "EnableAtRestEncryption": false
-          }
-        }
+    - title: No authorization section in the configuration of a cluster Studio offers runtime roles for (the finding points where the section belongs)
+      files:
+        - file: 111122223333-studio/security-configuration.yaml
+          content: |
+            Name: studio-encrypted
+            SecurityConfiguration:
+              ↓EncryptionConfiguration:
+                EnableInTransitEncryption: true
+                EnableAtRestEncryption: false
+        - file: 111122223333-studio/describe-cluster.json
+          content: |
+            {"Cluster": {"Id": "j-2AXXXXXXGAPLF", "ReleaseLabel": "emr-7.1.0", "SecurityConfiguration": "studio-encrypted",
+                         "ClusterArn": "arn:aws:elasticmapreduce:us-east-1:111122223333:cluster/j-2AXXXXXXGAPLF"}}
+        - file: 111122223333-studio/emr-configurations-DO_NOT_DELETE.json
+          content: |
+            {"emr-execution-role-arns": {"111122223333": ["arn:aws:iam::111122223333:role/emr-runtime-analyst"]}}
     - title: describe-security-configuration output, the flag inside the JSON string
       file: describe-security-configuration.json
       content: |
@@ -1676,6 +1733,11 @@ examples:
       content: |
         {"AuthorizationConfiguration": {"IAMConfiguration": {"EnableApplicationScopedIAMRole": ↓"true"}}}
   non-triggering:
+    - title: A Kerberos configuration that nothing uses for runtime roles (RC212 notes it instead)
+      file: security-configuration.json
+      content: |
+        {"AuthenticationConfiguration": {"KerberosConfiguration": {"Provider": "ClusterDedicatedKdc",
+          "ClusterDedicatedKdcConfiguration": {"TicketLifetimeInHours": 24}}}}
     - title: The minimal configuration
       file: security-configuration.json
       content: |
@@ -1747,19 +1809,23 @@ references:
 examples:
   triggering:
     - title: No SecurityConfiguration (the finding points at the cluster object, where it belongs)
-      file: describe-cluster.json
-      content: |
-        {
-          "Cluster": ↓{
-            "Id": "j-2AXXXXXXGAPLF",
-            "Name": "studio-analytics",
-            "Status": {"State": "WAITING"},
-            "Ec2InstanceAttributes": {"IamInstanceProfile": "EMR_EC2_DefaultRole"},
-            "ReleaseLabel": "emr-6.15.0",
-            "Applications": [{"Name": "Spark"}, {"Name": "Livy"}],
-            "ClusterArn": "arn:aws:elasticmapreduce:us-east-1:111122223333:cluster/j-2AXXXXXXGAPLF"
-          }
-        }
+      files:
+        - file: 111122223333-studio/describe-cluster.json
+          content: |
+            {
+              "Cluster": ↓{
+                "Id": "j-2AXXXXXXGAPLF",
+                "Name": "studio-analytics",
+                "Status": {"State": "WAITING"},
+                "Ec2InstanceAttributes": {"IamInstanceProfile": "EMR_EC2_DefaultRole"},
+                "ReleaseLabel": "emr-6.15.0",
+                "Applications": [{"Name": "Spark"}, {"Name": "Livy"}],
+                "ClusterArn": "arn:aws:elasticmapreduce:us-east-1:111122223333:cluster/j-2AXXXXXXGAPLF"
+              }
+            }
+        - file: 111122223333-studio/emr-configurations-DO_NOT_DELETE.json
+          content: |
+            {"emr-execution-role-arns": {"111122223333": ["arn:aws:iam::111122223333:role/emr-runtime-analyst"]}}
     - title: The configuration's name is defined twice, with and without runtime roles
       files:
         - file: 111122223333-analytics/describe-cluster.json
@@ -1788,6 +1854,11 @@ examples:
               "CreationDateTime": "2023-01-12T08:00:00.000000+00:00"
             }
   non-triggering:
+    - title: No SecurityConfiguration on a cluster nothing uses with runtime roles (a No-Auth or LDAP cluster; RC212 notes it instead)
+      file: describe-cluster.json
+      content: |
+        {"Cluster": {"Id": "j-1NOAUTHXXXXX", "ReleaseLabel": "emr-6.15.0", "Applications": [{"Name": "Livy"}, {"Name": "Spark"}],
+                     "ClusterArn": "arn:aws:elasticmapreduce:us-east-1:111122223333:cluster/j-1NOAUTHXXXXX"}}
     - title: A cluster with a security configuration defined once
       files:
         - file: describe-cluster.json
@@ -2592,6 +2663,93 @@ examples:
           "SpaceSettings": {"AppType": "JupyterLab"},
           "SpaceSharingSettings": {"SharingType": "Shared"}
         }
+"""#),
+        ("RC212.yaml", #"""
+id: RC212
+title: Not set up for runtime roles (prerequisites not applied)
+severity: note
+category: prerequisites
+tags: [cluster, security-configuration, emr, scope]
+description: |
+  Nothing among the inputs shows that this cluster (or this security configuration, which no
+  cluster among the inputs uses) is meant for runtime roles, so rolecheck did not apply the
+  runtime-role prerequisites to it (RC201–RC206, RC210, and RC004 about its instance profile).
+  A cluster is judged as a runtime-role cluster when the inputs hold at least one of:
+
+  - a security configuration of the cluster with an `AuthorizationConfiguration.IAMConfiguration`
+    (whatever `EnableApplicationScopedIAMRole` says) or a Lake Formation session tag;
+  - a Studio role list (Studio Classic's `emr-configurations-DO_NOT_DELETE.json`, or
+    `EmrSettings.ExecutionRoleArns`) offering runtime roles for the cluster's account;
+  - an identity policy that allows `elasticmapreduce:GetClusterSessionCredentials` or
+    `elasticmapreduce:AddJobFlowSteps` on the cluster with an `elasticmapreduce:ExecutionRoleArn`
+    condition;
+  - a role whose trust lets the cluster's instance-profile role call `sts:TagSession`, as a
+    runtime role's trust does.
+rationale: |
+  Most EMR clusters in real repositories are not runtime-role clusters: SageMaker Studio reaches
+  them without authentication (No-Auth), through Kerberos or LDAP, from EMR Studio, or not at all.
+  Judging them against the runtime-role prerequisites would fail every such template on errors
+  that are not mistakes. The note says what rolecheck did not check, and why, so a silence is
+  never mistaken for a pass.
+remediation: |
+  Nothing to do when the cluster is not meant for runtime roles. If it is, launch it with a
+  security configuration that enables them
+  (`AuthorizationConfiguration.IAMConfiguration.EnableApplicationScopedIAMRole: true`) and offer
+  its runtime roles in Studio; the prerequisites are then checked. An organisation where every
+  cluster must use runtime roles sets `setup: {require-runtime-roles: true}` in `rolecheck.yaml`:
+  every cluster is then judged, and this note is not given.
+notes: |
+  The choice of what counts as evidence is deliberate: each item is something only a runtime-role
+  setup writes. A security configuration with `EnableApplicationScopedIAMRole: false` counts (its
+  author meant runtime roles and RC205 reports the mistake), while one with only Kerberos does not.
+  A Kerberos security configuration is named in the note as the way Studio connects instead; a
+  cluster without a security configuration is one Studio reaches without authentication or
+  through LDAP.
+references:
+  - https://docs.aws.amazon.com/sagemaker/latest/dg/studio-notebooks-emr-cluster-rbac.html
+  - https://docs.aws.amazon.com/emr/latest/ManagementGuide/emr-steps-runtime-roles.html
+examples:
+  triggering:
+    - title: A No-Auth cluster (no security configuration) that nothing offers runtime roles for
+      file: describe-cluster.json
+      content: |
+        {
+          "Cluster": ↓{
+            "Id": "j-2AXXXXXXGAPLF",
+            "Name": "notebooks",
+            "ReleaseLabel": "emr-5.33.1",
+            "Applications": [{"Name": "Spark"}, {"Name": "Livy"}, {"Name": "Hive"}],
+            "ClusterArn": "arn:aws:elasticmapreduce:us-east-1:111122223333:cluster/j-2AXXXXXXGAPLF"
+          }
+        }
+    - title: A Kerberos security configuration that no cluster among the inputs uses
+      file: describe-security-configuration.json
+      content: |
+        {
+          "Name": "kerberos",
+          "SecurityConfiguration": "↓{\"AuthenticationConfiguration\":{\"KerberosConfiguration\":{\"Provider\":\"ClusterDedicatedKdc\",\"ClusterDedicatedKdcConfiguration\":{\"TicketLifetimeInHours\":24}}}}"
+        }
+  non-triggering:
+    - title: A cluster whose runtime roles Studio Classic offers (the prerequisites apply)
+      files:
+        - file: 111122223333-studio/describe-cluster.json
+          content: |
+            {
+              "Cluster": {
+                "Id": "j-2AXXXXXXGAPLF",
+                "ReleaseLabel": "emr-7.1.0",
+                "Applications": [{"Name": "Spark"}, {"Name": "Livy"}],
+                "SecurityConfiguration": "studio-runtime-roles",
+                "ClusterArn": "arn:aws:elasticmapreduce:us-east-1:111122223333:cluster/j-2AXXXXXXGAPLF"
+              }
+            }
+        - file: 111122223333-studio/emr-configurations-DO_NOT_DELETE.json
+          content: |
+            {"emr-execution-role-arns": {"111122223333": ["arn:aws:iam::111122223333:role/emr-runtime-analyst"]}}
+    - title: A security configuration that enables runtime roles, on its own
+      file: security-configuration.json
+      content: |
+        {"AuthorizationConfiguration": {"IAMConfiguration": {"EnableApplicationScopedIAMRole": true}}}
 """#),
         ("RC301.yaml", #"""
 id: RC301

@@ -30,6 +30,7 @@ public enum RuleID: String, Sendable, CaseIterable, Comparable {
     case RC209
     case RC210
     case RC211
+    case RC212
     case RC301
     case RC302
     case RC303
@@ -88,6 +89,7 @@ extension RuleRegistry {
         RC208DistributionImage(), // Prerequisites
         RC210LakeFormationRelease(), // Prerequisites
         RC211SharedSpace(), // Prerequisites
+        RC212NotSetUpForRuntimeRoles(), // Prerequisites
         RC301RuntimeTrustAssumeRole(), // RuntimeRole
         RC302RuntimeTrustTagSession(), // RuntimeRole
         RC303RuntimeTrustSourceIdentity(), // RuntimeRole

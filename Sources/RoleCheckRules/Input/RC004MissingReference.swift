@@ -27,7 +27,7 @@ public struct RC004MissingReference: SetupRule {
             }
             context.report(message, at: node, identity: key, about: [.entity(subject)])
         }
-        for cluster in r.clusters {
+        for cluster in r.clusters where setup.isInRuntimeRoleScope(cluster) {
             if let name = cluster.instanceProfileName {
                 let (role, profile) = r.instanceProfileRole(of: cluster)
                 if role == nil {

@@ -11,7 +11,7 @@ public struct RC201ReleaseTooOld: SetupRule {
 
     public func check(_ setup: Setup, _ context: inout RuleContext) {
         let minimum = EMRReleaseLabel.studioMinimum
-        for cluster in setup.resources.clusters {
+        for cluster in setup.resources.clusters where setup.isInRuntimeRoleScope(cluster) {
             let key = cluster.id ?? cluster.arn ?? cluster.name ?? ""
             guard let node = cluster.releaseNode, !node.isNull else {
                 // No ReleaseLabel: an AMI-version cluster (EMR before 4.0), or an incomplete export.

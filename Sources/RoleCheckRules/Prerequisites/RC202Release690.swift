@@ -9,7 +9,7 @@ public struct RC202Release690: SetupRule {
     public init() {}
 
     public func check(_ setup: Setup, _ context: inout RuleContext) {
-        for cluster in setup.resources.clusters {
+        for cluster in setup.resources.clusters where setup.isInRuntimeRoleScope(cluster) {
             guard let label = cluster.releaseLabel, let node = cluster.releaseNode,
                   EMRReleaseLabel.version(label) == EMRReleaseLabel.studioMinimum else { continue }
             var related: [RelatedLocation] = []

@@ -12,7 +12,7 @@ public struct RC203StudioApplications: SetupRule {
     static let connectable = ["livy", "hive", "presto"]
 
     public func check(_ setup: Setup, _ context: inout RuleContext) {
-        for cluster in setup.resources.clusters {
+        for cluster in setup.resources.clusters where setup.isInRuntimeRoleScope(cluster) {
             let key = cluster.id ?? cluster.arn ?? cluster.name ?? ""
             guard let appsNode = cluster.applicationsNode else {
                 context.report("\(cluster.label) shows no Applications, so rolecheck cannot tell whether it has Livy, Hive or Presto, one of which SageMaker Studio connects through; include the cluster's Applications (describe-cluster returns them) or launch it with Livy and Spark",

@@ -14,7 +14,7 @@ public struct RC205SecurityConfigurationRuntimeRoles: DocumentRule {
     static let path = "AuthorizationConfiguration.IAMConfiguration.EnableApplicationScopedIAMRole"
 
     public func check(_ document: ClassifiedDocument, in setup: Setup, _ context: inout RuleContext) {
-        for config in setup.securityConfigurations(in: document) {
+        for config in setup.securityConfigurations(in: document) where setup.isInRuntimeRoleScope(config) {
             check(config, &context)
         }
     }

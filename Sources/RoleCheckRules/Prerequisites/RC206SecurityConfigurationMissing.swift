@@ -15,7 +15,7 @@ public struct RC206SecurityConfigurationMissing: SetupRule {
 
     public func check(_ setup: Setup, _ context: inout RuleContext) {
         let r = setup.resources
-        for cluster in r.clusters {
+        for cluster in r.clusters where setup.isInRuntimeRoleScope(cluster) {
             let key = cluster.id ?? cluster.arn ?? cluster.name ?? ""
             let fix = "runtime roles are enabled only through a security configuration with AuthorizationConfiguration.IAMConfiguration.EnableApplicationScopedIAMRole: true, and a cluster's security configuration is set at launch: launch a new cluster with --security-configuration naming one"
             // Configurations of the cluster's account that enable runtime roles: the one it was

@@ -20,7 +20,7 @@ public struct RC210LakeFormationRelease: SetupRule {
 
     public func check(_ setup: Setup, _ context: inout RuleContext) {
         let r = setup.resources
-        for cluster in r.clusters {
+        for cluster in r.clusters where setup.isInRuntimeRoleScope(cluster) {
             guard let label = cluster.releaseLabel, let node = cluster.releaseNode,
                   let version = EMRReleaseLabel.version(label) else { continue } // RC201 speaks
             guard version < EMRReleaseLabel.lakeFormationFineGrained else { continue }
