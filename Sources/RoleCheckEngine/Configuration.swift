@@ -30,6 +30,9 @@ public struct Configuration: Sendable {
     /// found when a folder is expanded. An empty `include` admits every file.
     public var include: [String] = []
     public var exclude: [String] = []
+    /// `extensions`: file extensions read below a folder besides .json, .yaml and .yml (such as
+    /// `.template`); the files are recognised by their content, as every input is.
+    public var extensions: [String] = []
     /// `baseline`: the baseline file as written in the configuration (relative to it).
     public var baseline: String?
     /// `suppressions`: findings hidden by file, JSON pointer and rule.
@@ -141,7 +144,7 @@ public enum ConfigurationLoader {
         config.setup.baseDirectory = config.baseDirectory
         guard let root = loaded.documents.first?.root, !root.isNull else { return .success(config) }
         guard root.kind == .object else { return fail("the configuration must be a mapping", root) }
-        let knownKeys = ["setup", "rules", "fail-on", "include", "exclude", "baseline", "suppressions"]
+        let knownKeys = ["setup", "rules", "fail-on", "include", "exclude", "extensions", "baseline", "suppressions"]
         for (key, _) in root.members where !knownKeys.contains(key.string ?? "") {
             return fail("unknown key '\(key.scalarText ?? "")' (known: \(knownKeys.joined(separator: ", ")))", key)
         }
@@ -181,6 +184,15 @@ public enum ConfigurationLoader {
                 patterns.append(p)
             }
             if name == "include" { config.include = patterns } else { config.exclude = patterns }
+        }
+        if let list = root["extensions"] {
+            guard list.kind == .array else { return fail("'extensions' is a list of file extensions such as .template", list) }
+            for item in list.elements {
+                guard let e = item.string, e.count > 1, !e.contains("/"), !e.contains("*") else {
+                    return fail("each of 'extensions' is a file extension such as .template", item)
+                }
+                config.extensions.append(e.hasPrefix(".") ? e : "." + e)
+            }
         }
         if let baseline = root["baseline"] {
             guard let b = baseline.string, !b.isEmpty else { return fail("'baseline' must be the path of a baseline file", baseline) }

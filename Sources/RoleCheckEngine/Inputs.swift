@@ -28,15 +28,39 @@ public enum Inputs {
         /// Files to lint, sorted by path, without duplicates. `-` stands for standard input.
         public var paths: [String]
         public var errors: [InputError]
+        /// Files found below a named folder and not read: their extension is not one rolecheck
+        /// reads (the first 20), and how many there were in all.
+        public var skipped: [String] = []
+        public var skippedCount = 0
+        /// Files found below a named folder that the configuration's include/exclude left out.
+        public var excludedCount = 0
+
+        /// Why a run that found nothing to read found nothing, for the exit-2 message.
+        public func nothingToReadMessage(_ named: [String], extensions: [String]) -> String {
+            var why = "no file to lint in \(named.joined(separator: ", "))"
+            if skippedCount > 0 {
+                let shown = skipped.prefix(5).joined(separator: ", ")
+                why += ": \(skippedCount) file\(skippedCount == 1 ? "" : "s") skipped because rolecheck reads only \(extensions.joined(separator: ", ")) (\(shown)\(skippedCount > 5 ? ", …" : ""))"
+                why += "; add other extensions with `extensions:` in rolecheck.yaml (they are read by content)"
+            }
+            if excludedCount > 0 {
+                why += "\(skippedCount > 0 ? ", and" : ":") \(excludedCount) file\(excludedCount == 1 ? "" : "s") left out by the configuration's include/exclude"
+            }
+            if skippedCount == 0 && excludedCount == 0 { why += ": the folders hold no file" }
+            return why
+        }
     }
 
     /// Expands folders (recursively, sorted, skipping hidden entries below a named folder and
     /// following each real folder once, so symlink loops end). `filter` decides which files found
     /// below a folder are kept (the configuration's `include` / `exclude`); a file named in
     /// `paths` is always kept.
-    public static func collect(_ paths: [String], filter: ((String) -> Bool)? = nil) -> Collected {
+    public static func collect(_ paths: [String], filter: ((String) -> Bool)? = nil, extraExtensions: [String] = []) -> Collected {
         var out: [String] = []
         var errors: [InputError] = []
+        var skipped: [String] = []
+        var skippedCount = 0, excludedCount = 0
+        let readable = extensions + extraExtensions.map { ($0.hasPrefix(".") ? $0 : "." + $0).lowercased() }
         var seenDirs: Set<[UInt64]> = []
         var seenFiles: Set<String> = []
 
@@ -71,7 +95,14 @@ public enum Inputs {
                     if seenDirs.insert([UInt64(st.st_dev), UInt64(st.st_ino)]).inserted { walk(child) }
                 } else if (st.st_mode & S_IFMT) == S_IFREG {
                     let lower = name.lowercased()
-                    if extensions.contains(where: { lower.hasSuffix($0) }) && filter?(child) != false { add(child) }
+                    if !readable.contains(where: { lower.hasSuffix($0) }) {
+                        skippedCount += 1
+                        if skipped.count < 20 { skipped.append(child) }
+                    } else if filter?(child) == false {
+                        excludedCount += 1
+                    } else {
+                        add(child)
+                    }
                 }
             }
         }
@@ -92,7 +123,7 @@ public enum Inputs {
                 add(path)
             }
         }
-        return Collected(paths: out, errors: errors)
+        return Collected(paths: out, errors: errors, skipped: skipped, skippedCount: skippedCount, excludedCount: excludedCount)
     }
 
     /// What reading a file gave: its bytes, or its size when it is over the limit.

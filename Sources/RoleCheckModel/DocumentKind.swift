@@ -99,7 +99,7 @@ public enum DocumentClassifier {
             return .terraformJSON
         }
         if isDiscoveryFile(root) { return .studioDiscoveryConfiguration }
-        if !keys.isEmpty && keys.isSubset(of: ["rules", "fail-on", "include", "exclude", "setup", "baseline", "suppressions"]) {
+        if !keys.isEmpty && keys.isSubset(of: ["rules", "fail-on", "include", "exclude", "extensions", "setup", "baseline", "suppressions"]) {
             return .rolecheckConfiguration
         }
         return nil

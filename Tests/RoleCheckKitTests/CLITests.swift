@@ -240,6 +240,32 @@ import Testing
         #expect(try findings(r.stdout) == ["\(dir)/a/sc.json:1:33 RC205"])
     }
 
+    /// A run that reads nothing is no clean run: exit 2 with what was skipped, never "no findings
+    /// in 0 files". `extensions:` in the configuration reads more, by content.
+    @Test func aRunThatReadsNothingIsAUsageError() throws {
+        let dir = NSTemporaryDirectory() + "rolecheck-nothing-\(getpid())"
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try FileManager.default.createDirectory(atPath: dir + "/tf", withIntermediateDirectories: true)
+        try "resource \"aws_iam_role\" \"r\" {}\n".write(toFile: dir + "/tf/main.tf", atomically: true, encoding: .utf8)
+        try "{\"AuthorizationConfiguration\": {\"IAMConfiguration\": {\"EnableApplicationScopedIAMRole\": false}}}"
+            .write(toFile: dir + "/sc.template", atomically: true, encoding: .utf8)
+        let r = try run(["lint", dir])
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("no file to lint in \(dir): 2 files skipped because rolecheck reads only .json, .yaml, .yml"), "\(r.stderr)")
+        #expect(r.stderr.contains("main.tf") && r.stderr.contains("extensions:"))
+        #expect(r.stdout.isEmpty)
+
+        try FileManager.default.createDirectory(atPath: dir + "/empty", withIntermediateDirectories: true)
+        let empty = try run(["lint", dir + "/empty"])
+        #expect(empty.status == 2 && empty.stderr.contains("the folders hold no file"), "\(empty.stderr)")
+
+        // The configuration names another extension: the .template file is read by its content.
+        try "extensions: [.template]\n".write(toFile: dir + "/rolecheck.yaml", atomically: true, encoding: .utf8)
+        let more = try run(["lint", dir, "--config", dir + "/rolecheck.yaml", "--format", "json"])
+        #expect(more.status == 1, "\(more.stderr)")
+        #expect(try findings(more.stdout) == ["\(dir)/sc.template:1:88 RC205"])
+    }
+
     /// With a setup context in the configuration and only files named, the context completes the
     /// setup but only the named files' findings are reported (the pre-commit case).
     @Test func changedFilesModeReportsOnlyTheNamedFiles() throws {
