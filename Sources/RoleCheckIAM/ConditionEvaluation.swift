@@ -6,6 +6,12 @@ import RoleCheckDocuments
 public struct RequestContext: Sendable {
     private var values: [String: [String]] = [:]
     private var names: [String: String] = [:]
+    /// Asks "could this be allowed?": a condition of an Allow statement on a key that the
+    /// request does not carry (and that the caller does not imply) is taken to hold, as it may for
+    /// a request whose value rolecheck cannot know (a principal tag, the Region, a source IP).
+    /// Denies are unaffected. Off by default: the evaluator then decides as AWS does on exactly
+    /// the keys given.
+    public var absentKeysHold = false
 
     public init(_ pairs: [(String, String)] = []) {
         for (k, v) in pairs { add(k, v) }

@@ -225,6 +225,14 @@ public enum Evaluator {
                                 resourceAllows: gathered.resourceAllows, crossAccount: gathered.crossAccount)
     }
 
+    /// Whether the request has a value for a condition key: given in its context, or implied by
+    /// the caller or the resource (`aws:PrincipalArn`, `aws:PrincipalAccount` …).
+    public static func requestCarries(_ request: AccessRequest, key: String) -> Bool {
+        let context = EvalContext(explicit: request.context, caller: request.caller,
+                                  resourceAccount: request.resourceAccount ?? request.resourceARNAccount)
+        return context.values(lowered: Wildcard.asciiLowered(key)) != nil
+    }
+
     /// What each policy's statements say about the request.
     struct Gathered {
         let caller: PrincipalIdentity
@@ -491,6 +499,7 @@ package enum StatementMatcher {
         for entry in s.conditions {
             let outcome = ConditionEvaluator.evaluate(entry, context: context, variables: policy.variablesEnabled)
             if !outcome.satisfied {
+                if context.explicit.absentKeysHold, s.effect == .allow, context.values(lowered: entry.loweredKey) == nil { continue }
                 let explain = outcome.explain
                 return .doesNotApply(entry.keyNode, .condition(entry.key)) { "condition \(explain())" }
             }

@@ -26,6 +26,9 @@ public struct HopQuestion: Sendable {
     /// The evaluator's answer; nil when it cannot be known from the inputs (the caller's
     /// permission policies are not all among them).
     public let result: EvaluationResult?
+    /// For a refusal: the condition keys it hinges on whose values the inputs do not give (the
+    /// request would pass were they to match). Empty when the refusal holds whatever they are.
+    public var unknownKeys: [String] = []
 
     /// The variant asking `sts:TagSession` with the Lake Formation tag value EMR documents.
     public static let expectedTag = "expected-tag"
@@ -51,6 +54,11 @@ public struct Hop: Sendable {
     /// The evaluator's answer to that question; nil when not asked or not knowable.
     public func answer(_ action: String, _ scope: HopQuestion.Scope, variant: String = "") -> EvaluationResult? {
         question(action, scope, variant: variant)?.result
+    }
+
+    /// The condition keys a refusal of that question hinges on, unknown from the inputs.
+    public func unknownKeys(_ action: String, _ scope: HopQuestion.Scope, variant: String = "") -> [String] {
+        question(action, scope, variant: variant)?.unknownKeys ?? []
     }
 }
 
@@ -145,7 +153,7 @@ public final class HopEvaluator: @unchecked Sendable {
     let resources: SetupResources
     /// Answers by question key: one chain's question is often another's (one instance-profile
     /// role serves many clusters; one Studio role many runtime roles).
-    private var answers: [String: EvaluationResult?] = [:]
+    private var answers: [String: (result: EvaluationResult?, unknown: [String])] = [:]
 
     public init(_ resources: SetupResources) {
         self.resources = resources
@@ -179,12 +187,15 @@ public final class HopEvaluator: @unchecked Sendable {
                       context: RequestContext = RequestContext(), variant: String = "") -> HopQuestion {
         let request = AccessRequest(principal: Self.session(of: callerArn), action: action, resource: resource, context: context)
         let k = Self.key(.resourcePolicy, callerArn, action, resource, context, policy, nil)
-        let result: EvaluationResult?
-        if let cached = answers[k] { result = cached } else {
-            result = Evaluator.evaluate(request, PolicySet(identity: [], resource: policy))
-            answers[k] = result
+        let answer: (result: EvaluationResult?, unknown: [String])
+        if let cached = answers[k] { answer = cached } else {
+            let set = PolicySet(identity: [], resource: policy)
+            let result = Evaluator.evaluate(request, set)
+            answer = (result, Self.unknownKeys(result, request, passes: { $0.resourceAllows == true }) { Evaluator.evaluate($0, set) })
+            answers[k] = answer
         }
-        return HopQuestion(action: action, scope: .resourcePolicy, variant: variant, request: request, resourcePolicy: policy, result: result)
+        return HopQuestion(action: action, scope: .resourcePolicy, variant: variant, request: request, resourcePolicy: policy,
+                           result: answer.result, unknownKeys: answer.unknown)
     }
 
     /// Everything AWS consults for `action` by `caller`. The answer is nil when the caller's
@@ -196,12 +207,29 @@ public final class HopEvaluator: @unchecked Sendable {
         let request = AccessRequest(principal: Self.session(of: callerArn), action: action, resource: resource,
                                     resourceAccount: resourceAccount, context: context)
         let k = Self.key(.full, callerArn, action, resource, context, policy, resourceAccount)
-        let result: EvaluationResult?
-        if let cached = answers[k] { result = cached } else {
-            result = evaluateFull(caller: caller, request, policy)
-            answers[k] = result
+        let answer: (result: EvaluationResult?, unknown: [String])
+        if let cached = answers[k] { answer = cached } else {
+            let result = evaluateFull(caller: caller, request, policy)
+            answer = (result, result.map { r in Self.unknownKeys(r, request, passes: \.allowed) { self.evaluateFull(caller: caller, $0, policy) ?? r } } ?? [])
+            answers[k] = answer
         }
-        return HopQuestion(action: action, scope: .full, variant: variant, request: request, resourcePolicy: policy, result: result)
+        return HopQuestion(action: action, scope: .full, variant: variant, request: request, resourcePolicy: policy,
+                           result: answer.result, unknownKeys: answer.unknown)
+    }
+
+    /// For a refusal that would pass were the keys the request lacks to match: those keys (the
+    /// conditions of Allow statements that ruled them out), sorted. Empty otherwise.
+    static func unknownKeys(_ result: EvaluationResult, _ request: AccessRequest, passes: (EvaluationResult) -> Bool,
+                            _ evaluate: (AccessRequest) -> EvaluationResult) -> [String] {
+        guard !passes(result), result.decision != .explicitDeny else { return [] }
+        var keys: [String] = []
+        for r in result.reasons where r.role == .doesNotApply && r.statement?.effect == .allow {
+            if case .condition(let key)? = r.mismatch, !Evaluator.requestCarries(request, key: key), !keys.contains(key) { keys.append(key) }
+        }
+        guard !keys.isEmpty else { return [] }
+        var optimistic = request
+        optimistic.context.absentKeysHold = true
+        return passes(evaluate(optimistic)) ? keys.sorted() : []
     }
 
     func evaluateFull(caller: RoleResource?, _ request: AccessRequest, _ policy: PolicyDocument?) -> EvaluationResult? {

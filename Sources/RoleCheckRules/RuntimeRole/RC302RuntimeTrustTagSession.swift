@@ -19,10 +19,12 @@ public struct RC302RuntimeTrustTagSession: SetupRule {
             // A condition on the Lake Formation tag with another value is RC311's.
             if f.lakeFormationTag != nil, failing != nil { continue }
             // Without Lake Formation the tags EMR sends are not known: a tag condition is a doubt.
-            let severity: Severity? = failing != nil ? .warning : nil
+            // Other conditions on keys the inputs do not give (a principal tag …) are doubts too.
+            let doubt = failing != nil ? (severity: Severity?.none, note: "") : ChainQuestions.doubt(f.hop(.assumeRuntimeRole)?.unknownKeys("sts:TagSession", .resourcePolicy) ?? [])
+            let severity: Severity? = failing != nil ? .warning : doubt.severity
             let at = RuntimeRoleTrust.whereToAdd(result, assume: assume, trust: trust)
             reported.insert("\(ip.name)|\(rt.name)")
-            context.report("hop instance-profile role → runtime role: the trust policy of runtime role \(rt.name) does not let the instance-profile role \(ip.name) call sts:TagSession (\(ChainQuestions.why(result, about: trust))); \(failing != nil ? "the tags EMR sends without Lake Formation are not documented, so this condition may refuse the session and fail the connection" : "EMR tags the runtime role's session, so the connection fails"); \(RuntimeRoleTrust.fix(ip, "sts:TagSession"))",
+            context.report("hop instance-profile role → runtime role: the trust policy of runtime role \(rt.name) does not let the instance-profile role \(ip.name) call sts:TagSession (\(ChainQuestions.why(result, about: trust))); \(failing != nil ? "the tags EMR sends without Lake Formation are not documented, so this condition may refuse the session and fail the connection" : "EMR tags the runtime role's session, so the connection fails"); \(RuntimeRoleTrust.fix(ip, "sts:TagSession"))\(doubt.note)",
                            at: at, severity: severity, related: ChainQuestions.related(f, except: at), identity: "\(ip.name)|\(rt.name)",
                            about: RuntimeRoleTrust.subjects(f))
         }

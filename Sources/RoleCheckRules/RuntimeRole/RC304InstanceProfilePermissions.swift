@@ -34,11 +34,13 @@ public struct RC304InstanceProfilePermissions: SetupRule {
             // else where a statement must be added.
             let near = result.reasons.first { $0.isNearMiss && $0.policy !== trust }
             let at = near?.node ?? ChainQuestions.statementHome(setup, role: ip, services: ["sts"])
+            let unknown = needed.map { f.hop(.assumeRuntimeRole)?.unknownKeys($0, .full) ?? [] }
+            let doubt = unknown.allSatisfy({ !$0.isEmpty }) ? ChainQuestions.doubt(Array(Set(unknown.joined())).sorted()) : (severity: nil, note: "")
             if !needed.isEmpty {
                 let why = near?.message ?? result.reasons.first { $0.role == .missing }?.message ?? "no permission policy of \(ip.name) allows it"
                 let across = result.crossAccount ? " (the runtime role is in another account, so both its trust and the caller's own policy must allow the call)" : ""
-                context.report("hop instance-profile role → runtime role: the instance-profile role \(ip.name) may not call \(needed.joined(separator: ", ")) on runtime role \(rt.name)\(across): \(why); allow these actions on \(rt.effectiveArn ?? rt.name) in \(ip.name)'s permission policy (EMR's AllowRuntimeRoleUsage statement)",
-                               at: at, related: ChainQuestions.related(f, except: at), identity: "\(ip.name)|\(rt.name)|\(needed)",
+                context.report("hop instance-profile role → runtime role: the instance-profile role \(ip.name) may not call \(needed.joined(separator: ", ")) on runtime role \(rt.name)\(across): \(why); allow these actions on \(rt.effectiveArn ?? rt.name) in \(ip.name)'s permission policy (EMR's AllowRuntimeRoleUsage statement)\(doubt.note)",
+                               at: at, severity: doubt.severity, related: ChainQuestions.related(f, except: at), identity: "\(ip.name)|\(rt.name)|\(needed)",
                                about: RuntimeRoleTrust.subjects(f))
             } else {
                 context.report("the instance-profile role \(ip.name) has no permission policy allowing \(documented.joined(separator: ", ")) on runtime role \(rt.name); AWS allows the call anyway because the trust names the role itself, but EMR documents the policy (AllowRuntimeRoleUsage), and it is needed once the trust names only the account or the role moves to another account",

@@ -24,8 +24,9 @@ public struct RC306SessionCredentials: SetupRule {
                 continue
             }
             let who = f.chain.option == .option1 ? "the EMR access role \(caller.name)" : "the Studio execution role \(caller.name)"
-            context.report("hop \(f.chain.option == .option1 ? "access role" : "Studio") → cluster: \(who) may not call elasticmapreduce:GetClusterSessionCredentials on \(f.chain.cluster.label) with elasticmapreduce:ExecutionRoleArn = \(f.chain.runtimeRoleArn): \(ChainQuestions.why(result, about: nil)); allow the action on the cluster with a condition listing this runtime role",
-                           at: at, related: ChainQuestions.related(f, except: at), identity: "\(caller.name)|\(f.chain.runtimeRoleArn)",
+            let doubt = ChainQuestions.doubt(hop.unknownKeys("elasticmapreduce:GetClusterSessionCredentials", .full))
+            context.report("hop \(f.chain.option == .option1 ? "access role" : "Studio") → cluster: \(who) may not call elasticmapreduce:GetClusterSessionCredentials on \(f.chain.cluster.label) with elasticmapreduce:ExecutionRoleArn = \(f.chain.runtimeRoleArn): \(ChainQuestions.why(result, about: nil)); allow the action on the cluster with a condition listing this runtime role\(doubt.note)",
+                           at: at, severity: doubt.severity, related: ChainQuestions.related(f, except: at), identity: "\(caller.name)|\(f.chain.runtimeRoleArn)",
                            about: [.hop(hop.ref)])
         }
     }

@@ -32,6 +32,14 @@ enum ChainQuestions {
         result.because(about: policy)
     }
 
+    /// A refusal that hinges on condition keys the inputs do not give (a principal tag, the
+    /// Region, a source IP) is a doubt, not a failure: a warning that names the keys.
+    static func doubt(_ keys: [String]) -> (severity: Severity?, note: String) {
+        guard !keys.isEmpty else { return (nil, "") }
+        let one = keys.count == 1
+        return (.warning, " — this refusal depends on condition key\(one ? "" : "s") \(keys.joined(separator: ", ")), whose value\(one ? "" : "s") the inputs do not give: if the requests carry \(one ? "a value" : "values") the condition accepts, the call is allowed; check \(one ? "it" : "them")")
+    }
+
     /// The other documents of a chain, as related locations.
     static func related(_ f: ChainFacts, except: Node? = nil) -> [RelatedLocation] {
         var out: [RelatedLocation] = []

@@ -1,0 +1,84 @@
+import Testing
+@testable import RoleCheckKit
+@testable import RoleCheckCore
+@testable import RoleCheckDocuments
+@testable import RoleCheckModel
+@testable import RoleCheckEngine
+
+/// A working setup with ordinary guardrails: conditions on keys whose values the inputs do not
+/// give (a principal tag, the Region, a resource tag) are doubts — a warning that names the key —
+/// never errors. A condition that fails on a value the inputs do give stays an error.
+@Suite struct GuardrailTests {
+    static let folder = "samples/setups/same-account-jupyterlab"
+
+    /// The working same-account sample with one text replaced in its IAM export.
+    static func lint(replacing old: String, with new: String) throws -> LintReport {
+        var files = try OrderIndependenceTests.files(of: folder)
+        let i = try #require(files.firstIndex { $0.path.hasSuffix("111122223333-studio/iam.json") })
+        let text = String(decoding: files[i].bytes, as: UTF8.self)
+        #expect(text.contains(old), "the sample no longer holds \(old)")
+        files[i] = SourceFile(path: files[i].path, text: text.replacing(old, with: new))
+        return Linter().lint(files: files)
+    }
+
+    /// The runtime roles' statement that lets the instance-profile role assume them (as the
+    /// sample's export lays it out).
+    static let trustStatement = "\"AWS\": \"arn:aws:iam::111122223333:role/EMR_EC2_RuntimeRolesRole\"\n"
+        + "                        },\n                        \"Action\": \"sts:AssumeRole\""
+
+    /// The start of the Studio role's GetClusterSessionCredentials condition.
+    static let sessionCondition = "\"Condition\": {\n                                    \"ArnLike\": {\n"
+        + "                                        \"elasticmapreduce:ExecutionRoleArn\""
+
+    static func sessionCondition(adding entry: String) -> String {
+        "\"Condition\": {\(entry), \"ArnLike\": {\"elasticmapreduce:ExecutionRoleArn\""
+    }
+
+    @Test func theSampleItselfHasNoError() throws {
+        let report = Linter().lint(files: try OrderIndependenceTests.files(of: Self.folder))
+        #expect(report.count(.error) == 0 && report.count(.warning) == 0)
+    }
+
+    @Test func aTrustConditionedOnAPrincipalTagIsAWarningNamingTheKey() throws {
+        let report = try Self.lint(replacing: Self.trustStatement,
+                                   with: Self.trustStatement + #", "Condition": {"StringEquals": {"aws:PrincipalTag/emr-role": "instance-profile"}}"#)
+        #expect(report.count(.error) == 0, "\(report.findings.filter { $0.severity == .error }.map(\.message))")
+        let warning = try #require(report.findings.first { $0.ruleId == "RC301" })
+        #expect(warning.severity == .warning)
+        #expect(warning.message.contains("depends on condition key aws:PrincipalTag/emr-role"))
+    }
+
+    @Test func aRegionGuardOnSessionCredentialsIsAWarningNamingTheKey() throws {
+        let report = try Self.lint(replacing: Self.sessionCondition,
+                                   with: Self.sessionCondition(adding: #""StringEquals": {"aws:RequestedRegion": "us-east-1"}"#))
+        #expect(report.count(.error) == 0, "\(report.findings.filter { $0.severity == .error }.map(\.message))")
+        let warnings = report.findings.filter { $0.ruleId == "RC306" }
+        #expect(!warnings.isEmpty && warnings.allSatisfy { $0.severity == .warning && $0.message.contains("aws:RequestedRegion") })
+    }
+
+    @Test func aResourceTagConditionAsInTheSageMakerGuideIsAWarning() throws {
+        let report = try Self.lint(replacing: Self.sessionCondition,
+                                   with: Self.sessionCondition(adding: #""StringEquals": {"elasticmapreduce:ResourceTag/team": "ml"}"#))
+        #expect(report.count(.error) == 0)
+        #expect(report.findings.contains { $0.ruleId == "RC306" && $0.severity == .warning && $0.message.contains("elasticmapreduce:ResourceTag/team") })
+    }
+
+    @Test func aConditionThatFailsOnAKnownValueIsStillAnError() throws {
+        // aws:PrincipalArn is known: the caller's role. A condition naming another role fails.
+        let report = try Self.lint(replacing: Self.trustStatement,
+                                   with: Self.trustStatement + #", "Condition": {"ArnEquals": {"aws:PrincipalArn": "arn:aws:iam::111122223333:role/someone-else"}}"#)
+        let finding = try #require(report.findings.first { $0.ruleId == "RC301" })
+        #expect(finding.severity == .error)
+        #expect(!finding.message.contains("depends on condition key"))
+    }
+
+    @Test func anUnknownKeyThatCouldNotHelpIsNoExcuse() throws {
+        // The statement also names the wrong principal: no value of the tag would let the
+        // instance-profile role in, so the refusal is certain.
+        let report = try Self.lint(
+            replacing: Self.trustStatement,
+            with: #""AWS": "arn:aws:iam::111122223333:role/other"}, "Action": "sts:AssumeRole", "Condition": {"StringEquals": {"aws:PrincipalTag/x": "y"}}"#)
+        let finding = try #require(report.findings.first { $0.ruleId == "RC301" })
+        #expect(finding.severity == .error)
+    }
+}
