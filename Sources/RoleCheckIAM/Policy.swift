@@ -194,6 +194,11 @@ public struct PolicyProblem: Sendable {
         case malformedARN
         /// A condition operator IAM does not know.
         case conditionOperator
+        /// A placeholder where an account ID belongs (`<aws_account_id>`, `${AccountId}`,
+        /// `ACCOUNT_ID`): a template to fill in, not a mistake.
+        case placeholder
+        /// A principal shown as a role's unique ID (`AROA…`): the role it named was deleted.
+        case deletedPrincipal
     }
 
     public let kind: Kind
@@ -485,8 +490,29 @@ struct PolicyParser {
         }
         if !arn.account.isEmpty && !Wildcard.hasWildcard(arn.account) && !arn.account.hasPrefix("${")
             && !ARN.isAccountID(arn.account) && arn.account != "aws" {
+            if Self.isPlaceholder(arn.account) {
+                problem(.placeholder, "\"\(t)\" holds a placeholder, not an account", v.node)
+                return
+            }
             problem(.malformedARN, "\"\(arn.account)\" is not a 12-digit account ID in \"\(t)\"", v.node)
         }
+    }
+
+    /// `AROA` followed by 17 upper-case letters or digits: a role's unique ID.
+    static func isUniqueRoleID(_ t: String) -> Bool {
+        t.count == 21 && t.hasPrefix("AROA") && t.utf8.allSatisfy { ($0 >= 65 && $0 <= 90) || ($0 >= 48 && $0 <= 57) }
+    }
+
+    /// Text written where an account ID belongs, to be filled in: `<aws_account_id>`,
+    /// `${AccountId}`, `{{account}}`, `ACCOUNT_ID`, `XXXXXXXXXXXX`, `account-id`.
+    static func isPlaceholder(_ t: String) -> Bool {
+        if t.contains("<") && t.contains(">") { return true }
+        if t.contains("${") || t.contains("{{") { return true }
+        let letters = t.unicodeScalars.filter { $0.properties.isAlphabetic }
+        guard !letters.isEmpty, t.unicodeScalars.allSatisfy({ $0.properties.isAlphabetic || "0123456789_-".unicodeScalars.contains($0) }) else { return false }
+        if t.count == 12 && Set(t.lowercased()) == ["x"] { return true }
+        if t == t.uppercased() && letters.count >= 3 { return true } // ACCOUNT_ID, YOUR_ACCOUNT
+        return t.lowercased().contains("account")
     }
 
     mutating func parsePrincipal(_ statement: Node) -> PrincipalBlock? {
@@ -547,6 +573,14 @@ struct PolicyParser {
         switch type {
         case "AWS":
             if t == "*" || ARN.isAccountID(t) { return }
+            if Self.isUniqueRoleID(t) {
+                problem(.deletedPrincipal, "principal \"\(t)\" is a role's unique ID, which IAM shows in place of a principal whose role was deleted: the trust no longer admits anyone (a new role of the same name is a different principal); remove it, or name the role by its ARN again", v.node)
+                return
+            }
+            if Self.isPlaceholder(t) || ARN(t).map({ Self.isPlaceholder($0.account) }) == true {
+                problem(.placeholder, "\"\(t)\" holds a placeholder, not an account", v.node)
+                return
+            }
             guard let arn = ARN(t) else {
                 let digits = t.filter(\.isNumber).count
                 problem(.malformedARN, digits > 0 && !t.contains(":")

@@ -793,6 +793,12 @@ remediation: |
   account empty or region empty: `arn:aws:s3:::bucket/*`, `arn:aws:iam::111122223333:role/name`)
   and account IDs as 12 digits. To match many principals, use `"*"` with a condition on
   `aws:PrincipalArn` (`ArnLike`) rather than a wildcard in the principal.
+notes: |
+  Two cases are not errors. A placeholder where an account ID belongs (`<aws_account_id>`,
+  `${AccountId}`, `{{account}}`, `ACCOUNT_ID`, `XXXXXXXXXXXX`) marks a template to fill in: the
+  file gets one note, at the first placeholder, instead of one error per ARN. A trusted principal
+  written as a role's unique ID (`AROA` and 17 letters or digits) is what IAM shows after the role
+  it named was deleted: a warning, since the policy is valid but trusts no one.
 references:
   - https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html
   - https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html
@@ -822,6 +828,25 @@ examples:
             Principal:
               AWS: ↓arn:aws:iam::111122223333:role/emr-*
             Action: sts:AssumeRole
+    - title: A template with placeholders where account IDs belong (one note for the file, at the first)
+      file: runtime-role-access.json
+      content: |
+        {
+          "Version": "2012-10-17",
+          "Statement": [
+            {"Effect": "Allow", "Action": "elasticmapreduce:DescribeCluster", "Resource": ↓"arn:aws:elasticmapreduce:us-east-1:<aws_account_id>:cluster/*"},
+            {"Effect": "Allow", "Action": "iam:PassRole", "Resource": "arn:aws:iam::ACCOUNT_ID:role/emr-runtime-analyst"}
+          ]
+        }
+    - title: A trusted principal shown as a role's unique ID (a warning; the role was deleted)
+      file: trust-policy.json
+      content: |
+        {
+          "Version": "2012-10-17",
+          "Statement": [
+            {"Effect": "Allow", "Principal": {"AWS": ↓"AROA3XFRBF535PLBIFPI4"}, "Action": "sts:AssumeRole"}
+          ]
+        }
   non-triggering:
     - title: Well-formed ARNs and principals
       file: trust-policy.json

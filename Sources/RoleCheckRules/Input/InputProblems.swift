@@ -14,6 +14,17 @@ extension PolicyProblem.Kind {
         case .version: .RC102
         case .malformedARN: .RC104
         case .conditionOperator: .RC105
+        case .placeholder, .deletedPrincipal: .RC104
+        }
+    }
+
+    /// The severity of this kind when it is not the rule's default: a placeholder is a note (a
+    /// template to fill in), a deleted role's unique ID a warning.
+    public var severity: Severity? {
+        switch self {
+        case .placeholder: .note
+        case .deletedPrincipal: .warning
+        default: nil
         }
     }
 }
@@ -21,7 +32,7 @@ extension PolicyProblem.Kind {
 extension PolicyProblem {
     /// The problem as a finding of its rule, at the rule's default severity.
     public var finding: Finding {
-        Finding(ruleId: kind.rule.rawValue, severity: RuleCatalog.defaultSeverity(kind.rule.rawValue), message: message,
+        Finding(ruleId: kind.rule.rawValue, severity: kind.severity ?? RuleCatalog.defaultSeverity(kind.rule.rawValue), message: message,
                 location: Location(node: node), identity: message)
     }
 }

@@ -23,8 +23,8 @@ extension PolicyRule {
 
     /// Reports the problems the policy reader found for this rule.
     func reportProblems(_ policy: PolicyDocument, _ context: inout RuleContext) {
-        for p in policy.problems where p.kind.rule == id {
-            context.report("\(p.message) (\(policy.label))", at: p.node, identity: p.message)
+        for p in policy.problems where p.kind.rule == id && p.kind != .placeholder {
+            context.report("\(p.message) (\(policy.label))", at: p.node, severity: p.kind.severity, identity: p.message)
         }
     }
 }
