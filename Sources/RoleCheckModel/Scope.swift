@@ -40,6 +40,23 @@ extension SecurityConfiguration {
 }
 
 extension Setup {
+    /// Whether a policy is used only as a permissions boundary among the inputs: a boundary
+    /// grants nothing, it only caps, so rules about what a policy grants do not judge it.
+    public func isBoundaryOnly(_ policy: PolicyDocument) -> Bool {
+        boundaryCache.withLock { cache in
+            if cache == nil {
+                let boundaries = Set(resources.roles.compactMap(\.boundaryArn))
+                let attached = Set(resources.roles.flatMap { $0.attachedPolicyArns.map(\.arn) })
+                var only: Set<ObjectIdentifier> = []
+                for m in resources.managedPolicies where boundaries.contains(m.arn) && !attached.contains(m.arn) {
+                    only.insert(ObjectIdentifier(m.document))
+                }
+                cache = only
+            }
+            return cache!.contains(ObjectIdentifier(policy))
+        }
+    }
+
     /// Which clusters are meant for runtime roles, worked out once.
     public var runtimeRoleScope: RuntimeRoleScope {
         scopeCache.withLock { cache in

@@ -18,6 +18,7 @@ public final class Setup: Sendable {
     let contextCache = Mutex<[StudioContext]?>(nil)
     let ownerCache = Mutex<[ObjectIdentifier: [Subject]]?>(nil)
     let scopeCache = Mutex<RuntimeRoleScope?>(nil)
+    let boundaryCache = Mutex<Set<ObjectIdentifier>?>(nil)
     /// The configuration's `setup.require-runtime-roles`: every cluster is judged as one meant
     /// for runtime roles.
     public let requiresRuntimeRoles: Bool

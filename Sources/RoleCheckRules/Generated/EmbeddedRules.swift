@@ -3745,6 +3745,23 @@ examples:
             Action: ↓elasticmapreduce:*
             Resource: arn:aws:elasticmapreduce:us-east-1:111122223333:cluster/*
   non-triggering:
+    - title: A managed policy used only as a permissions boundary (a boundary grants nothing)
+      file: iam.json
+      content: |
+        {
+          "RoleDetailList": [
+            {"RoleName": "studio-exec", "Arn": "arn:aws:iam::111122223333:role/studio-exec",
+             "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "sagemaker.amazonaws.com"}, "Action": "sts:AssumeRole"}]},
+             "RolePolicyList": [], "AttachedManagedPolicies": [],
+             "PermissionsBoundary": {"PermissionsBoundaryType": "Policy", "PermissionsBoundaryArn": "arn:aws:iam::111122223333:policy/emr-boundary"}}
+          ],
+          "Policies": [
+            {"PolicyName": "emr-boundary", "Arn": "arn:aws:iam::111122223333:policy/emr-boundary", "DefaultVersionId": "v1",
+             "AttachmentCount": 0, "PermissionsBoundaryUsageCount": 1,
+             "PolicyVersionList": [{"VersionId": "v1", "IsDefaultVersion": true, "Document": {"Version": "2012-10-17", "Statement": [
+               {"Effect": "Allow", "Action": "elasticmapreduce:*", "Resource": "*"}]}}]}
+          ]
+        }
     - title: The documented condition
       file: studio-execution-role-policy.json
       content: |

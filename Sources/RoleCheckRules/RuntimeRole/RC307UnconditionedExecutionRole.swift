@@ -7,6 +7,8 @@ import RoleCheckModel
 /// `elasticmapreduce:ExecutionRoleArn` condition: the caller may use any runtime role.
 public struct RC307UnconditionedExecutionRole: PolicyRule {
     public let id: RuleID = .RC307
+    /// A permissions boundary grants nothing: an unconditioned action in it lets no one call it.
+    public let judgesBoundaries = false
     public init() {}
 
     static let actions = ["elasticmapreduce:GetClusterSessionCredentials", "elasticmapreduce:AddJobFlowSteps"]

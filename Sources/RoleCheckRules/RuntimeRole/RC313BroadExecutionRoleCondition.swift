@@ -6,6 +6,8 @@ import RoleCheckModel
 /// RC313: an `elasticmapreduce:ExecutionRoleArn` condition that matches far more than intended.
 public struct RC313BroadExecutionRoleCondition: PolicyRule {
     public let id: RuleID = .RC313
+    /// A permissions boundary grants nothing: an unconditioned action in it lets no one call it.
+    public let judgesBoundaries = false
     public init() {}
 
     public func check(_ policy: PolicyDocument, _ context: inout RuleContext) {

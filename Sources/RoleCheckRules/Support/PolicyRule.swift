@@ -7,13 +7,18 @@ import RoleCheckModel
 /// export, a string inside another document).
 public protocol PolicyRule: DocumentRule {
     func check(_ policy: PolicyDocument, _ context: inout RuleContext)
+    /// Whether the rule judges a policy used only as a permissions boundary (default true). A
+    /// rule about what a policy grants says false: a boundary grants nothing.
+    var judgesBoundaries: Bool { get }
 }
 
 extension PolicyRule {
     public var kinds: Set<DocumentKind> { DocumentKind.policyBearing }
+    public var judgesBoundaries: Bool { true }
 
     public func check(_ document: ClassifiedDocument, in setup: Setup, _ context: inout RuleContext) {
         for policy in setup.policies(in: document) {
+            if !judgesBoundaries && setup.isBoundaryOnly(policy) { continue }
             let before = context.findings.count
             check(policy, &context)
             // A finding about a policy is about what the policy belongs to.
