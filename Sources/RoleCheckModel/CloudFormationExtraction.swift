@@ -180,6 +180,7 @@ extension ModelBuilder {
                 node: node, source: doc)
             cluster.bootstrapActions = (props?["BootstrapActions"]?.elements ?? []).map { (str($0["Name"]), $0) }
             cluster.bootstrapActionsNode = props?["BootstrapActions"]
+            cluster.applicationsDependOn = stack.undecidedConditions(inList: template.resources[id]?["Properties"]?["Applications"])
             clusters.append(cluster)
         }
     }
@@ -362,6 +363,18 @@ struct CloudFormationStack {
         self.doc = doc
         self.account = template.account
         self.byType = byType
+    }
+
+    /// The conditions of the `Fn::If` elements of a list (in the original template) whose value
+    /// the template does not decide, in order.
+    func undecidedConditions(inList list: Node?) -> [String] {
+        var out: [String] = []
+        for e in list?.elements ?? [] {
+            guard let (name, arg) = CloudFormationTemplate.intrinsic(e), name == "Fn::If",
+                  let c = arg.elements.first?.string, template.condition(named: c, depth: 0) == nil, !out.contains(c) else { continue }
+            out.append(c)
+        }
+        return out
     }
 
     /// The stack's resources of one type, in template order.

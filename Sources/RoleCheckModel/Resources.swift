@@ -96,6 +96,10 @@ public struct ClusterResource: Sendable {
     /// that lists them. Empty when the input shows none.
     public var bootstrapActions: [(name: String?, node: Node)] = []
     public var bootstrapActionsNode: Node? = nil
+    /// CloudFormation: the conditions (`Fn::If`) the Applications list depends on that cannot be
+    /// decided from the template (a parameter without a default). The list then holds only the
+    /// applications every choice installs.
+    public var applicationsDependOn: [String] = []
 
     /// "cluster j-2AXXXXXXGAPLF (analytics)".
     public var label: String {

@@ -1469,6 +1469,9 @@ remediation: |
       aws emr create-cluster --release-label emr-7.1.0 \
         --applications Name=Spark Name=Livy Name=Hive ...
 notes: |
+  In a CloudFormation template, an `Fn::If` in `Applications` whose condition the template does
+  not decide (it depends on a parameter without a default) is not read as "not installed": the
+  finding is then a note that names the conditions and the applications every choice installs.
   **Trino does not count** (nor PrestoSQL, its earlier EMR name): EMR and SageMaker document
   runtime roles for Presto only and never mention Trino, so a cluster whose only query engine is
   Trino gets the error, and the message says why. Names are compared without regard to case.
@@ -1529,6 +1532,39 @@ examples:
         - file: 111122223333-studio/emr-configurations-DO_NOT_DELETE.json
           content: |
             {"emr-execution-role-arns": {"111122223333": ["arn:aws:iam::111122223333:role/emr-runtime-analyst"]}}
+    - title: A CloudFormation template whose applications depend on a parameter chosen at deploy (a note naming the conditions, not "only Ganglia")
+      file: 111122223333-analytics/template.yaml
+      content: |
+        AWSTemplateFormatVersion: "2010-09-09"
+        Parameters:
+          Applications:
+            Type: String
+            AllowedValues: [Spark, Hbase]
+        Conditions:
+          Spark: !Equals [!Ref Applications, Spark]
+          Hbase: !Equals [!Ref Applications, Hbase]
+        Resources:
+          RuntimeRoles:
+            Type: AWS::EMR::SecurityConfiguration
+            Properties:
+              Name: studio-runtime-roles
+              SecurityConfiguration:
+                AuthorizationConfiguration:
+                  IAMConfiguration:
+                    EnableApplicationScopedIAMRole: true
+          Cluster:
+            Type: AWS::EMR::Cluster
+            Properties:
+              Name: analytics
+              ReleaseLabel: emr-7.1.0
+              SecurityConfiguration: !Ref RuntimeRoles
+              JobFlowRole: emr-instance-profile
+              ServiceRole: EMR_DefaultRole_V2
+              Instances: {}
+              Applications:
+                ↓- Name: Ganglia
+                - !If [Spark, {Name: Spark}, !Ref AWS::NoValue]
+                - !If [Hbase, {Name: Hbase}, !Ref AWS::NoValue]
   non-triggering:
     - title: Spark with Livy
       file: describe-cluster.json

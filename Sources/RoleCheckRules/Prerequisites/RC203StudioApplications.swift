@@ -22,7 +22,12 @@ public struct RC203StudioApplications: SetupRule {
             guard appsNode.kind == .array else { continue } // RC005
             let names = cluster.applications.map(\.name)
             let lower = Set(names.map { $0.lowercased() })
-            if lower.isDisjoint(with: Self.connectable) {
+            if lower.isDisjoint(with: Self.connectable), !cluster.applicationsDependOn.isEmpty {
+                // Applications chosen by a template condition: not known until deploy.
+                let conditions = cluster.applicationsDependOn.map { "condition \($0)" }.joined(separator: ", ")
+                context.report("\(cluster.label)'s Applications depend on \(conditions), which the template does not decide (a parameter chosen at deploy): whether it gets Livy, Hive or Presto, one of which SageMaker Studio connects through, is known only then\(names.isEmpty ? "" : " (every choice installs \(names.joined(separator: ", ")))"); make sure the choices Studio users deploy include Livy",
+                               at: appsNode, severity: .note, identity: "\(key)|depends", about: [.entity(cluster.entity)])
+            } else if lower.isDisjoint(with: Self.connectable) {
                 let present = names.isEmpty ? "no applications" : "only \(names.joined(separator: ", "))"
                 let trino = lower.contains("trino") || lower.contains("prestosql")
                     ? " Trino (PrestoSQL) does not count: EMR and SageMaker document runtime roles for Presto, not Trino." : ""
