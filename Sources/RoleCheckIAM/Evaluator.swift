@@ -132,7 +132,8 @@ public struct EvaluationResult: Sendable {
     public let reasons: [EvaluationReason]
     /// Whether the caller's identity side (identity policies within the boundary) allows.
     public let identityAllows: Bool
-    /// Whether the resource policy allows the caller (nil when there is no resource policy).
+    /// Whether the resource policy allows the caller: an Allow applies and no Deny of its own
+    /// does (nil when there is no resource policy).
     public let resourceAllows: Bool?
     public let crossAccount: Bool
 
@@ -261,8 +262,13 @@ public enum Evaluator {
                 if let boundary = policies.boundary { boundaryAllows = run(boundary, request, context).allows }
             }
             if let resource = policies.resource {
+                let deniedBefore = denied
+                denied = false
                 let r = run(resource, request, context)
-                resourceAllows = r.allows
+                // A resource policy that denies the caller does not allow it, whatever else it
+                // says: the refusal is that policy's (a Deny in a trust is the trust's finding).
+                resourceAllows = r.allows && !denied
+                denied = denied || deniedBefore
                 resourceMatch = r.match
             }
         }

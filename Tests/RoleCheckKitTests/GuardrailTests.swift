@@ -82,3 +82,19 @@ import Testing
         #expect(finding.severity == .error)
     }
 }
+
+/// The document that refuses is the one a finding blames.
+@Suite struct RefusalTests {
+    @Test func aDenyInARuntimeRolesTrustIsRC301AtTheDenyNotRC304() throws {
+        // The runtime roles' trust gains a Deny for the instance-profile role.
+        let report = try GuardrailTests.lint(
+            replacing: GuardrailTests.trustStatement,
+            with: GuardrailTests.trustStatement + #"}, {"Sid": "NoEmr", "Effect": "Deny", "Principal": {"AWS": "arn:aws:iam::111122223333:role/EMR_EC2_RuntimeRolesRole"}, "Action": "sts:AssumeRole""#)
+        #expect(!report.findings.contains { $0.ruleId == "RC304" }, "\(report.findings.filter { $0.ruleId == "RC304" }.map(\.message))")
+        let finding = try #require(report.findings.first { $0.ruleId == "RC301" })
+        #expect(finding.severity == .error)
+        #expect(finding.message.contains("statement \"NoEmr\" denies sts:AssumeRole"), "\(finding.message)")
+        // It points at the Deny's Effect.
+        #expect(finding.location.pointer?.hasSuffix("/Effect") == true, "\(finding.location.pointer ?? "")")
+    }
+}
