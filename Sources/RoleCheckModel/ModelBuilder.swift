@@ -27,6 +27,8 @@ public struct ModelBuilder {
     public var classicDiscoveryConfigs: [StudioClassicDiscoveryConfig] = []
     public var bucketPolicies: [BucketPolicyResource] = []
     public var lakeFormation: [LakeFormationSettingsResource] = []
+    /// Accounts whose IAM the inputs show whole (a get-account-authorization-details export).
+    public var completeAccounts: Set<String> = []
     let limits: ParseLimits
     /// What the configuration file says about accounts and policy files.
     let configuration: SetupConfiguration?
@@ -86,6 +88,10 @@ public struct ModelBuilder {
                 addPolicy(p, kind: .identity, label: "managed policy version \(v)", origin: .managed, in: doc)
             }
         case .accountAuthorizationDetails:
+            // The export lists every role of its account: a role of that account it does not
+            // list does not exist.
+            let roleAccount = root["RoleDetailList"]?.elements.lazy.compactMap { $0["Arn"]?.string.flatMap { ARN($0)?.account } }.first
+            if let account = accountOf(doc) ?? roleAccount { completeAccounts.insert(account) }
             prefetchRolePolicies(root)
             defer { prefetched = [:] }
             for role in root["RoleDetailList"]?.elements ?? [] { addRole(role, in: doc) }

@@ -22,6 +22,9 @@ public final class Setup: Sendable {
     /// The configuration's `setup.require-runtime-roles`: every cluster is judged as one meant
     /// for runtime roles.
     public let requiresRuntimeRoles: Bool
+    /// Accounts whose IAM the inputs show whole (a get-account-authorization-details export): a
+    /// role of such an account that the inputs do not hold does not exist.
+    public let completeAccounts: Set<String>
     private let policiesByDocument: [ObjectIdentifier: [PolicyDocument]]
 
     /// The policies read from one input document.
@@ -37,6 +40,7 @@ public final class Setup: Sendable {
         self.resources = SetupResources(model: model)
         self.policiesByDocument = model.policySources
         self.requiresRuntimeRoles = model.configuration?.requireRuntimeRoles ?? false
+        self.completeAccounts = model.completeAccounts
         self.configurationsByDocument = Dictionary(grouping: model.securityConfigurations) { ObjectIdentifier($0.source.document) }
     }
 

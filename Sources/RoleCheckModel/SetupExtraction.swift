@@ -44,7 +44,9 @@ extension ModelBuilder {
             if let a = attached["PolicyArn"], let text = a.string { role.attachedPolicyArns.append((text, a)) }
         }
         role.boundaryArn = roleNode["PermissionsBoundary"]?["PermissionsBoundaryArn"]?.string ?? role.boundaryArn
-        for profile in roleNode["InstanceProfileList"]?.elements ?? [] { addInstanceProfile(profile, in: doc) }
+        // An instance profile listed under a role contains that role, whatever its own (often
+        // empty or missing) nested Roles list says.
+        for profile in roleNode["InstanceProfileList"]?.elements ?? [] { addInstanceProfile(profile, in: doc, containing: (arn, name)) }
     }
 
     /// A role object's trust policy and inline policies, with the kind, label and origin each is
@@ -63,13 +65,19 @@ extension ModelBuilder {
         return out
     }
 
-    mutating func addInstanceProfile(_ node: Node, in doc: ClassifiedDocument) {
+    mutating func addInstanceProfile(_ node: Node, in doc: ClassifiedDocument, containing owner: (arn: String?, name: String)? = nil) {
         guard let name = node["InstanceProfileName"]?.string else { return }
         let arn = node["Arn"]?.string
         let roles = node["Roles"]?.elements ?? []
+        var roleArns = roles.compactMap { $0["Arn"]?.string }
+        var roleNames = roles.compactMap { $0["RoleName"]?.string }
+        if let owner, !roleNames.contains(owner.name) {
+            roleNames.append(owner.name)
+            if let a = owner.arn { roleArns.append(a) }
+        }
         instanceProfiles.append(InstanceProfileResource(
             name: name, arn: arn, account: arn.flatMap { ARN($0)?.account } ?? accountOf(doc),
-            roleArns: roles.compactMap { $0["Arn"]?.string }, roleNames: roles.compactMap { $0["RoleName"]?.string }, node: node))
+            roleArns: roleArns, roleNames: roleNames, node: node))
     }
 
     mutating func addCluster(_ c: Node, in doc: ClassifiedDocument) {

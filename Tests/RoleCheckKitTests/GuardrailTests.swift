@@ -98,3 +98,42 @@ import Testing
         #expect(finding.location.pointer?.hasSuffix("/Effect") == true, "\(finding.location.pointer ?? "")")
     }
 }
+
+/// An account's get-account-authorization-details export is its whole IAM.
+@Suite struct CompletenessTests {
+    static func lint(profileRole: String, dropExport: Bool = false) throws -> LintReport {
+        var files = try OrderIndependenceTests.files(of: GuardrailTests.folder)
+        if dropExport { files.removeAll { $0.path.hasSuffix("/iam.json") } }
+        for i in files.indices where files[i].path.hasSuffix("describe-user-profile.json") || files[i].path.hasSuffix("describe-domain.json") {
+            let text = String(decoding: files[i].bytes, as: UTF8.self)
+            files[i] = SourceFile(path: files[i].path, text: text.replacing("role/emr-runtime-ml-engineer", with: "role/\(profileRole)"))
+        }
+        return Linter().lint(files: files)
+    }
+
+    @Test func aRuntimeRoleTheAccountsExportDoesNotListDoesNotExist() throws {
+        let report = try Self.lint(profileRole: "emr-runtime-ghost")
+        let finding = try #require(report.findings.first { $0.ruleId == "RC004" && $0.message.contains("emr-runtime-ghost") })
+        #expect(finding.severity == .error)
+        #expect(finding.message.contains("does not exist") && finding.message.contains("lists every role"))
+    }
+
+    @Test func withoutTheExportTheRoleIsOnlyNotAmongTheInputs() throws {
+        let report = try Self.lint(profileRole: "emr-runtime-ghost", dropExport: true)
+        let finding = try #require(report.findings.first { $0.ruleId == "RC004" && $0.message.contains("emr-runtime-ghost") })
+        #expect(finding.severity == .warning)
+        #expect(finding.message.contains("not among the inputs"))
+    }
+
+    @Test func anInstanceProfileListedUnderARoleContainsIt() {
+        let export = """
+        {"RoleDetailList": [{"RoleName": "EMR_EC2_RuntimeRolesRole", "Arn": "arn:aws:iam::111122223333:role/EMR_EC2_RuntimeRolesRole",
+          "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]},
+          "InstanceProfileList": [{"InstanceProfileName": "emr-profile", "Arn": "arn:aws:iam::111122223333:instance-profile/emr-profile", "Roles": []}],
+          "RolePolicyList": [], "AttachedManagedPolicies": []}]}
+        """
+        let setup = Linter().analyze(inputs: [.file(SourceFile(path: "111122223333-x/iam.json", text: export))]).setup
+        #expect(setup.resources.instanceProfiles.first?.roleNames == ["EMR_EC2_RuntimeRolesRole"])
+        #expect(setup.completeAccounts == ["111122223333"])
+    }
+}

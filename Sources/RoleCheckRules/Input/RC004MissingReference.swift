@@ -19,13 +19,23 @@ public struct RC004MissingReference: SetupRule {
     public func check(_ setup: Setup, _ context: inout RuleContext) {
         let r = setup.resources
         var said: Set<String> = []
-        func say(_ key: String, _ message: String, at node: Node?, about subject: EntityRef) {
+        func say(_ key: String, _ message: String, at node: Node?, about subject: EntityRef, severity: Severity? = nil) {
             guard let node else { return }
             guard said.insert(key).inserted else {
                 context.attach([.entity(subject)], toFindingAt: node)
                 return
             }
-            context.report(message, at: node, identity: key, about: [.entity(subject)])
+            context.report(message, at: node, severity: severity, identity: key, about: [.entity(subject)])
+        }
+        /// A role of an account whose whole IAM is among the inputs, missing from them, does not
+        /// exist: an error where the chain depends on it, with what to do.
+        func sayMissingRole(_ key: String, _ arn: String, what: String, consequence: String, partial: String, at node: Node?, about subject: EntityRef) {
+            if let account = ARN(arn)?.account, setup.completeAccounts.contains(account) {
+                say(key, "\(what) \(arn) does not exist: the get-account-authorization-details export of account \(account) lists every role of the account, and not this one, so \(consequence); create the role or correct the ARN",
+                    at: node, about: subject, severity: .error)
+            } else {
+                say(key, partial, at: node, about: subject)
+            }
         }
         for cluster in r.clusters where setup.isInRuntimeRoleScope(cluster) {
             if let name = cluster.instanceProfileName {
@@ -44,16 +54,22 @@ public struct RC004MissingReference: SetupRule {
         }
         for f in setup.chainFacts {
             if f.runtimeRole == nil {
-                say("role|\(f.chain.runtimeRoleArn)", "runtime role \(f.chain.runtimeRoleArn) is not among the inputs; its trust and permissions could not be checked. Add the get-account-authorization-details export of account \(ARN(f.chain.runtimeRoleArn)?.account ?? "?")",
-                    at: f.chain.runtimeRoleNode, about: f.runtimeEntity)
+                sayMissingRole("role|\(f.chain.runtimeRoleArn)", f.chain.runtimeRoleArn, what: "runtime role",
+                               consequence: "Studio offers a runtime role that no connection can use",
+                               partial: "runtime role \(f.chain.runtimeRoleArn) is not among the inputs; its trust and permissions could not be checked. Add the get-account-authorization-details export of account \(ARN(f.chain.runtimeRoleArn)?.account ?? "?")",
+                               at: f.chain.runtimeRoleNode, about: f.runtimeEntity)
             }
             if let arn = f.chain.studio.executionRoleArn, f.studioRole == nil {
-                say("role|\(arn)", "the Studio execution role \(arn) is not among the inputs; what it may call could not be checked",
-                    at: f.chain.studio.executionRoleNode ?? f.chain.studio.node, about: f.studioEntity)
+                sayMissingRole("role|\(arn)", arn, what: "the Studio execution role",
+                               consequence: "Studio cannot run as it",
+                               partial: "the Studio execution role \(arn) is not among the inputs; what it may call could not be checked",
+                               at: f.chain.studio.executionRoleNode ?? f.chain.studio.node, about: f.studioEntity)
             }
             if let access = f.chain.accessRole, f.accessRole == nil {
-                say("role|\(access.arn)", "access role \(access.arn) is not among the inputs; option 1's hops through it could not be checked",
-                    at: access.node, about: .role(access.arn))
+                sayMissingRole("role|\(access.arn)", access.arn, what: "access role",
+                               consequence: "Studio cannot assume it to reach the cluster's account",
+                               partial: "access role \(access.arn) is not among the inputs; option 1's hops through it could not be checked",
+                               at: access.node, about: .role(access.arn))
             }
             for role in [f.caller, f.instanceProfileRole, f.runtimeRole].compactMap({ $0 }) {
                 // A runtime role's own permissions matter to the chain only with Lake Formation.
