@@ -1064,6 +1064,10 @@ remediation: |
   `arn:aws:s3:::bucket` for bucket actions, `"*"` for actions that support no resource-level
   permissions. The message lists the resource types the action takes, with their ARN formats.
 notes: |
+  Known gaps of the Service Authorization Reference are curated exceptions, with their sources in
+  `CatalogExceptions.swift`: CloudWatch Logs authorises its log-stream actions on the log group's
+  ARN, and S3's account-level actions (`s3:ListAllMyBuckets`) written with `arn:aws:s3:::*` (as
+  AWS's S3 guide does) are reached. Neither is reported.
   A wildcard action is reported only when none of the actions it covers matches a resource.
   Resource types come from the catalog, whose date `rolecheck --version` states.
 references:
@@ -1090,6 +1094,25 @@ examples:
             Action: ↓elasticmapreduce:ListClusters
             Resource: arn:aws:elasticmapreduce:us-east-1:111122223333:cluster/*
   non-triggering:
+    - title: CloudWatch Logs actions on the log group's ARN (authorised by CloudWatch Logs, though the catalog lists log streams only)
+      file: policy.json
+      content: |
+        {
+          "Version": "2012-10-17",
+          "Statement": [
+            {"Effect": "Allow", "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+             "Resource": "arn:aws:logs:us-east-1:111122223333:log-group:/aws/emr/studio-notebooks"}
+          ]
+        }
+    - title: An account-level S3 action on arn:aws:s3:::*, as AWS's S3 guide writes it
+      file: policy.json
+      content: |
+        {
+          "Version": "2012-10-17",
+          "Statement": [
+            {"Effect": "Allow", "Action": "s3:ListAllMyBuckets", "Resource": "arn:aws:s3:::*"}
+          ]
+        }
     - title: Object and bucket actions on their own resources
       file: runtime-role-policy.json
       content: |

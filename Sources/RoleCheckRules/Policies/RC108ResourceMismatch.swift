@@ -76,7 +76,7 @@ public struct RC108ResourceMismatch: PolicyRule {
                 verdicts.append((type.service, type.name, verdict))
                 return verdict
             }
-            if !usable { unusable.append(index) }
+            if !usable, !CatalogExceptions.accepts(v.text, typeless: types.isEmpty, resources) { unusable.append(index) }
         }
         return unusable
     }
