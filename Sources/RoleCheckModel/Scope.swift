@@ -156,3 +156,48 @@ extension Setup {
         return "its security configuration does not enable runtime roles"
     }
 }
+
+/// A role the inputs use as a runtime role, and what shows it.
+public struct RuntimeRoleCandidate: Sendable {
+    public let role: RoleResource
+    public let evidence: ScopeEvidence
+}
+
+extension Setup {
+    /// Roles used as runtime roles outside any chain the inputs complete (no cluster among
+    /// them, or no Studio context): named in an `elasticmapreduce:ExecutionRoleArn` condition of
+    /// an Allow statement, or offered in a Studio role list. The trust checks that need no
+    /// cluster apply to them.
+    public var runtimeRolesOutsideChains: [RuntimeRoleCandidate] {
+        let inChains = Set(chainFacts.compactMap { $0.runtimeRole.map(ObjectIdentifier.init) })
+        var seen: Set<ObjectIdentifier> = []
+        var out: [RuntimeRoleCandidate] = []
+        func add(_ role: RoleResource, _ evidence: ScopeEvidence) {
+            let id = ObjectIdentifier(role)
+            guard !inChains.contains(id), seen.insert(id).inserted else { return }
+            out.append(RuntimeRoleCandidate(role: role, evidence: evidence))
+        }
+        for policy in policies where policy.kind == .identity {
+            for s in policy.statements where s.effect == .allow {
+                for c in s.conditions where Wildcard.asciiLowered(c.key) == "elasticmapreduce:executionrolearn" {
+                    guard let op = c.op, !op.isNegated else { continue }
+                    for v in c.values where !Wildcard.hasWildcard(v.text) {
+                        if let role = resources.role(arn: v.text) {
+                            add(role, ScopeEvidence(reason: "\(policy.label) names it in an elasticmapreduce:ExecutionRoleArn condition", node: v.node))
+                        }
+                    }
+                }
+            }
+        }
+        for c in studioContexts {
+            for (_, list) in c.runtimeRoles {
+                for entry in list.arns {
+                    if let role = resources.role(arn: entry.arn) {
+                        add(role, ScopeEvidence(reason: "\(c.label) offers it as a runtime role", node: entry.node))
+                    }
+                }
+            }
+        }
+        return out
+    }
+}

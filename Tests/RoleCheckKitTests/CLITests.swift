@@ -295,9 +295,13 @@ import Testing
         let other = try lint(["444455556666-data/describe-cluster.json"])
         #expect(other.status == 0)
         #expect(try findings(other.stdout).isEmpty)
-        // Without the context, the trust file alone has no chain to check.
+        // Without the context there is no chain, but the export itself names the role as a
+        // runtime role (the access role's ExecutionRoleArn condition): its EC2-only trust is
+        // still RC305.
         try "setup:\n  accounts: {}\n".write(toFile: dir + "/rolecheck.yaml", atomically: true, encoding: .utf8)
-        #expect(try lint(["444455556666-data/iam.json"]).status == 0)
+        let alone = try lint(["444455556666-data/iam.json"])
+        #expect(alone.status == 1)
+        #expect(try findings(alone.stdout) == ["444455556666-data/iam.json:133:40 RC305"])
     }
 
     @Test func unreadableFileIsExitTwoButOthersAreLinted() throws {

@@ -3541,6 +3541,43 @@ examples:
                       Principal:
                         AWS: ↓arn:aws:iam::111122223333:role/emr-analytics-service-role
                       Action: [sts:AssumeRole, sts:TagSession]
+    - title: A template with no cluster, whose Studio role names the runtime role in its ExecutionRoleArn condition
+      file: 111122223333-ml/template.yaml
+      content: |
+        AWSTemplateFormatVersion: "2010-09-09"
+        Resources:
+          RuntimeRole:
+            Type: AWS::IAM::Role
+            Properties:
+              RoleName: emr-runtime-analyst
+              AssumeRolePolicyDocument:
+                Version: "2012-10-17"
+                Statement:
+                  - Effect: Allow
+                    Principal:
+                      Service: ↓ec2.amazonaws.com
+                    Action: sts:AssumeRole
+          StudioRole:
+            Type: AWS::IAM::Role
+            Properties:
+              RoleName: studio-execution
+              AssumeRolePolicyDocument:
+                Version: "2012-10-17"
+                Statement:
+                  - Effect: Allow
+                    Principal: {Service: sagemaker.amazonaws.com}
+                    Action: sts:AssumeRole
+              Policies:
+                - PolicyName: emr-runtime-roles
+                  PolicyDocument:
+                    Version: "2012-10-17"
+                    Statement:
+                      - Effect: Allow
+                        Action: elasticmapreduce:GetClusterSessionCredentials
+                        Resource: !Sub arn:${AWS::Partition}:elasticmapreduce:${AWS::Region}:${AWS::AccountId}:cluster/*
+                        Condition:
+                          StringEquals:
+                            elasticmapreduce:ExecutionRoleArn: !GetAtt RuntimeRole.Arn
   non-triggering:
     - title: The instance-profile role is trusted
       files:

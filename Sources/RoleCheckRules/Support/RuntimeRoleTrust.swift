@@ -47,7 +47,12 @@ enum RuntimeRoleTrust {
 
     /// The wrong principal and what it is, in words.
     static func wrongPrincipalDescribed(_ trust: PolicyDocument, cluster: ClusterResource) -> (value: PolicyValue, what: String)? {
-        let serviceRole = cluster.serviceRole.map { StatementMatcher.roleName($0) }
+        wrongPrincipalDescribed(trust, serviceRole: cluster.serviceRole)
+    }
+
+    /// The same, for a runtime role whose cluster (and so its service role) is not known.
+    static func wrongPrincipalDescribed(_ trust: PolicyDocument, serviceRole serviceRoleArn: String?) -> (value: PolicyValue, what: String)? {
+        let serviceRole = serviceRoleArn.map { StatementMatcher.roleName($0) }
         for s in trust.statements where s.effect == .allow {
             for (type, values) in s.principal?.entries ?? [] {
                 for v in values {
