@@ -12,6 +12,15 @@ public struct RequestContext: Sendable {
     /// Denies are unaffected. Off by default: the evaluator then decides as AWS does on exactly
     /// the keys given.
     public var absentKeysHold = false
+    /// Keys (ASCII-lowered; a trailing `/` makes a prefix, such as `aws:principaltag/`) whose
+    /// values the context gives completely: a key of these absent from it is known to be absent,
+    /// so `absentKeysHold` does not apply to it.
+    public var settled: [String] = []
+
+    /// Whether the context settles a key (lower-case).
+    func settles(lowered key: String) -> Bool {
+        settled.contains { $0.hasSuffix("/") ? key.hasPrefix($0) : key == $0 }
+    }
 
     public init(_ pairs: [(String, String)] = []) {
         for (k, v) in pairs { add(k, v) }

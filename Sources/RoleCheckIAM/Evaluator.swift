@@ -231,7 +231,8 @@ public enum Evaluator {
     public static func requestCarries(_ request: AccessRequest, key: String) -> Bool {
         let context = EvalContext(explicit: request.context, caller: request.caller,
                                   resourceAccount: request.resourceAccount ?? request.resourceARNAccount)
-        return context.values(lowered: Wildcard.asciiLowered(key)) != nil
+        let lowered = Wildcard.asciiLowered(key)
+        return context.values(lowered: lowered) != nil || request.context.settles(lowered: lowered)
     }
 
     /// What each policy's statements say about the request.
@@ -505,7 +506,8 @@ package enum StatementMatcher {
         for entry in s.conditions {
             let outcome = ConditionEvaluator.evaluate(entry, context: context, variables: policy.variablesEnabled)
             if !outcome.satisfied {
-                if context.explicit.absentKeysHold, s.effect == .allow, context.values(lowered: entry.loweredKey) == nil { continue }
+                if context.explicit.absentKeysHold, s.effect == .allow, context.values(lowered: entry.loweredKey) == nil,
+                   !context.explicit.settles(lowered: entry.loweredKey) { continue }
                 let explain = outcome.explain
                 return .doesNotApply(entry.keyNode, .condition(entry.key)) { "condition \(explain())" }
             }

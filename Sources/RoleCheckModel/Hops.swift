@@ -178,13 +178,16 @@ public final class HopEvaluator: @unchecked Sendable {
                     _ context: RequestContext, _ policy: PolicyDocument?, _ resourceAccount: String?) -> String {
         var k = "\(scope.rawValue)|\(callerArn)|\(action)|\(resource)|\(resourceAccount ?? "")|"
         for key in context.keys { k += "\(key)=\((context.values(key) ?? []).joined(separator: ","));" }
+        k += "|" + context.settled.joined(separator: ",")
         if let policy { k += "|\(ObjectIdentifier(policy).hashValue)" }
         return k
     }
 
     /// The resource's policy alone: does it let a session of `callerArn` perform `action`?
     public func askPolicy(callerArn: String, _ action: String, resource: String, policy: PolicyDocument,
-                      context: RequestContext = RequestContext(), variant: String = "") -> HopQuestion {
+                          context given: RequestContext = RequestContext(), variant: String = "",
+                          callerRole: RoleResource? = nil, cluster: ClusterResource? = nil) -> HopQuestion {
+        let context = Self.enrich(given, caller: callerRole, cluster: cluster)
         let request = AccessRequest(principal: Self.session(of: callerArn), action: action, resource: resource, context: context)
         let k = Self.key(.resourcePolicy, callerArn, action, resource, context, policy, nil)
         let answer: (result: EvaluationResult?, unknown: [String])
@@ -201,8 +204,9 @@ public final class HopEvaluator: @unchecked Sendable {
     /// Everything AWS consults for `action` by `caller`. The answer is nil when the caller's
     /// policies are not all among the inputs (it would be a guess).
     public func askAll(caller: RoleResource?, callerArn: String, _ action: String, resource: String,
-                     policy: PolicyDocument?, context: RequestContext = RequestContext(), resourceAccount: String? = nil,
-                     variant: String = "") -> HopQuestion {
+                       policy: PolicyDocument?, context given: RequestContext = RequestContext(), resourceAccount: String? = nil,
+                       variant: String = "", cluster: ClusterResource? = nil) -> HopQuestion {
+        let context = Self.enrich(given, caller: caller, cluster: cluster)
         // An S3 ARN names no account: the caller says whose resource it is.
         let request = AccessRequest(principal: Self.session(of: callerArn), action: action, resource: resource,
                                     resourceAccount: resourceAccount, context: context)
@@ -241,6 +245,32 @@ public final class HopEvaluator: @unchecked Sendable {
         return Evaluator.evaluate(request, PolicySet(identity: policies, boundary: boundary, resource: policy))
     }
 
+    /// The request context as AWS fills it from what the inputs show: the caller's tags
+    /// (`aws:PrincipalTag/…`, settled when the caller's tags are listed), and for a request on a
+    /// cluster its tags (`aws:ResourceTag/…`, `elasticmapreduce:ResourceTag/…`) and its Region
+    /// (`aws:RequestedRegion`, from the cluster's ARN).
+    static func enrich(_ given: RequestContext, caller: RoleResource?, cluster: ClusterResource?) -> RequestContext {
+        var c = given
+        if let tags = caller?.tags {
+            for (k, v) in tags.sorted(by: { $0.key < $1.key }) where !c.contains("aws:PrincipalTag/\(k)") { c.add("aws:PrincipalTag/\(k)", v) }
+            c.settled.append("aws:principaltag/")
+        }
+        if let cluster {
+            if let tags = cluster.tags {
+                for (k, v) in tags.sorted(by: { $0.key < $1.key }) {
+                    c.add("aws:ResourceTag/\(k)", v)
+                    c.add("elasticmapreduce:ResourceTag/\(k)", v)
+                }
+                c.settled += ["aws:resourcetag/", "elasticmapreduce:resourcetag/"]
+            }
+            if let region = ARN(cluster.effectiveArn)?.region, !region.isEmpty, !Wildcard.hasWildcard(region) {
+                c.add("aws:RequestedRegion", region)
+                c.settled.append("aws:requestedregion")
+            }
+        }
+        return c
+    }
+
     /// The request context of the `sts:TagSession` call: the Lake Formation tag when configured.
     public static func tagContext(_ tag: String?) -> RequestContext {
         var c = RequestContext()
@@ -273,10 +303,10 @@ public final class HopEvaluator: @unchecked Sendable {
         guard let accessEntity = f.accessEntity, let access = f.accessRole, let trust = access.trust,
               let studioArn = chain.studio.executionRoleArn else { return nil }
         let resource = access.effectiveArn ?? "*"
-        var qs = [askPolicy(callerArn: studioArn, "sts:AssumeRole", resource: resource, policy: trust),
+        var qs = [askPolicy(callerArn: studioArn, "sts:AssumeRole", resource: resource, policy: trust, callerRole: f.studioRole),
                   askAll(caller: f.studioRole, callerArn: studioArn, "sts:AssumeRole", resource: resource, policy: trust)]
         if chain.studio.propagatesSourceIdentity {
-            qs.append(askPolicy(callerArn: studioArn, "sts:SetSourceIdentity", resource: resource, policy: trust, context: Self.sourceIdentityContext))
+            qs.append(askPolicy(callerArn: studioArn, "sts:SetSourceIdentity", resource: resource, policy: trust, context: Self.sourceIdentityContext, callerRole: f.studioRole))
             qs.append(askAll(caller: f.studioRole, callerArn: studioArn, "sts:SetSourceIdentity", resource: resource, policy: trust,
                            context: Self.sourceIdentityContext))
         }
@@ -303,10 +333,10 @@ public final class HopEvaluator: @unchecked Sendable {
             var c = RequestContext()
             c.add("elasticmapreduce:ExecutionRoleArn", chain.runtimeRoleArn)
             sessionQuestions = [
-                askAll(caller: f.caller, callerArn: callerArn, "elasticmapreduce:GetClusterSessionCredentials", resource: cluster, policy: nil, context: c),
+                askAll(caller: f.caller, callerArn: callerArn, "elasticmapreduce:GetClusterSessionCredentials", resource: cluster, policy: nil, context: c, cluster: chain.cluster),
                 askAll(caller: f.caller, callerArn: callerArn, "elasticmapreduce:ListClusters", resource: "*", policy: nil),
-                askAll(caller: f.caller, callerArn: callerArn, "elasticmapreduce:DescribeCluster", resource: cluster, policy: nil),
-                askAll(caller: f.caller, callerArn: callerArn, "elasticmapreduce:ListInstanceGroups", resource: cluster, policy: nil),
+                askAll(caller: f.caller, callerArn: callerArn, "elasticmapreduce:DescribeCluster", resource: cluster, policy: nil, cluster: chain.cluster),
+                askAll(caller: f.caller, callerArn: callerArn, "elasticmapreduce:ListInstanceGroups", resource: cluster, policy: nil, cluster: chain.cluster),
                 askAll(caller: f.caller, callerArn: callerArn, "elasticmapreduce:DescribeSecurityConfiguration", resource: "*", policy: nil),
             ]
         }
@@ -332,19 +362,19 @@ public final class HopEvaluator: @unchecked Sendable {
             if let rt = f.runtimeRole, let trust = rt.trust, let ipArn = ip.effectiveArn, let rtArn = rt.effectiveArn {
                 let tag = Self.tagContext(f.lakeFormationTag?.value)
                 qs = [
-                    askPolicy(callerArn: ipArn, "sts:AssumeRole", resource: rtArn, policy: trust),
-                    askPolicy(callerArn: ipArn, "sts:TagSession", resource: rtArn, policy: trust, context: tag),
+                    askPolicy(callerArn: ipArn, "sts:AssumeRole", resource: rtArn, policy: trust, callerRole: ip),
+                    askPolicy(callerArn: ipArn, "sts:TagSession", resource: rtArn, policy: trust, context: tag, callerRole: ip),
                     askAll(caller: ip, callerArn: ipArn, "sts:AssumeRole", resource: rtArn, policy: trust),
                     askAll(caller: ip, callerArn: ipArn, "sts:TagSession", resource: rtArn, policy: trust, context: tag),
                 ]
                 if f.propagatesSourceIdentity {
-                    qs.append(askPolicy(callerArn: ipArn, "sts:SetSourceIdentity", resource: rtArn, policy: trust, context: Self.sourceIdentityContext))
+                    qs.append(askPolicy(callerArn: ipArn, "sts:SetSourceIdentity", resource: rtArn, policy: trust, context: Self.sourceIdentityContext, callerRole: ip))
                     qs.append(askAll(caller: ip, callerArn: ipArn, "sts:SetSourceIdentity", resource: rtArn, policy: trust,
                                    context: Self.sourceIdentityContext))
                 }
                 if let configured = f.lakeFormationTag?.value, configured != Self.lakeFormationTag {
                     qs.append(askPolicy(callerArn: ipArn, "sts:TagSession", resource: rtArn, policy: trust,
-                                    context: Self.tagContext(Self.lakeFormationTag), variant: HopQuestion.expectedTag))
+                                        context: Self.tagContext(Self.lakeFormationTag), variant: HopQuestion.expectedTag, callerRole: ip))
                 }
             }
             out.append(Hop(ref: HopRef(.assumeRuntimeRole, from: ipEntity, to: f.runtimeEntity),

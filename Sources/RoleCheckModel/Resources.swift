@@ -41,6 +41,9 @@ public final class RoleResource: @unchecked Sendable {
     /// value known only after apply, or a CloudFormation value that does not resolve. Such a role
     /// is never judged on what it may call (and is not reported as missing either).
     public internal(set) var permissionsUnknown = false
+    /// The role's tags, when the input lists them (`Tags` of an IAM export, even empty); nil when
+    /// it does not say. A session of the role carries them as `aws:PrincipalTag/…`.
+    public internal(set) var tags: [String: String]?
     /// The node that describes the role (for related locations).
     public internal(set) var node: Node
 
@@ -96,6 +99,9 @@ public struct ClusterResource: Sendable {
     /// that lists them. Empty when the input shows none.
     public var bootstrapActions: [(name: String?, node: Node)] = []
     public var bootstrapActionsNode: Node? = nil
+    /// The cluster's tags, when the input lists them (`Tags` of describe-cluster); nil otherwise.
+    /// Requests on the cluster carry them as `aws:ResourceTag/…` and `elasticmapreduce:ResourceTag/…`.
+    public var tags: [String: String]? = nil
     /// CloudFormation: the conditions (`Fn::If`) the Applications list depends on that cannot be
     /// decided from the template (a parameter without a default). The list then holds only the
     /// applications every choice installs.

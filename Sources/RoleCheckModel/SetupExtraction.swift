@@ -35,6 +35,7 @@ extension ModelBuilder {
         let arn = roleNode["Arn"]?.string
         let role = role(named: name, arn: arn, account: arn.flatMap { ARN($0)?.account } ?? accountOf(doc), node: roleNode)
         role.node = roleNode
+        if let tags = Self.tags(roleNode["Tags"]) { role.tags = tags }
         for source in Self.policySources(ofRole: roleNode, named: name) {
             guard let p = addPolicy(source.node, kind: source.kind, label: source.label, origin: source.origin, in: doc) else { continue }
             if source.kind == .trust { role.trust = p } else { role.inlinePolicies.append(p) }
@@ -61,6 +62,16 @@ extension ModelBuilder {
             if let d = item["PolicyDocument"] {
                 out.append((d, .identity, "inline policy \(item["PolicyName"]?.string ?? "?") of role \(name)", .inlineRole(role: name)))
             }
+        }
+        return out
+    }
+
+    /// `[{"Key": …, "Value": …}]` as a dictionary; nil when the list is missing or not a list.
+    static func tags(_ node: Node?) -> [String: String]? {
+        guard let node, node.kind == .array else { return nil }
+        var out: [String: String] = [:]
+        for t in node.elements {
+            if let k = t["Key"]?.string { out[k] = t["Value"]?.scalarText ?? "" }
         }
         return out
     }
@@ -110,7 +121,7 @@ extension ModelBuilder {
             serviceRole: c["ServiceRole"]?.string, primaryNodeCount: primary, primaryNodeCountNode: primaryNode,
             node: c, source: doc,
             bootstrapActions: (c["BootstrapActions"]?.elements ?? []).map { ($0["Name"]?.string, $0) },
-            bootstrapActionsNode: c["BootstrapActions"]))
+            bootstrapActionsNode: c["BootstrapActions"], tags: Self.tags(c["Tags"])))
     }
 
     static func roleList(_ node: Node?) -> RoleList? {

@@ -39,28 +39,62 @@ import Testing
         #expect(report.count(.error) == 0 && report.count(.warning) == 0)
     }
 
-    @Test func aTrustConditionedOnAPrincipalTagIsAWarningNamingTheKey() throws {
-        let report = try Self.lint(replacing: Self.trustStatement,
-                                   with: Self.trustStatement + #", "Condition": {"StringEquals": {"aws:PrincipalTag/emr-role": "instance-profile"}}"#)
+    /// The sample with its files edited: each (file suffix, old text, new text) in turn.
+    static func lint(_ edits: [(String, String, String)]) throws -> LintReport {
+        var files = try OrderIndependenceTests.files(of: folder)
+        for (suffix, old, new) in edits {
+            let i = try #require(files.firstIndex { $0.path.hasSuffix(suffix) })
+            let text = String(decoding: files[i].bytes, as: UTF8.self)
+            #expect(text.contains(old), "\(suffix) no longer holds \(old)")
+            files[i] = SourceFile(path: files[i].path, text: text.replacing(old, with: new))
+        }
+        return Linter().lint(files: files)
+    }
+
+    static func principalTagTrust(_ value: String) -> (String, String, String) {
+        ("iam.json", trustStatement, trustStatement + #", "Condition": {"StringEquals": {"aws:PrincipalTag/team": "\#(value)"}}"#)
+    }
+
+    /// The instance-profile role's export without its Tags: its tags are then not known.
+    static let instanceProfileTagsUnknown = ("iam.json",
+        "\"AttachedManagedPolicies\": [],\n            \"Tags\": [\n                {\n                    \"Key\": \"team\",\n                    \"Value\": \"ml-platform\"\n                }\n            ],\n            \"RoleLastUsed\"",
+        "\"AttachedManagedPolicies\": [],\n            \"RoleLastUsed\"")
+
+    @Test func aTrustConditionedOnThePrincipalsTagIsDecidedFromItsTags() throws {
+        // The instance-profile role carries team=ml-platform: the guard admits it.
+        let ok = try Self.lint([Self.principalTagTrust("ml-platform")])
+        #expect(ok.count(.error) == 0 && ok.count(.warning) == 0, "\(ok.findings.filter { $0.severity != .note }.map(\.message))")
+        // Another value: the listed tags do not match, so the trust refuses.
+        let refused = try Self.lint([Self.principalTagTrust("finance")])
+        let error = try #require(refused.findings.first { $0.ruleId == "RC301" })
+        #expect(error.severity == .error && !error.message.contains("depends on condition key"))
+    }
+
+    @Test func aTrustConditionedOnAPrincipalTagOfARoleWithUnlistedTagsIsAWarning() throws {
+        let report = try Self.lint([Self.principalTagTrust("finance"), Self.instanceProfileTagsUnknown])
         #expect(report.count(.error) == 0, "\(report.findings.filter { $0.severity == .error }.map(\.message))")
         let warning = try #require(report.findings.first { $0.ruleId == "RC301" })
         #expect(warning.severity == .warning)
-        #expect(warning.message.contains("depends on condition key aws:PrincipalTag/emr-role"))
+        #expect(warning.message.contains("depends on condition key aws:PrincipalTag/team"))
     }
 
-    @Test func aRegionGuardOnSessionCredentialsIsAWarningNamingTheKey() throws {
-        let report = try Self.lint(replacing: Self.sessionCondition,
-                                   with: Self.sessionCondition(adding: #""StringEquals": {"aws:RequestedRegion": "us-east-1"}"#))
-        #expect(report.count(.error) == 0, "\(report.findings.filter { $0.severity == .error }.map(\.message))")
-        let warnings = report.findings.filter { $0.ruleId == "RC306" }
-        #expect(!warnings.isEmpty && warnings.allSatisfy { $0.severity == .warning && $0.message.contains("aws:RequestedRegion") })
+    @Test func aRegionGuardIsDecidedFromTheClustersRegion() throws {
+        let same = try Self.lint([("iam.json", Self.sessionCondition, Self.sessionCondition(adding: #""StringEquals": {"aws:RequestedRegion": "us-east-1"}"#))])
+        #expect(same.count(.error) == 0 && same.count(.warning) == 0)
+        let other = try Self.lint([("iam.json", Self.sessionCondition, Self.sessionCondition(adding: #""StringEquals": {"aws:RequestedRegion": "eu-west-1"}"#))])
+        #expect(other.findings.contains { $0.ruleId == "RC306" && $0.severity == .error })
     }
 
-    @Test func aResourceTagConditionAsInTheSageMakerGuideIsAWarning() throws {
-        let report = try Self.lint(replacing: Self.sessionCondition,
-                                   with: Self.sessionCondition(adding: #""StringEquals": {"elasticmapreduce:ResourceTag/team": "ml"}"#))
-        #expect(report.count(.error) == 0)
-        #expect(report.findings.contains { $0.ruleId == "RC306" && $0.severity == .warning && $0.message.contains("elasticmapreduce:ResourceTag/team") })
+    @Test func aResourceTagConditionAsInTheSageMakerGuideIsDecidedFromTheClustersTags() throws {
+        let tagged = try Self.lint([("iam.json", Self.sessionCondition, Self.sessionCondition(adding: #""StringEquals": {"elasticmapreduce:ResourceTag/team": "ml-platform"}"#))])
+        #expect(tagged.count(.error) == 0 && tagged.count(.warning) == 0)
+        // A describe-cluster without Tags: the cluster's tags are not known, so a doubt.
+        let unknown = try Self.lint([
+            ("iam.json", Self.sessionCondition, Self.sessionCondition(adding: #""StringEquals": {"elasticmapreduce:ResourceTag/team": "ml"}"#)),
+            ("describe-cluster.json", "\"Tags\":", "\"Tagz\":"),
+        ])
+        #expect(unknown.count(.error) == 0)
+        #expect(unknown.findings.contains { $0.ruleId == "RC306" && $0.severity == .warning && $0.message.contains("elasticmapreduce:ResourceTag/team") })
     }
 
     @Test func aConditionThatFailsOnAKnownValueIsStillAnError() throws {
