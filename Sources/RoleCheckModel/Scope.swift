@@ -61,7 +61,26 @@ extension Setup {
     public var runtimeRoleScope: RuntimeRoleScope {
         scopeCache.withLock { cache in
             if let cache { return cache }
-            let scope = RuntimeRoleScope(clusterEvidence: resources.clusters.map { evidence(for: $0) }, required: requiresRuntimeRoles)
+            // The statements and trusts that can be evidence, found in one pass each, and only
+            // when a cluster has none of the cheaper evidence.
+            var grants: [(PolicyStatement, [String])]?
+            var tagTrusts: [RoleResource]?
+            let found = resources.clusters.map { cluster in
+                self.evidence(for: cluster, grants: {
+                    if grants == nil { grants = executionRoleGrants() }
+                    return grants!
+                }, tagTrusts: {
+                    if tagTrusts == nil {
+                        tagTrusts = resources.roles.filter { role in
+                            role.trust?.statements.contains { s in
+                                s.effect == .allow && s.action?.values.contains { Wildcard.matches($0.text, "sts:TagSession", caseInsensitive: true) } == true
+                            } == true
+                        }
+                    }
+                    return tagTrusts!
+                })
+            }
+            let scope = RuntimeRoleScope(clusterEvidence: found, required: requiresRuntimeRoles)
             cache = scope
             return scope
         }
@@ -93,52 +112,52 @@ extension Setup {
         return resources.securityConfigurations(named: name).filter { $0.account == nil || cluster.account == nil || $0.account == cluster.account }
     }
 
-    /// What in the inputs shows a cluster is meant for runtime roles.
-    func evidence(for cluster: ClusterResource) -> [ScopeEvidence] {
-        var out: [ScopeEvidence] = []
-        for config in securityConfigurations(of: cluster) where config.mentionsRuntimeRoles {
-            out.append(ScopeEvidence(reason: "its security configuration \(config.name ?? "") has an IAMConfiguration for runtime roles",
-                                     node: config.nameNode ?? config.configuration))
+    /// What in the inputs shows a cluster is meant for runtime roles: the first piece found, the
+    /// cheapest looked at first (one is enough to judge the cluster).
+    func evidence(for cluster: ClusterResource, grants: () -> [(PolicyStatement, [String])], tagTrusts: () -> [RoleResource]) -> [ScopeEvidence] {
+        if let config = securityConfigurations(of: cluster).first(where: \.mentionsRuntimeRoles) {
+            return [ScopeEvidence(reason: "its security configuration \(config.name ?? "") has an IAMConfiguration for runtime roles",
+                                  node: config.nameNode ?? config.configuration)]
         }
         if let chain = chainFacts.first(where: { $0.chain.cluster.node.document === cluster.node.document && $0.chain.cluster.node.index == cluster.node.index }) {
-            out.append(ScopeEvidence(reason: "\(chain.chain.studio.label) offers runtime roles for it", node: chain.chain.runtimeRoleNode))
+            return [ScopeEvidence(reason: "\(chain.chain.studio.label) offers runtime roles for it", node: chain.chain.runtimeRoleNode)]
         }
-        if let grant = executionRoleGrant(on: cluster) {
-            out.append(ScopeEvidence(reason: "\(grant.label) grants GetClusterSessionCredentials or AddJobFlowSteps on it with an elasticmapreduce:ExecutionRoleArn condition",
-                                     node: grant.node))
+        if let grant = grants().first(where: { _, resources in resources.contains { Wildcard.matches($0, cluster.effectiveArn) || $0 == "*" } })?.0 {
+            return [ScopeEvidence(reason: "\(grant.label) grants GetClusterSessionCredentials or AddJobFlowSteps on it with an elasticmapreduce:ExecutionRoleArn condition",
+                                  node: grant.node)]
         }
-        if let runtime = roleTrustingTagSession(from: cluster) {
-            out.append(ScopeEvidence(reason: "role \(runtime.name) lets its instance-profile role assume and tag sessions (a runtime role's trust)",
-                                     node: runtime.trust?.root))
+        if let runtime = roleTrustingTagSession(from: cluster, among: tagTrusts()) {
+            return [ScopeEvidence(reason: "role \(runtime.name) lets its instance-profile role assume and tag sessions (a runtime role's trust)",
+                                  node: runtime.trust?.root)]
+        }
+        return []
+    }
+
+    /// The Allow statements for runtime-role calls conditioned on the runtime role, with the
+    /// resources they name.
+    func executionRoleGrants() -> [(PolicyStatement, [String])] {
+        let actions = ["elasticmapreduce:getclustersessioncredentials", "elasticmapreduce:addjobflowsteps"]
+        var out: [(PolicyStatement, [String])] = []
+        for policy in policies where policy.kind == .identity {
+            for s in policy.statements where s.effect == .allow {
+                guard !s.conditions.isEmpty,
+                      s.conditions.contains(where: { Wildcard.asciiLowered($0.key) == "elasticmapreduce:executionrolearn" }),
+                      let listed = s.action, !listed.negated,
+                      listed.values.contains(where: { v in actions.contains { Wildcard.matches(v.text, $0, caseInsensitive: true) } })
+                else { continue }
+                out.append((s, s.resource.map { $0.negated ? ["*"] : $0.values.map(\.text) } ?? ["*"]))
+            }
         }
         return out
     }
 
-    /// An Allow statement for runtime-role calls on the cluster, conditioned on the runtime role.
-    func executionRoleGrant(on cluster: ClusterResource) -> PolicyStatement? {
-        let actions = ["elasticmapreduce:getclustersessioncredentials", "elasticmapreduce:addjobflowsteps"]
-        for policy in policies where policy.kind == .identity {
-            for s in policy.statements where s.effect == .allow {
-                guard s.conditions.contains(where: { Wildcard.asciiLowered($0.key) == "elasticmapreduce:executionrolearn" }),
-                      let listed = s.action, !listed.negated,
-                      listed.values.contains(where: { v in actions.contains { Wildcard.matches(v.text, $0, caseInsensitive: true) } })
-                else { continue }
-                let resources = s.resource.map { $0.negated ? ["*"] : $0.values.map(\.text) } ?? ["*"]
-                if resources.contains(where: { Wildcard.matches($0, cluster.effectiveArn) || $0 == "*" }) { return s }
-            }
-        }
-        return nil
-    }
-
     /// A role (other than the instance-profile role) whose trust lets the cluster's instance-profile
     /// role call `sts:TagSession`: what a runtime role's trust does.
-    func roleTrustingTagSession(from cluster: ClusterResource) -> RoleResource? {
-        guard let ip = resources.instanceProfileRole(of: cluster).role, let ipArn = ip.effectiveArn else { return nil }
+    func roleTrustingTagSession(from cluster: ClusterResource, among candidates: [RoleResource]) -> RoleResource? {
+        guard !candidates.isEmpty, let ip = resources.instanceProfileRole(of: cluster).role, let ipArn = ip.effectiveArn else { return nil }
         let session = HopEvaluator.session(of: ipArn)
-        for role in resources.roles where role !== ip {
-            guard let trust = role.trust,
-                  trust.statements.contains(where: { s in s.action?.values.contains { Wildcard.matches($0.text, "sts:TagSession", caseInsensitive: true) } == true })
-            else { continue }
+        for role in candidates where role !== ip {
+            guard let trust = role.trust else { continue }
             let request = AccessRequest(principal: session, action: "sts:TagSession", resource: role.effectiveArn ?? "*")
             if Evaluator.evaluate(request, PolicySet(resource: trust)).resourceAllows == true { return role }
         }
