@@ -171,3 +171,24 @@ import Testing
         #expect(setup.completeAccounts == ["111122223333"])
     }
 }
+
+/// AWS-managed policies are AWS's documents: a finding about one says so and what to do instead.
+@Suite struct AWSManagedPolicyTests {
+    @Test func anUnconditionedAWSManagedPolicyIsAWarningAboutAttachingIt() throws {
+        let export = """
+        {"RoleDetailList": [], "Policies": [
+          {"PolicyName": "AmazonEMRFullAccessPolicy_v2", "Arn": "arn:aws:iam::aws:policy/AmazonEMRFullAccessPolicy_v2", "DefaultVersionId": "v1",
+           "PolicyVersionList": [{"VersionId": "v1", "IsDefaultVersion": true, "Document": {"Version": "2012-10-17", "Statement": [
+             {"Sid": "EmrFull", "Effect": "Allow", "Action": "elasticmapreduce:*", "Resource": "*"}]}}]},
+          {"PolicyName": "team-emr", "Arn": "arn:aws:iam::111122223333:policy/team-emr", "DefaultVersionId": "v1",
+           "PolicyVersionList": [{"VersionId": "v1", "IsDefaultVersion": true, "Document": {"Version": "2012-10-17", "Statement": [
+             {"Sid": "EmrFull", "Effect": "Allow", "Action": "elasticmapreduce:*", "Resource": "*"}]}}]}]}
+        """
+        let report = TestSupport.lint([("111122223333-x/iam.json", export)])
+        let rc307 = report.findings.filter { $0.ruleId == "RC307" }
+        let aws = rc307.filter { $0.message.contains("AWS-managed") }
+        let own = rc307.filter { !$0.message.contains("AWS-managed") }
+        #expect(!aws.isEmpty && aws.allSatisfy { $0.severity == .warning && $0.message.contains("cannot be edited") })
+        #expect(!own.isEmpty && own.allSatisfy { $0.severity == .error })
+    }
+}

@@ -3812,6 +3812,10 @@ remediation: |
   (`ArnLike` works too.) A `Deny` statement in the same policy that refuses every other role
   (`StringNotLike` on the key) also satisfies the rule.
 notes: |
+  An AWS-managed policy (`arn:aws:iam::aws:policy/…`, as an authorization-details export or
+  Terraform shows it) cannot be edited: its unconditioned grant is a warning that says to attach a
+  customer-managed policy listing the runtime roles instead (or a Deny excluding the others). A raw
+  policy file does not say whose it is, and is judged as the user's.
   A condition with a negated operator (`StringNotLike`) on an `Allow` does not restrict the role
   list and is not accepted; a condition that matches almost everything (`arn:aws:iam::*:role/*`)
   satisfies this rule but is reported by RC313.

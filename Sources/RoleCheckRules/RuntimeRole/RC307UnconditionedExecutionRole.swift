@@ -35,8 +35,14 @@ public struct RC307UnconditionedExecutionRole: PolicyRule {
                 let node = s.action.flatMap { block in
                     block.negated ? block.keyNode : block.values.first { Wildcard.matches($0.text, action, caseInsensitive: true) }?.node
                 } ?? s.node
-                context.report("\(s.label) of \(policy.label) allows \(action) without an \(Self.key) condition: whoever holds this policy can pass any runtime role to the cluster; add a condition such as \"StringLike\": {\"\(Self.key)\": [\"arn:aws:iam::ACCOUNT:role/team-runtime-*\"]}",
-                               at: node, identity: action)
+                if policy.origin == .awsManaged {
+                    // AWS's own policy: the user cannot edit it, only choose not to attach it.
+                    context.report("\(s.label) of AWS-managed \(policy.label) allows \(action) without an \(Self.key) condition: whoever it is attached to can pass any runtime role to the cluster. An AWS-managed policy cannot be edited: attach a customer-managed policy that lists the runtime roles instead, or add a Deny on \(action) whose condition excludes every other role (StringNotLike on \(Self.key))",
+                                   at: node, severity: .warning, identity: action)
+                } else {
+                    context.report("\(s.label) of \(policy.label) allows \(action) without an \(Self.key) condition: whoever holds this policy can pass any runtime role to the cluster; add a condition such as \"StringLike\": {\"\(Self.key)\": [\"arn:aws:iam::ACCOUNT:role/team-runtime-*\"]}",
+                                   at: node, identity: action)
+                }
             }
         }
     }
