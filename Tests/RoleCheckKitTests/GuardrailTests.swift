@@ -192,3 +192,42 @@ import Testing
         #expect(!own.isEmpty && own.allSatisfy { $0.severity == .error })
     }
 }
+
+/// A fix is worded for the input: a template is edited, a running cluster is replaced.
+@Suite struct RemediationWordingTests {
+    static let template = """
+    AWSTemplateFormatVersion: "2010-09-09"
+    Resources:
+      RuntimeRoles:
+        Type: AWS::EMR::SecurityConfiguration
+        Properties:
+          Name: rr
+          SecurityConfiguration: {AuthorizationConfiguration: {IAMConfiguration: {EnableApplicationScopedIAMRole: true}}}
+      Cluster:
+        Type: AWS::EMR::Cluster
+        Properties:
+          Name: analytics
+          ReleaseLabel: emr-6.5.0
+          SecurityConfiguration: !Ref RuntimeRoles
+          JobFlowRole: emr-profile
+          ServiceRole: EMR_DefaultRole_V2
+          Instances: {}
+          Applications: [{Name: Livy}, {Name: Spark}]
+    """
+
+    @Test func aTemplatesReleaseIsSetInTheTemplate() {
+        let report = TestSupport.lint([("111122223333-x/template.yaml", Self.template)])
+        let finding = report.findings.first { $0.ruleId == "RC201" }
+        #expect(finding?.message.contains("set ReleaseLabel to emr-6.10.0 or later in the template") == true, "\(finding?.message ?? "none")")
+    }
+
+    @Test func anExportedClustersReleaseNeedsANewCluster() {
+        let cluster = """
+        {"Cluster": {"Id": "j-1", "ReleaseLabel": "emr-6.5.0", "SecurityConfiguration": "rr", "Applications": [{"Name": "Livy"}],
+          "ClusterArn": "arn:aws:elasticmapreduce:us-east-1:111122223333:cluster/j-1"}}
+        """
+        let report = TestSupport.lintRequiringRuntimeRoles([("111122223333-x/describe-cluster.json", cluster)])
+        let finding = report.findings.first { $0.ruleId == "RC201" }
+        #expect(finding?.message.contains("launch a new cluster with emr-6.10.0 or later") == true, "\(finding?.message ?? "none")")
+    }
+}

@@ -31,7 +31,7 @@ public struct RC201ReleaseTooOld: SetupRule {
                 continue
             }
             if version < minimum {
-                context.report("\(cluster.label) runs \(label), older than emr-6.9.0: SageMaker Studio connects to EMR with runtime roles only from emr-6.9.0 on (and EMR steps only from emr-6.7.0), so Studio cannot use this cluster's runtime roles. A cluster's release cannot be changed: launch a new cluster with emr-6.10.0 or later",
+                context.report("\(cluster.label) runs \(label), older than emr-6.9.0: SageMaker Studio connects to EMR with runtime roles only from emr-6.9.0 on (and EMR steps only from emr-6.7.0), so Studio cannot use this cluster's runtime roles; \(cluster.launchFix(template: "set ReleaseLabel to emr-6.10.0 or later", export: "a cluster's release cannot be changed: launch a new cluster with emr-6.10.0 or later"))",
                                at: node, about: [.entity(cluster.entity)])
             }
         }

@@ -17,7 +17,9 @@ public struct RC206SecurityConfigurationMissing: SetupRule {
         let r = setup.resources
         for cluster in r.clusters where setup.isInRuntimeRoleScope(cluster) {
             let key = cluster.id ?? cluster.arn ?? cluster.name ?? ""
-            let fix = "runtime roles are enabled only through a security configuration with AuthorizationConfiguration.IAMConfiguration.EnableApplicationScopedIAMRole: true, and a cluster's security configuration is set at launch: launch a new cluster with --security-configuration naming one"
+            let fix = cluster.isFromTemplate
+                ? "runtime roles are enabled only through a security configuration with AuthorizationConfiguration.IAMConfiguration.EnableApplicationScopedIAMRole: true: add SecurityConfiguration to the cluster in the template, naming one (deploying the change replaces the cluster)"
+                : "runtime roles are enabled only through a security configuration with AuthorizationConfiguration.IAMConfiguration.EnableApplicationScopedIAMRole: true, and a cluster's security configuration is set at launch: launch a new cluster with --security-configuration naming one"
             // Configurations of the cluster's account that enable runtime roles: the one it was
             // probably meant to use.
             let candidates = r.securityConfigurations.filter { c in

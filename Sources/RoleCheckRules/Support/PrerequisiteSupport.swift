@@ -111,6 +111,19 @@ extension SetupResources {
     }
 }
 
+extension ClusterResource {
+    /// Whether the cluster comes from a template (CloudFormation or Terraform) rather than an
+    /// export of a running cluster: a fix is then an edit of the template, whose deployment
+    /// replaces the cluster.
+    var isFromTemplate: Bool { source.kind == .cloudFormationTemplate || source.kind == .terraformJSON }
+
+    /// How to change a setting fixed at launch, worded for the input: "set X in the template"
+    /// or "launch a new cluster with X".
+    func launchFix(template: String, export: String) -> String {
+        isFromTemplate ? "\(template) in the template (deploying the change replaces the cluster)" : export
+    }
+}
+
 /// One Studio user's settings as they take effect: the user profile's over the domain's defaults.
 struct EffectiveStudioUser {
     let app: StudioApp
