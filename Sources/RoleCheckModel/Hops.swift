@@ -21,8 +21,6 @@ public struct HopQuestion: Sendable {
     /// request; `HopQuestion.expectedTag` for the Lake Formation tag EMR documents).
     public let variant: String
     public let request: AccessRequest
-    /// The resource's policy that took part, if any.
-    public let resourcePolicy: PolicyDocument?
     /// The evaluator's answer; nil when it cannot be known from the inputs (the caller's
     /// permission policies are not all among them).
     public let result: EvaluationResult?
@@ -165,8 +163,9 @@ public final class HopEvaluator: @unchecked Sendable {
         return "arn:\(arn.partition):sts::\(arn.account):assumed-role/\(StatementMatcher.roleName(roleArn))/rolecheck"
     }
 
-    /// Whether the inputs show a role's permission policies at all: an authorization-details
-    /// export lists them (`RolePolicyList`, `AttachedManagedPolicies`, possibly empty), while
+    /// Whether the inputs show a role's permission policies at all, in whichever input family: an
+    /// authorization-details export lists them (`RolePolicyList`, `AttachedManagedPolicies`,
+    /// possibly empty), as does a Terraform `aws_iam_role` resource (`permissionsListed`), while
     /// `get-role` output carries only the trust policy. A role seen only there has unknown
     /// permissions, not none.
     public static func policiesKnown(_ role: RoleResource) -> Bool {
@@ -197,7 +196,7 @@ public final class HopEvaluator: @unchecked Sendable {
             answer = (result, Self.unknownKeys(result, request, passes: { $0.resourceAllows == true }) { Evaluator.evaluate($0, set) })
             answers[k] = answer
         }
-        return HopQuestion(action: action, scope: .resourcePolicy, variant: variant, request: request, resourcePolicy: policy,
+        return HopQuestion(action: action, scope: .resourcePolicy, variant: variant, request: request,
                            result: answer.result, unknownKeys: answer.unknown)
     }
 
@@ -217,7 +216,7 @@ public final class HopEvaluator: @unchecked Sendable {
             answer = (result, result.map { r in Self.unknownKeys(r, request, passes: \.allowed) { self.evaluateFull(caller: caller, $0, policy) ?? r } } ?? [])
             answers[k] = answer
         }
-        return HopQuestion(action: action, scope: .full, variant: variant, request: request, resourcePolicy: policy,
+        return HopQuestion(action: action, scope: .full, variant: variant, request: request,
                            result: answer.result, unknownKeys: answer.unknown)
     }
 

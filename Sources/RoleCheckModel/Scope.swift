@@ -14,13 +14,33 @@ public struct ScopeEvidence: Sendable {
 /// from Studio at all; the prerequisite rules judge only those the inputs show are meant for
 /// runtime roles, or every one when the configuration requires runtime roles.
 public struct RuntimeRoleScope: Sendable {
-    /// Evidence per cluster, by the cluster's index in `SetupResources.clusters`.
-    public let clusterEvidence: [[ScopeEvidence]]
+    /// The first evidence found per cluster, by the cluster's index in `SetupResources.clusters`.
+    public let clusterEvidence: [ScopeEvidence?]
     /// The configuration's `setup.require-runtime-roles`.
     public let required: Bool
+    /// Cluster indices by their node (document and record), to find a cluster without a search.
+    let indexByNode: [NodeKey: Int]
+
+    struct NodeKey: Hashable {
+        let document: ObjectIdentifier
+        let index: Int32
+        init(_ node: Node) {
+            document = ObjectIdentifier(node.document)
+            index = node.index
+        }
+    }
 
     /// Whether the runtime-role prerequisites apply to a cluster.
-    public func includes(_ index: Int) -> Bool { required || !clusterEvidence[index].isEmpty }
+    public func includes(_ index: Int) -> Bool { required || clusterEvidence[index] != nil }
+}
+
+extension ClusterResource {
+    /// Whether the cluster names this security configuration (of its account, when either
+    /// account is known).
+    public func uses(_ config: SecurityConfiguration) -> Bool {
+        guard let name = securityConfigurationName, name == config.name else { return false }
+        return config.account == nil || account == nil || config.account == account
+    }
 }
 
 extension SecurityConfiguration {
@@ -80,7 +100,9 @@ extension Setup {
                     return tagTrusts!
                 })
             }
-            let scope = RuntimeRoleScope(clusterEvidence: found, required: requiresRuntimeRoles)
+            let scope = RuntimeRoleScope(clusterEvidence: found, required: requiresRuntimeRoles,
+                                         indexByNode: Dictionary(resources.clusters.enumerated().map { (.init($1.node), $0) },
+                                                                 uniquingKeysWith: { a, _ in a }))
             cache = scope
             return scope
         }
@@ -88,49 +110,38 @@ extension Setup {
 
     /// Whether the runtime-role prerequisites apply to this cluster.
     public func isInRuntimeRoleScope(_ cluster: ClusterResource) -> Bool {
-        guard let i = resources.clusters.firstIndex(where: { $0.node.document === cluster.node.document && $0.node.index == cluster.node.index })
-        else { return requiresRuntimeRoles }
-        return runtimeRoleScope.includes(i)
+        let scope = runtimeRoleScope
+        guard let i = scope.indexByNode[.init(cluster.node)] else { return requiresRuntimeRoles }
+        return scope.includes(i)
     }
 
     /// Whether the runtime-role prerequisites apply to this security configuration: it says so
     /// itself, a cluster meant for runtime roles uses it, or the configuration requires them.
     public func isInRuntimeRoleScope(_ config: SecurityConfiguration) -> Bool {
         if requiresRuntimeRoles || config.mentionsRuntimeRoles { return true }
-        guard let name = config.name else { return false }
         let scope = runtimeRoleScope
-        return resources.clusters.indices.contains { i in
-            let c = resources.clusters[i]
-            return c.securityConfigurationName == name && (config.account == nil || c.account == nil || config.account == c.account)
-                && scope.includes(i)
-        }
-    }
-
-    /// The security configurations a cluster names (of its account, when known).
-    public func securityConfigurations(of cluster: ClusterResource) -> [SecurityConfiguration] {
-        guard let name = cluster.securityConfigurationName else { return [] }
-        return resources.securityConfigurations(named: name).filter { $0.account == nil || cluster.account == nil || $0.account == cluster.account }
+        return resources.clusters.indices.contains { i in resources.clusters[i].uses(config) && scope.includes(i) }
     }
 
     /// What in the inputs shows a cluster is meant for runtime roles: the first piece found, the
     /// cheapest looked at first (one is enough to judge the cluster).
-    func evidence(for cluster: ClusterResource, grants: () -> [(PolicyStatement, [String])], tagTrusts: () -> [RoleResource]) -> [ScopeEvidence] {
-        if let config = securityConfigurations(of: cluster).first(where: \.mentionsRuntimeRoles) {
-            return [ScopeEvidence(reason: "its security configuration \(config.name ?? "") has an IAMConfiguration for runtime roles",
-                                  node: config.nameNode ?? config.configuration)]
+    func evidence(for cluster: ClusterResource, grants: () -> [(PolicyStatement, [String])], tagTrusts: () -> [RoleResource]) -> ScopeEvidence? {
+        if let config = resources.securityConfigurations(for: cluster).first(where: \.mentionsRuntimeRoles) {
+            return ScopeEvidence(reason: "its security configuration \(config.name ?? "") has an IAMConfiguration for runtime roles",
+                                  node: config.nameNode ?? config.configuration)
         }
         if let chain = chainFacts.first(where: { $0.chain.cluster.node.document === cluster.node.document && $0.chain.cluster.node.index == cluster.node.index }) {
-            return [ScopeEvidence(reason: "\(chain.chain.studio.label) offers runtime roles for it", node: chain.chain.runtimeRoleNode)]
+            return ScopeEvidence(reason: "\(chain.chain.studio.label) offers runtime roles for it", node: chain.chain.runtimeRoleNode)
         }
         if let grant = grants().first(where: { _, resources in resources.contains { Wildcard.matches($0, cluster.effectiveArn) || $0 == "*" } })?.0 {
-            return [ScopeEvidence(reason: "\(grant.label) grants GetClusterSessionCredentials or AddJobFlowSteps on it with an elasticmapreduce:ExecutionRoleArn condition",
-                                  node: grant.node)]
+            return ScopeEvidence(reason: "\(grant.label) grants GetClusterSessionCredentials or AddJobFlowSteps on it with an elasticmapreduce:ExecutionRoleArn condition",
+                                  node: grant.node)
         }
         if let runtime = roleTrustingTagSession(from: cluster, among: tagTrusts()) {
-            return [ScopeEvidence(reason: "role \(runtime.name) lets its instance-profile role assume and tag sessions (a runtime role's trust)",
-                                  node: runtime.trust?.root)]
+            return ScopeEvidence(reason: "role \(runtime.name) lets its instance-profile role assume and tag sessions (a runtime role's trust)",
+                                  node: runtime.trust?.root)
         }
-        return []
+        return nil
     }
 
     /// The Allow statements for runtime-role calls conditioned on the runtime role, with the
@@ -166,7 +177,7 @@ extension Setup {
 
     /// How Studio would reach a cluster that is not set up for runtime roles, in words.
     public func otherAccess(of cluster: ClusterResource) -> String {
-        if let auth = securityConfigurations(of: cluster).lazy.compactMap(\.otherAuthentication).first {
+        if let auth = resources.securityConfigurations(for: cluster).lazy.compactMap(\.otherAuthentication).first {
             return "its security configuration authenticates with \(auth), which Studio connects through instead"
         }
         if cluster.securityConfigurationName == nil {

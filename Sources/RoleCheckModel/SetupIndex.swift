@@ -94,6 +94,12 @@ public struct SetupResources: Sendable {
         return (out, missing)
     }
 
+    /// The security configurations a cluster names (of its account, when either is known).
+    public func securityConfigurations(for cluster: ClusterResource) -> [SecurityConfiguration] {
+        guard let name = cluster.securityConfigurationName else { return [] }
+        return securityConfigurations(named: name).filter { cluster.uses($0) }
+    }
+
     public func securityConfigurations(named name: String) -> [SecurityConfiguration] {
         securityConfigurations.filter { $0.name == name }
     }

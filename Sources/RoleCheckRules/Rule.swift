@@ -50,13 +50,18 @@ public struct RuleContext {
     public mutating func attach(_ subjects: [Subject], toFindingAt node: Node) {
         let location = Location(node: node)
         guard let i = findings.lastIndex(where: { $0.location == location }) else { return }
-        findings[i].subjects = Array(Set(findings[i].subjects + subjects)).sorted()
+        add(subjects, to: i)
     }
 
     /// Adds subjects to every finding reported since `index`.
     public mutating func attach(_ subjects: [Subject], toFindingsFrom index: Int) {
         guard !subjects.isEmpty else { return }
-        for i in index..<findings.count { findings[i].subjects = Array(Set(findings[i].subjects + subjects)).sorted() }
+        for i in index..<findings.count { add(subjects, to: i) }
+    }
+
+    /// Merges subjects into a finding's (sorted, no duplicates, as `Finding` keeps them).
+    private mutating func add(_ subjects: [Subject], to i: Int) {
+        findings[i].subjects = Array(Set(findings[i].subjects + subjects)).sorted()
     }
 
     /// Reports a finding at an explicit location.

@@ -27,11 +27,7 @@ struct Graph: ParsableCommand {
         var options = LintOptions()
         options.configuration = try InputLoading.configuration(explicit: config, paths: paths)
         let configuration = options.configuration
-        let collected = Inputs.collect(paths, filter: configuration.map { c in { c.admits($0) } },
-                                       extraExtensions: configuration?.extensions ?? [])
-        if collected.paths.isEmpty && collected.errors.isEmpty {
-            throw UsageFailure(description: collected.nothingToReadMessage(paths, extensions: Inputs.extensions + (configuration?.extensions ?? [])))
-        }
+        let collected = try InputLoading.collect(paths, configuration: configuration)
         let (inputs, readErrors) = InputLoading.read(collected.paths, stdinName: "<stdin>", limit: options.limits.maxFileSize)
         let errors = collected.errors + readErrors
         let (report, setup) = Linter(options: options).analyze(inputs: inputs)

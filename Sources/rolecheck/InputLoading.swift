@@ -11,6 +11,17 @@ enum InputLoading {
         }
     }
 
+    /// Expands the paths (the configuration's include/exclude and extra extensions applied). A run
+    /// that finds nothing to read is a usage failure (exit 2) that says what it skipped.
+    static func collect(_ paths: [String], configuration: Configuration?) throws -> Inputs.Collected {
+        let collected = Inputs.collect(paths, filter: configuration.map { c in { c.admits($0) } },
+                                       extraExtensions: configuration?.extensions ?? [])
+        if collected.paths.isEmpty && collected.errors.isEmpty {
+            throw UsageFailure(description: collected.nothingToReadMessage(paths, extensions: Inputs.extensions + (configuration?.extensions ?? [])))
+        }
+        return collected
+    }
+
     /// Reads collected paths (`-` is standard input, reported as `stdinName`); a file over the
     /// limit becomes an input that RC001 reports, an unreadable one an input error.
     static func read(_ paths: [String], stdinName: String, limit: Int) -> (inputs: [LintInput], errors: [InputError]) {

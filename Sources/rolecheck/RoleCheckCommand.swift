@@ -117,12 +117,7 @@ struct Lint: ParsableCommand {
         if changedFilesMode, let c = configuration {
             toCollect += c.setup.context.map { PathPattern.normalize(c.baseDirectory == "." ? $0 : c.baseDirectory + "/" + $0) }
         }
-        var collected = Inputs.collect(toCollect, filter: configuration.map { c in { c.admits($0) } },
-                                       extraExtensions: configuration?.extensions ?? [])
-        // A run that reads nothing is not a clean run: say what was skipped, and exit 2.
-        if collected.paths.isEmpty && collected.errors.isEmpty {
-            throw UsageFailure(description: collected.nothingToReadMessage(paths, extensions: Inputs.extensions + (configuration?.extensions ?? [])))
-        }
+        var collected = try InputLoading.collect(toCollect, configuration: configuration)
         let cwd = Terminal.currentDirectory() ?? "."
         func fileKey(_ p: String) -> String { PathPattern.normalize(p.hasPrefix("/") ? p : cwd + "/" + p) }
         if changedFilesMode {

@@ -15,13 +15,13 @@ public struct RC401AccessRoleTrust: SetupRule {
                   seen.insert("\(studioArn)|\(access.name)").inserted else { continue }
             guard let hop = f.hop(.assumeAccessRole), let result = hop.answer("sts:AssumeRole", .resourcePolicy),
                   result.resourceAllows != true else { continue }
-            let at = ChainQuestions.target(result, in: trust) ?? trust.root
+            let at = result.decidingNode(in: trust) ?? trust.root
             var suggestion = f.chain.studio.app == .classic
                 ? "trust the Studio account (arn:aws:iam::\(ARN(studioArn)?.account ?? "ACCOUNT"):root), as Studio Classic's documentation does, or the execution role \(studioArn)"
                 : "trust the Studio execution role \(studioArn)"
             if f.chain.studio.propagatesSourceIdentity { suggestion += " with sts:AssumeRole and sts:SetSourceIdentity (the domain propagates the source identity)" }
             let doubt = ChainQuestions.doubt(hop.unknownKeys("sts:AssumeRole", .resourcePolicy))
-            context.report("hop Studio → access role (option 1): the trust policy of access role \(access.name) does not let the Studio execution role \(StatementMatcher.roleName(studioArn)) call sts:AssumeRole (\(ChainQuestions.why(result, about: trust))); \(suggestion)\(doubt.note)",
+            context.report("hop Studio → access role (option 1): the trust policy of access role \(access.name) does not let the Studio execution role \(StatementMatcher.roleName(studioArn)) call sts:AssumeRole (\(result.because(about: trust))); \(suggestion)\(doubt.note)",
                            at: at, severity: doubt.severity, related: ChainQuestions.related(f, except: at), identity: "\(studioArn)|\(access.name)",
                            about: [.hop(hop.ref)])
         }

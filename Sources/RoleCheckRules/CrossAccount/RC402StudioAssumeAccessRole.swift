@@ -31,7 +31,7 @@ public struct RC402StudioAssumeAccessRole: SetupRule {
             }
             if let n = trust.root["Statement"] { related.append(RelatedLocation(location: Location(node: n), message: "the trust policy of access role \(access.name)")) }
             let doubt = ChainQuestions.doubt(hop.unknownKeys("sts:AssumeRole", .full))
-            context.report("hop Studio → access role (option 1): the Studio execution role \(studio.name) may not call sts:AssumeRole on access role \(access.effectiveArn ?? access.name): \(ChainQuestions.why(result, about: nil)); the access role is in another account, so the execution role's own policy must allow the call as well as the trust: \(fix)\(doubt.note)",
+            context.report("hop Studio → access role (option 1): the Studio execution role \(studio.name) may not call sts:AssumeRole on access role \(access.effectiveArn ?? access.name): \(result.because(about: nil)); the access role is in another account, so the execution role's own policy must allow the call as well as the trust: \(fix)\(doubt.note)",
                            at: at, severity: doubt.severity, related: related, identity: "\(studio.name)|\(access.name)",
                            about: [.hop(hop.ref)])
         }

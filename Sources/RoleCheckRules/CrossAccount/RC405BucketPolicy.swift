@@ -18,9 +18,9 @@ public struct RC405BucketPolicy: SetupRule {
                 guard let bp = setup.resources.bucketPolicy(for: bucket), seen.insert("\(arn)|\(bucket)").inserted else { continue }
                 for action in ["s3:GetObject", "s3:ListBucket"] {
                     guard let result = hop.answer(action, .full), result.identityAllows, !result.allowed else { continue }
-                    let at = ChainQuestions.target(result, in: bp.policy) ?? bp.policy.root
+                    let at = result.decidingNode(in: bp.policy) ?? bp.policy.root
                     let doubt = ChainQuestions.doubt(hop.unknownKeys(action, .full))
-                    context.report("hop runtime role → data (option 2): runtime role \(rt.name)'s own policy allows \(action) on bucket \(bucket), but the bucket is in account \(bp.account ?? "?") and its bucket policy does not grant it (\(ChainQuestions.why(result, about: bp.policy))); across accounts both sides must allow: add a statement for \"Principal\": {\"AWS\": \"\(arn)\"}\(doubt.note)",
+                    context.report("hop runtime role → data (option 2): runtime role \(rt.name)'s own policy allows \(action) on bucket \(bucket), but the bucket is in account \(bp.account ?? "?") and its bucket policy does not grant it (\(result.because(about: bp.policy))); across accounts both sides must allow: add a statement for \"Principal\": {\"AWS\": \"\(arn)\"}\(doubt.note)",
                                    at: at, severity: doubt.severity, related: ChainQuestions.related(f, except: at), identity: "\(rt.name)|\(bucket)|\(action)",
                                    about: [.hop(hop.ref)])
                 }

@@ -8,14 +8,6 @@ public struct RC004MissingReference: SetupRule {
     public let id: RuleID = .RC004
     public init() {}
 
-    /// Whether the inputs list a role's permission policies, in whichever input family: an
-    /// authorization-details entry or a Terraform `aws_iam_role` resource (`permissionsListed`),
-    /// or policies of its own among the inputs. A Terraform role whose policies are known only
-    /// after apply is not "missing": it is not judged (`permissionsUnknown`).
-    static func policiesListed(_ role: RoleResource) -> Bool {
-        role.permissionsListed || HopEvaluator.policiesKnown(role)
-    }
-
     public func check(_ setup: Setup, _ context: inout RuleContext) {
         let r = setup.resources
         var said: Set<String> = []
@@ -73,7 +65,7 @@ public struct RC004MissingReference: SetupRule {
             }
             for role in [f.caller, f.instanceProfileRole, f.runtimeRole].compactMap({ $0 }) {
                 // A runtime role's own permissions matter to the chain only with Lake Formation.
-                if !Self.policiesListed(role), role !== f.runtimeRole || f.lakeFormationTag != nil {
+                if !HopEvaluator.policiesKnown(role), role !== f.runtimeRole || f.lakeFormationTag != nil {
                     // Terraform: a role read through the aws_iam_role data source.
                     let message = role.node["address"]?.string.map { address in
                         "the inputs show role \(role.name) but not its permission policies (\(address): the aws_iam_role data source carries only the trust policy); hops that depend on what \(role.name) may call were not judged. Add the Terraform output that manages the role, or the account's get-account-authorization-details export"

@@ -11,13 +11,8 @@ public struct RC104MalformedARN: PolicyRule {
     public func check(_ policy: PolicyDocument, _ context: inout RuleContext) { reportProblems(policy, &context) }
 
     public func check(_ document: ClassifiedDocument, in setup: Setup, _ context: inout RuleContext) {
-        let policies = setup.policies(in: document)
-        for policy in policies {
-            let before = context.findings.count
-            check(policy, &context)
-            if context.findings.count > before { context.attach(setup.ownerSubjects(of: policy), toFindingsFrom: before) }
-        }
-        let placeholders = policies.flatMap { $0.problems.filter { $0.kind == .placeholder } }
+        checkPolicies(of: document, in: setup, &context)
+        let placeholders = setup.policies(in: document).flatMap { $0.problems.filter { $0.kind == .placeholder } }
         guard let first = placeholders.first else { return }
         let texts = placeholders.compactMap { $0.node.scalarText }
         var seen: Set<String> = []

@@ -27,11 +27,7 @@ public struct RC212NotSetUpForRuntimeRoles: SetupRule {
         }
         for config in r.securityConfigurations where !setup.isInRuntimeRoleScope(config) {
             // A configuration a cluster among the inputs uses is covered by that cluster's note.
-            let used = r.clusters.contains { c in
-                c.securityConfigurationName != nil && c.securityConfigurationName == config.name
-                    && (config.account == nil || c.account == nil || config.account == c.account)
-            }
-            guard !used else { continue }
+            guard !r.clusters.contains(where: { $0.uses(config) }) else { continue }
             let name = config.name.map { "security configuration \"\($0)\"" } ?? "this security configuration"
             let auth = config.otherAuthentication.map { "; it authenticates with \($0), which Studio connects through instead" } ?? ""
             context.report("\(name) does not enable runtime roles, and nothing among the inputs uses it for them (it has no IAMConfiguration, and no cluster among the inputs names it)\(auth), so it was not judged as a runtime-role configuration (RC205). If it is meant for runtime roles, add AuthorizationConfiguration.IAMConfiguration.EnableApplicationScopedIAMRole: true",

@@ -24,7 +24,7 @@ public struct RC302RuntimeTrustTagSession: SetupRule {
             let severity: Severity? = failing != nil ? .warning : doubt.severity
             let at = RuntimeRoleTrust.whereToAdd(result, assume: assume, trust: trust)
             reported.insert("\(ip.name)|\(rt.name)")
-            context.report("hop instance-profile role → runtime role: the trust policy of runtime role \(rt.name) does not let the instance-profile role \(ip.name) call sts:TagSession (\(ChainQuestions.why(result, about: trust))); \(failing != nil ? "the tags EMR sends without Lake Formation are not documented, so this condition may refuse the session and fail the connection" : "EMR tags the runtime role's session, so the connection fails"); \(RuntimeRoleTrust.fix(ip, "sts:TagSession"))\(doubt.note)",
+            context.report("hop instance-profile role → runtime role: the trust policy of runtime role \(rt.name) does not let the instance-profile role \(ip.name) call sts:TagSession (\(result.because(about: trust))); \(failing != nil ? "the tags EMR sends without Lake Formation are not documented, so this condition may refuse the session and fail the connection" : "EMR tags the runtime role's session, so the connection fails"); \(RuntimeRoleTrust.fix(ip, "sts:TagSession"))\(doubt.note)",
                            at: at, severity: severity, related: ChainQuestions.related(f, except: at), identity: "\(ip.name)|\(rt.name)",
                            about: RuntimeRoleTrust.subjects(f))
         }

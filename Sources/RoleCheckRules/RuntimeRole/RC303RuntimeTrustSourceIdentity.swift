@@ -25,8 +25,8 @@ public struct RC303RuntimeTrustSourceIdentity: SetupRule {
                     return RelatedLocation(location: Location(node: flag ?? sc.configuration), message: "PropagateSourceIdentity is on here")
                 }].compactMap { $0 }
             let message = onIdentity
-                ? "hop instance-profile role → runtime role: the cluster's security configuration propagates the source identity, and the trust policy of runtime role \(rt.name) lets the instance-profile role \(ip.name) call sts:SetSourceIdentity only for the source identities its condition lists (\(ChainQuestions.why(result, about: trust))); the source identity is the Studio user's name, so check that the condition admits every user who connects with this role"
-                : "hop instance-profile role → runtime role: the cluster's security configuration propagates the source identity, but the trust policy of runtime role \(rt.name) does not let the instance-profile role \(ip.name) call sts:SetSourceIdentity (\(ChainQuestions.why(result, about: trust))); \(RuntimeRoleTrust.fix(ip, "sts:SetSourceIdentity"))"
+                ? "hop instance-profile role → runtime role: the cluster's security configuration propagates the source identity, and the trust policy of runtime role \(rt.name) lets the instance-profile role \(ip.name) call sts:SetSourceIdentity only for the source identities its condition lists (\(result.because(about: trust))); the source identity is the Studio user's name, so check that the condition admits every user who connects with this role"
+                : "hop instance-profile role → runtime role: the cluster's security configuration propagates the source identity, but the trust policy of runtime role \(rt.name) does not let the instance-profile role \(ip.name) call sts:SetSourceIdentity (\(result.because(about: trust))); \(RuntimeRoleTrust.fix(ip, "sts:SetSourceIdentity"))"
             context.report(message,
                            at: at, severity: onIdentity ? .warning : nil, related: related, identity: "\(ip.name)|\(rt.name)",
                            about: RuntimeRoleTrust.subjects(f))

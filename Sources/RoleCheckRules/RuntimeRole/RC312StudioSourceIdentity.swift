@@ -25,7 +25,7 @@ public struct RC312StudioSourceIdentity: SetupRule {
             }
             if result.resourceAllows != true {
                 let at = RuntimeRoleTrust.whereToAdd(result, assume: assume, trust: trust)
-                context.report("hop Studio → access role (option 1): the domain sets ExecutionRoleIdentityConfig to USER_PROFILE_NAME, so Studio sets a source identity when it assumes access role \(access.name), but its trust policy does not allow sts:SetSourceIdentity (\(ChainQuestions.why(result, about: trust))); the assume-role call fails with AccessDenied. Allow sts:SetSourceIdentity to the Studio execution role in the trust",
+                context.report("hop Studio → access role (option 1): the domain sets ExecutionRoleIdentityConfig to USER_PROFILE_NAME, so Studio sets a source identity when it assumes access role \(access.name), but its trust policy does not allow sts:SetSourceIdentity (\(result.because(about: trust))); the assume-role call fails with AccessDenied. Allow sts:SetSourceIdentity to the Studio execution role in the trust",
                                at: at, related: related(at), identity: access.name, about: [.hop(hop.ref)])
                 continue
             }
@@ -38,7 +38,7 @@ public struct RC312StudioSourceIdentity: SetupRule {
                 .reasons.first { $0.role == .allows && $0.policy !== trust }?.statement?.action?.node
             let at = full.reasons.first { $0.isNearMiss && $0.policy !== trust }?.node
                 ?? granting ?? ChainQuestions.statementHome(setup, role: studio, services: ["sts"])
-            context.report("hop Studio → access role (option 1): the domain sets ExecutionRoleIdentityConfig to USER_PROFILE_NAME, so Studio sets a source identity when it assumes access role \(access.name); its trust allows that, but the Studio execution role \(studio.name) may not call sts:SetSourceIdentity on it (\(ChainQuestions.why(full, about: nil))); across accounts both sides must allow it: add sts:SetSourceIdentity on \(access.effectiveArn ?? access.name) to the execution role's policy",
+            context.report("hop Studio → access role (option 1): the domain sets ExecutionRoleIdentityConfig to USER_PROFILE_NAME, so Studio sets a source identity when it assumes access role \(access.name); its trust allows that, but the Studio execution role \(studio.name) may not call sts:SetSourceIdentity on it (\(full.because(about: nil))); across accounts both sides must allow it: add sts:SetSourceIdentity on \(access.effectiveArn ?? access.name) to the execution role's policy",
                            at: at, related: related(at), identity: "\(studio.name)|\(access.name)|identity", about: [.hop(hop.ref)])
         }
     }

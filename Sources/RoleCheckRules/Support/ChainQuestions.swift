@@ -20,18 +20,6 @@ enum ChainQuestions {
         return role.inlinePolicies.first.map { $0.root["Statement"] ?? $0.root } ?? role.node
     }
 
-    /// Where a finding about a failed decision should point: the deciding statement (a Deny, or
-    /// the statement that tried and failed), else where a statement must be added.
-    static func target(_ result: EvaluationResult, in policy: PolicyDocument?) -> Node? {
-        result.decidingNode(in: policy)
-    }
-
-    /// The evaluator's explanation, in one sentence: the decision's primary reason, worded as
-    /// `rolecheck simulate` words it.
-    static func why(_ result: EvaluationResult, about policy: PolicyDocument?) -> String {
-        result.because(about: policy)
-    }
-
     /// A refusal that hinges on condition keys the inputs do not give (a principal tag, the
     /// Region, a source IP) is a doubt, not a failure: a warning that names the keys.
     static func doubt(_ keys: [String]) -> (severity: Severity?, note: String) {

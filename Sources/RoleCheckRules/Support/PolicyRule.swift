@@ -17,6 +17,11 @@ extension PolicyRule {
     public var judgesBoundaries: Bool { true }
 
     public func check(_ document: ClassifiedDocument, in setup: Setup, _ context: inout RuleContext) {
+        checkPolicies(of: document, in: setup, &context)
+    }
+
+    /// Runs the rule on each policy of the document, the findings about what each belongs to.
+    func checkPolicies(of document: ClassifiedDocument, in setup: Setup, _ context: inout RuleContext) {
         for policy in setup.policies(in: document) {
             if !judgesBoundaries && setup.isBoundaryOnly(policy) { continue }
             let before = context.findings.count

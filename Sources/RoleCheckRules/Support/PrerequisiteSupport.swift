@@ -97,11 +97,6 @@ public enum SageMakerDistribution {
 extension SetupResources {
     /// The security configurations a cluster's `SecurityConfiguration` name selects: same name,
     /// in the cluster's account (or in a document whose account is unknown).
-    func securityConfigurations(for cluster: ClusterResource) -> [SecurityConfiguration] {
-        guard let name = cluster.securityConfigurationName else { return [] }
-        return securityConfigurations(named: name).filter { $0.account == nil || cluster.account == nil || $0.account == cluster.account }
-    }
-
     /// Whether the setup shows EMR being used from Studio: a cluster, preloaded runtime or access
     /// roles (`EmrSettings`), or Studio Classic's configuration files.
     var usesEMR: Bool {
