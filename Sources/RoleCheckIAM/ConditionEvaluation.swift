@@ -16,6 +16,17 @@ public struct RequestContext: Sendable {
     /// values the context gives completely: a key of these absent from it is known to be absent,
     /// so `absentKeysHold` does not apply to it.
     public var settled: [String] = []
+    /// Keys (ASCII-lowered) present in the request whose values here are stand-ins: the request
+    /// carries the key, but its real value differs per caller (the source identity a Studio user
+    /// sets). A condition that the stand-in passes holds for any value; one it fails is unknown,
+    /// and `absentKeysHold` treats it as holding.
+    public var standIns: [String] = []
+
+    /// Adds a key whose value the request carries but rolecheck cannot know.
+    public mutating func addStandIn(_ key: String, _ value: String) {
+        add(key, value)
+        standIns.append(Wildcard.asciiLowered(key))
+    }
 
     /// Whether the context settles a key (lower-case).
     func settles(lowered key: String) -> Bool {

@@ -232,6 +232,7 @@ public enum Evaluator {
         let context = EvalContext(explicit: request.context, caller: request.caller,
                                   resourceAccount: request.resourceAccount ?? request.resourceARNAccount)
         let lowered = Wildcard.asciiLowered(key)
+        if request.context.standIns.contains(lowered) { return false }
         return context.values(lowered: lowered) != nil || request.context.settles(lowered: lowered)
     }
 
@@ -506,8 +507,9 @@ package enum StatementMatcher {
         for entry in s.conditions {
             let outcome = ConditionEvaluator.evaluate(entry, context: context, variables: policy.variablesEnabled)
             if !outcome.satisfied {
-                if context.explicit.absentKeysHold, s.effect == .allow, context.values(lowered: entry.loweredKey) == nil,
-                   !context.explicit.settles(lowered: entry.loweredKey) { continue }
+                if context.explicit.absentKeysHold, s.effect == .allow,
+                   context.explicit.standIns.contains(entry.loweredKey)
+                    || (context.values(lowered: entry.loweredKey) == nil && !context.explicit.settles(lowered: entry.loweredKey)) { continue }
                 let explain = outcome.explain
                 return .doesNotApply(entry.keyNode, .condition(entry.key)) { "condition \(explain())" }
             }

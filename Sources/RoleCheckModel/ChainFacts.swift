@@ -27,6 +27,14 @@ public struct ChainFacts: Sendable {
         return flag?.bool == true || flag?.string?.lowercased() == "true"
     }
 
+    /// `ApplicationScopedIAMRoleConfiguration.ExternalId`: EMR generates one for a security
+    /// configuration with runtime roles and shows it in `describe-security-configuration`; it
+    /// passes it as `sts:ExternalId` when it assumes a runtime role. Nil in an authored
+    /// configuration (the ID does not exist before the configuration does).
+    public var externalId: String? {
+        securityConfiguration?.configuration["AuthorizationConfiguration"]?["IAMConfiguration"]?["ApplicationScopedIAMRoleConfiguration"]?["ExternalId"]?.string
+    }
+
     /// `LakeFormationConfiguration.AuthorizedSessionTagValue`, when Lake Formation is configured.
     public var lakeFormationTag: (value: String, node: Node)? {
         guard let n = securityConfiguration?.configuration["AuthorizationConfiguration"]?["LakeFormationConfiguration"]?["AuthorizedSessionTagValue"],

@@ -177,7 +177,7 @@ public final class HopEvaluator: @unchecked Sendable {
                     _ context: RequestContext, _ policy: PolicyDocument?, _ resourceAccount: String?) -> String {
         var k = "\(scope.rawValue)|\(callerArn)|\(action)|\(resource)|\(resourceAccount ?? "")|"
         for key in context.keys { k += "\(key)=\((context.values(key) ?? []).joined(separator: ","));" }
-        k += "|" + context.settled.joined(separator: ",")
+        k += "|" + context.settled.joined(separator: ",") + "|" + context.standIns.joined(separator: ",")
         if let policy { k += "|\(ObjectIdentifier(policy).hashValue)" }
         return k
     }
@@ -186,7 +186,7 @@ public final class HopEvaluator: @unchecked Sendable {
     public func askPolicy(callerArn: String, _ action: String, resource: String, policy: PolicyDocument,
                           context given: RequestContext = RequestContext(), variant: String = "",
                           callerRole: RoleResource? = nil, cluster: ClusterResource? = nil) -> HopQuestion {
-        let context = Self.enrich(given, caller: callerRole, cluster: cluster)
+        let context = Self.enrich(given, callerArn: callerArn, caller: callerRole, cluster: cluster)
         let request = AccessRequest(principal: Self.session(of: callerArn), action: action, resource: resource, context: context)
         let k = Self.key(.resourcePolicy, callerArn, action, resource, context, policy, nil)
         let answer: (result: EvaluationResult?, unknown: [String])
@@ -205,7 +205,7 @@ public final class HopEvaluator: @unchecked Sendable {
     public func askAll(caller: RoleResource?, callerArn: String, _ action: String, resource: String,
                        policy: PolicyDocument?, context given: RequestContext = RequestContext(), resourceAccount: String? = nil,
                        variant: String = "", cluster: ClusterResource? = nil) -> HopQuestion {
-        let context = Self.enrich(given, caller: caller, cluster: cluster)
+        let context = Self.enrich(given, callerArn: callerArn, caller: caller, cluster: cluster)
         // An S3 ARN names no account: the caller says whose resource it is.
         let request = AccessRequest(principal: Self.session(of: callerArn), action: action, resource: resource,
                                     resourceAccount: resourceAccount, context: context)
@@ -244,12 +244,18 @@ public final class HopEvaluator: @unchecked Sendable {
         return Evaluator.evaluate(request, PolicySet(identity: policies, boundary: boundary, resource: policy))
     }
 
-    /// The request context as AWS fills it from what the inputs show: the caller's tags
+    /// The request context as AWS fills it from what the inputs show: the caller's role ARN
+    /// (`aws:PrincipalArn`, with its path), the caller's tags
     /// (`aws:PrincipalTag/…`, settled when the caller's tags are listed), and for a request on a
     /// cluster its tags (`aws:ResourceTag/…`, `elasticmapreduce:ResourceTag/…`) and its Region
     /// (`aws:RequestedRegion`, from the cluster's ARN).
-    static func enrich(_ given: RequestContext, caller: RoleResource?, cluster: ClusterResource?) -> RequestContext {
+    static func enrich(_ given: RequestContext, callerArn: String, caller: RoleResource?, cluster: ClusterResource?) -> RequestContext {
         var c = given
+        // A session's aws:PrincipalArn is its role's ARN, path included, which the session's own
+        // ARN drops: it is given here, where the role ARN is known.
+        if let arn = ARN(callerArn), arn.service == "iam", arn.resource.hasPrefix("role/"), !c.contains("aws:PrincipalArn") {
+            c.add("aws:PrincipalArn", callerArn)
+        }
         if let tags = caller?.tags {
             for (k, v) in tags.sorted(by: { $0.key < $1.key }) where !c.contains("aws:PrincipalTag/\(k)") { c.add("aws:PrincipalTag/\(k)", v) }
             c.settled.append("aws:principaltag/")
@@ -270,9 +276,18 @@ public final class HopEvaluator: @unchecked Sendable {
         return c
     }
 
-    /// The request context of the `sts:TagSession` call: the Lake Formation tag when configured.
-    public static func tagContext(_ tag: String?) -> RequestContext {
+    /// The request context of EMR's `AssumeRole` call on a runtime role: `sts:ExternalId` when the
+    /// security configuration shows the one EMR generated. Without it the key is unknown: a trust
+    /// condition on it is a doubt that names the key, never a refusal.
+    public static func assumeContext(externalId: String?) -> RequestContext {
         var c = RequestContext()
+        if let externalId { c.add("sts:ExternalId", externalId) }
+        return c
+    }
+
+    /// The request context of the `sts:TagSession` call: the Lake Formation tag when configured.
+    public static func tagContext(_ tag: String?, in call: RequestContext = RequestContext()) -> RequestContext {
+        var c = call
         if let tag {
             c.add("aws:RequestTag/LakeFormationAuthorizedCaller", tag)
             c.add("aws:TagKeys", "LakeFormationAuthorizedCaller")
@@ -280,10 +295,13 @@ public final class HopEvaluator: @unchecked Sendable {
         return c
     }
 
-    /// The `sts:SetSourceIdentity` context: a Studio user's name (unknown here; any value).
+    /// The `sts:SetSourceIdentity` context. The value is the Studio user's name, which differs per
+    /// user and is not among the inputs: `sts:SourceIdentity` is a stand-in, so a trust condition
+    /// that any name passes (`StringLike "*"`) holds, and one that names users is a doubt naming
+    /// the key rather than a refusal.
     public static var sourceIdentityContext: RequestContext {
         var c = RequestContext()
-        c.add("sts:SourceIdentity", "studio-user")
+        c.addStandIn("sts:SourceIdentity", "studio-user")
         return c
     }
 
@@ -359,21 +377,25 @@ public final class HopEvaluator: @unchecked Sendable {
                            questions: [], unattachedGrants: []))
             var qs: [HopQuestion] = []
             if let rt = f.runtimeRole, let trust = rt.trust, let ipArn = ip.effectiveArn, let rtArn = rt.effectiveArn {
-                let tag = Self.tagContext(f.lakeFormationTag?.value)
+                // One AssumeRole call carries the tags, the source identity and the external ID:
+                // every action it authorises sees the same request context.
+                let call = Self.assumeContext(externalId: f.externalId)
+                let tag = Self.tagContext(f.lakeFormationTag?.value, in: call)
                 qs = [
-                    askPolicy(callerArn: ipArn, "sts:AssumeRole", resource: rtArn, policy: trust, callerRole: ip),
+                    askPolicy(callerArn: ipArn, "sts:AssumeRole", resource: rtArn, policy: trust, context: call, callerRole: ip),
                     askPolicy(callerArn: ipArn, "sts:TagSession", resource: rtArn, policy: trust, context: tag, callerRole: ip),
-                    askAll(caller: ip, callerArn: ipArn, "sts:AssumeRole", resource: rtArn, policy: trust),
+                    askAll(caller: ip, callerArn: ipArn, "sts:AssumeRole", resource: rtArn, policy: trust, context: call),
                     askAll(caller: ip, callerArn: ipArn, "sts:TagSession", resource: rtArn, policy: trust, context: tag),
                 ]
                 if f.propagatesSourceIdentity {
-                    qs.append(askPolicy(callerArn: ipArn, "sts:SetSourceIdentity", resource: rtArn, policy: trust, context: Self.sourceIdentityContext, callerRole: ip))
-                    qs.append(askAll(caller: ip, callerArn: ipArn, "sts:SetSourceIdentity", resource: rtArn, policy: trust,
-                                   context: Self.sourceIdentityContext))
+                    var identity = call
+                    identity.addStandIn("sts:SourceIdentity", "studio-user")
+                    qs.append(askPolicy(callerArn: ipArn, "sts:SetSourceIdentity", resource: rtArn, policy: trust, context: identity, callerRole: ip))
+                    qs.append(askAll(caller: ip, callerArn: ipArn, "sts:SetSourceIdentity", resource: rtArn, policy: trust, context: identity))
                 }
                 if let configured = f.lakeFormationTag?.value, configured != Self.lakeFormationTag {
                     qs.append(askPolicy(callerArn: ipArn, "sts:TagSession", resource: rtArn, policy: trust,
-                                        context: Self.tagContext(Self.lakeFormationTag), variant: HopQuestion.expectedTag, callerRole: ip))
+                                        context: Self.tagContext(Self.lakeFormationTag, in: call), variant: HopQuestion.expectedTag, callerRole: ip))
                 }
             }
             out.append(Hop(ref: HopRef(.assumeRuntimeRole, from: ipEntity, to: f.runtimeEntity),

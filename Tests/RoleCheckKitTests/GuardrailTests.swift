@@ -101,6 +101,70 @@ import Testing
         #expect(!finding.message.contains("depends on condition key"))
     }
 
+    static func trustCondition(_ condition: String) -> (String, String, String) {
+        ("iam.json", trustStatement, trustStatement + ", \"Condition\": {\(condition)}")
+    }
+
+    static let externalId = "RYV7PMDVQWMWKZOVIQBZPQ4UQIRGDF2PZ5NAURS7KU4R44PG"
+
+    @Test func anExternalIdConditionIsDecidedFromTheSecurityConfiguration() throws {
+        // The describe output shows the ID EMR generated: the trust's condition matches it.
+        let ok = try Self.lint([Self.trustCondition(#""StringEquals": {"sts:ExternalId": "\#(Self.externalId)"}"#)])
+        #expect(ok.count(.error) == 0 && ok.count(.warning) == 0, "\(ok.findings.filter { $0.severity != .note }.map(\.message))")
+        // Another department's ID: EMR's AssumeRole carries this configuration's ID, so the trust refuses.
+        let other = try Self.lint([Self.trustCondition(#""StringEquals": {"sts:ExternalId": "ANOTHERDEPARTMENTSID"}"#)])
+        let error = try #require(other.findings.first { $0.ruleId == "RC301" })
+        #expect(error.severity == .error && error.message.contains("sts:ExternalId"))
+    }
+
+    @Test func anExternalIdConditionWithTheIdNotShownIsAWarningNamingTheKey() throws {
+        // The configuration as authored (no ExternalId yet): the ID is not known.
+        let report = try Self.lint([
+            Self.trustCondition(#""StringEquals": {"sts:ExternalId": "SOMEID"}"#),
+            ("describe-security-configuration.json", #",\"ExternalId\":\"\#(Self.externalId)\""#, ""),
+        ])
+        #expect(report.count(.error) == 0, "\(report.findings.filter { $0.severity == .error }.map(\.message))")
+        #expect(report.findings.contains { $0.ruleId == "RC301" && $0.severity == .warning && $0.message.contains("sts:ExternalId") })
+    }
+
+    /// The sample with source identity propagated and the trust's SetSourceIdentity statement
+    /// conditioned as given.
+    static func sourceIdentity(_ condition: String) throws -> LintReport {
+        try lint([
+            ("describe-security-configuration.json", #"\"PropagateSourceIdentity\":false"#, #"\"PropagateSourceIdentity\":true"#),
+            ("iam.json", trustStatement, trustStatement.replacing("\"Action\": \"sts:AssumeRole\"", with: "\"Action\": \"sts:AssumeRole\"}, {\"Effect\": \"Allow\", \"Principal\": {\"AWS\": \"arn:aws:iam::111122223333:role/EMR_EC2_RuntimeRolesRole\"}, \"Action\": \"sts:SetSourceIdentity\", \"Condition\": {\(condition)}")),
+        ])
+    }
+
+    @Test func aSourceIdentityConditionThatAnyNamePassesHolds() throws {
+        let report = try Self.sourceIdentity(#""StringLike": {"sts:SourceIdentity": "*"}"#)
+        // (The instance-profile role's own policy lacks sts:SetSourceIdentity: RC304's warning, not the trust's.)
+        let bad = report.findings.filter { ["RC301", "RC303"].contains($0.ruleId) && $0.severity != .note }
+        #expect(bad.isEmpty, "\(bad.map { "\($0.ruleId) \($0.message)" })")
+    }
+
+    @Test func aSourceIdentityConditionNamingUsersIsAWarningNotAnError() throws {
+        // The source identity is each Studio user's name: not among the inputs.
+        let report = try Self.sourceIdentity(#""StringEquals": {"sts:SourceIdentity": "alice"}"#)
+        #expect(!report.findings.contains { $0.ruleId == "RC303" && $0.severity == .error })
+        #expect(report.findings.contains { $0.ruleId == "RC303" && $0.severity == .warning && $0.message.contains("sts:SourceIdentity") },
+                "\(report.findings.map { "\($0.ruleId) \($0.message)" })")
+    }
+
+    @Test func aRootPrincipalNarrowedByARoleArnWithAPathAdmitsThatRole() throws {
+        // The instance-profile role moves under /service/; the trust names the account and
+        // narrows it with aws:PrincipalArn, path included.
+        let path = "arn:aws:iam::111122223333:role/service/EMR_EC2_RuntimeRolesRole"
+        let narrowed = #""AWS": "arn:aws:iam::111122223333:root"}, "Action": "sts:AssumeRole", "Condition": {"ArnEquals": {"aws:PrincipalArn": "\#(path)"}}"#
+        let report = try Self.lint([
+            ("iam.json", "\"Path\": \"/\",\n            \"RoleName\": \"EMR_EC2_RuntimeRolesRole\"", "\"Path\": \"/service/\",\n            \"RoleName\": \"EMR_EC2_RuntimeRolesRole\""),
+            ("iam.json", "\"Arn\": \"arn:aws:iam::111122223333:role/EMR_EC2_RuntimeRolesRole\"", "\"Arn\": \"\(path)\""),
+            ("iam.json", Self.trustStatement, narrowed),
+        ])
+        #expect(!report.findings.contains { ["RC301", "RC302", "RC304"].contains($0.ruleId) && $0.severity == .error },
+                "\(report.findings.filter { $0.severity == .error }.map(\.message))")
+    }
+
     @Test func anUnknownKeyThatCouldNotHelpIsNoExcuse() throws {
         // The statement also names the wrong principal: no value of the tag would let the
         // instance-profile role in, so the refusal is certain.
