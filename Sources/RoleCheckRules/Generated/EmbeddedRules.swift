@@ -739,6 +739,13 @@ notes: |
   A malformed action (no `service:` prefix, characters IAM does not allow) is an RC101 error,
   because IAM rejects the policy. An action the catalog does not know is only a warning here:
   AWS adds services and actions every week, and a newer action is not a mistake.
+
+  Not every name the catalog lacks is newer than it. AWS also retires services, and their
+  prefixes leave the Service Authorization Reference: AWS-managed policies written before then
+  still name them (`AmazonSageMakerFullAccess` grants `elastic-inference:Connect`). rolecheck keeps
+  a curated list of retired services, each with its source (Amazon Elastic Inference, AWS IoT
+  1-Click, and WorkDocs' old `zocalo` prefix); for those the message says the service was retired
+  and never calls the action newer.
 references:
   - https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html
 examples:
@@ -768,6 +775,10 @@ examples:
       file: policy.json
       content: |
         {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ↓"sts:Asume*", "Resource": "*"}]}
+    - title: An action of a service AWS has retired
+      file: policy.json
+      content: |
+        {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ↓"elastic-inference:Connect", "Resource": "*"}]}
   non-triggering:
     - title: Known actions, in any case, and wildcards that match
       file: policy.json

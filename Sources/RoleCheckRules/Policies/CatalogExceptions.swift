@@ -27,3 +27,30 @@ enum CatalogExceptions {
         return arn.resource.hasPrefix("log-group:")
     }
 }
+
+/// Services AWS has retired: their prefixes are gone from the Service Authorization Reference, so
+/// the catalog does not know them, but they are old, not newer than the catalog. AWS-managed
+/// policies written before the retirement still name them. Curated, each with its source.
+enum RetiredServices {
+    struct Entry {
+        let prefix: String
+        let name: String
+        /// When it ended, where the source gives a date.
+        let ended: String?
+        let source: String
+    }
+
+    static let all: [Entry] = [
+        Entry(prefix: "elastic-inference", name: "Amazon Elastic Inference", ended: nil,
+              source: "https://docs.aws.amazon.com/cli/latest/reference/elastic-inference/index.html"),
+        Entry(prefix: "iot1click", name: "AWS IoT 1-Click", ended: "16 December 2024",
+              source: "https://docs.aws.amazon.com/iot-1-click/latest/developerguide/doc-history.html"),
+        Entry(prefix: "zocalo", name: "Amazon WorkDocs (its original IAM prefix)", ended: "25 April 2025",
+              source: "https://docs.aws.amazon.com/workdocs/latest/APIReference/Welcome.html"),
+    ]
+
+    static func entry(_ prefix: String) -> Entry? {
+        let p = Wildcard.asciiLowered(prefix)
+        return all.first { $0.prefix == p }
+    }
+}

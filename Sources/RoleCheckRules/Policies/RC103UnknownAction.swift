@@ -52,6 +52,9 @@ public struct RC103UnknownAction: PolicyRule {
         if Wildcard.hasWildcard(service) {
             return catalog.actionCount(matching: text) == 0 ? "\"\(text)\" matches no action of any service in the \(catalogNote)" : nil
         }
+        if !catalog.hasService(service), let retired = RetiredServices.entry(service) {
+            return "\"\(text)\" belongs to \(retired.name), which AWS has retired\(retired.ended.map { " (it ended on \($0))" } ?? ""): the action authorises nothing any more; remove it (\(retired.source))"
+        }
         guard catalog.hasService(service) else {
             let hint = suggestion("service " + service) { catalog.suggestions(forUnknownService: service).first }
             return "unknown service prefix \"\(service)\" in \"\(text)\"\(hint) (\(catalogNote); a service newer than the catalog is possible)"
