@@ -42,6 +42,14 @@ public enum DocumentKind: String, Sendable, CaseIterable, Hashable {
     case terraformJSON = "terraform-show-json"
     /// rolecheck's own configuration file.
     case rolecheckConfiguration = "rolecheck-configuration"
+
+    /// Output of an IAM or S3 read API: what a live account holds, which IAM (or S3) accepted.
+    public var isLiveExport: Bool {
+        switch self {
+        case .accountAuthorizationDetails, .getRole, .getRolePolicy, .getPolicyVersion, .getBucketPolicy: true
+        default: false
+        }
+    }
 }
 
 /// A document and what it was recognised as.
