@@ -60,7 +60,13 @@ public struct ModelBuilder {
             }) {
                 addMappedPolicy(root, mapping, in: doc)
             } else {
-                addPolicy(root, kind: PolicyKind.infer(root), label: "policy \(doc.document.file.path)", origin: .standalone, in: doc)
+                if let aws = AWSManagedPolicies.identify(root) {
+                    // The content of an AWS managed policy: AWS's document, judged as such.
+                    addPolicy(root, kind: .identity, label: "policy \(aws.name) (\(doc.document.file.path) holds its \(aws.version))",
+                              origin: .awsManaged, in: doc)
+                } else {
+                    addPolicy(root, kind: PolicyKind.infer(root), label: "policy \(doc.document.file.path)", origin: .standalone, in: doc)
+                }
             }
         case .getRole:
             if let role = root["Role"] { addRole(role, in: doc) }
@@ -85,7 +91,11 @@ public struct ModelBuilder {
         case .getPolicyVersion:
             if let p = root["PolicyVersion"]?["Document"] {
                 let v = root["PolicyVersion"]?["VersionId"]?.string ?? "?"
-                addPolicy(p, kind: .identity, label: "managed policy version \(v)", origin: .managed, in: doc)
+                if let aws = AWSManagedPolicies.identify(p) {
+                    addPolicy(p, kind: .identity, label: "policy \(aws.name) version \(v)", origin: .awsManaged, in: doc)
+                } else {
+                    addPolicy(p, kind: .identity, label: "managed policy version \(v)", origin: .managed, in: doc)
+                }
             }
         case .accountAuthorizationDetails:
             // The export lists every role of its account: a role of that account it does not

@@ -250,6 +250,43 @@ import Testing
         #expect(!aws.isEmpty && aws.allSatisfy { $0.severity == .warning && $0.message.contains("cannot be edited") })
         #expect(!own.isEmpty && own.allSatisfy { $0.severity == .error })
     }
+
+    /// AmazonElasticMapReduceFullAccess's document as AWS publishes it, from the corpus:
+    /// recognition is by the whole document, so no excerpt would do.
+    static func emrFullAccess() -> String? {
+        guard let base = TestSupport.sharedData("iam-policies") else { return nil }
+        return TestSupport.readFile(base + "/managed/AmazonElasticMapReduceFullAccess.json").map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    @Test func aFileHoldingAnAWSManagedPolicyIsJudgedAsAWSs() throws {
+        guard let text = Self.emrFullAccess() else { return }
+        let report = TestSupport.lint([("policies/emr-full.json", text)])
+        // No hygiene findings on AWS's text; RC307 is the warning about attaching it.
+        #expect(report.findings.allSatisfy { $0.ruleId == "RC307" && $0.severity == .warning },
+                "\(report.findings.map { "\($0.ruleId) \($0.severity) \($0.message)" })")
+        #expect(report.findings.contains { $0.message.contains("AmazonElasticMapReduceFullAccess") && $0.message.contains("cannot be edited") })
+    }
+
+    @Test func anEditedCopyIsTheUsersOwnPolicy() throws {
+        guard let text = Self.emrFullAccess() else { return }
+        // One action added: no longer AWS's document, so judged as the user's.
+        let edited = text.replacing("\"elasticmapreduce:*\"", with: "\"elasticmapreduce:*\", \"sts:AssumeRole\"")
+        #expect(edited != text)
+        let report = TestSupport.lint([("policies/emr-full.json", edited)])
+        #expect(report.findings.contains { $0.ruleId == "RC307" && $0.severity == .error })
+    }
+
+    @Test func aLiveExportIsWithinItsQuota() throws {
+        // A trust policy over 2,048 characters: as a file of its own, a warning (the quota may
+        // apply); as get-role output, IAM already accepted it.
+        let principals = (1...60).map { "\"arn:aws:iam::111122223333:role/team-\($0)-runtime-role\"" }.joined(separator: ", ")
+        let trust = #"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": [\#(principals)]}, "Action": "sts:AssumeRole"}]}"#
+        let standalone = TestSupport.lint([("trust.json", trust)])
+        #expect(standalone.findings.contains { $0.ruleId == "RC110" })
+        let getRole = #"{"Role": {"Path": "/", "RoleName": "r", "RoleId": "AROAEXAMPLE", "Arn": "arn:aws:iam::111122223333:role/r", "AssumeRolePolicyDocument": \#(trust)}}"#
+        let live = TestSupport.lint([("111122223333-x/get-role.json", getRole)])
+        #expect(!live.findings.contains { $0.ruleId == "RC110" }, "\(live.findings.map(\.message))")
+    }
 }
 
 /// A fix is worded for the input: a template is edited, a running cluster is replaced.

@@ -1201,7 +1201,13 @@ notes: |
   policies are not bound by these quotas), so any overage there is a warning, measured against the
   smallest quota of its kind. Errors are reserved for policies whose place the input shows:
   trust policies above 4,096, customer managed policies, and the inline policies of a role, user
-  or group in a `get-account-authorization-details` or `get-role-policy` export.
+  or group, as a template or Terraform declares them.
+
+  Output of IAM's and S3's read APIs (`get-account-authorization-details`, `get-role`,
+  `get-role-policy`, `get-policy-version`, `get-bucket-policy`) is not measured: it shows what a
+  live account holds, which IAM accepted, so it is within its quota. Nor is an AWS-managed policy,
+  whether an export names it by ARN or a file holds its exact document (rolecheck recognises the
+  documents of AWS's managed policies by content).
 references:
   - https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html
 examples:
@@ -3825,8 +3831,11 @@ remediation: |
 notes: |
   An AWS-managed policy (`arn:aws:iam::aws:policy/…`, as an authorization-details export or
   Terraform shows it) cannot be edited: its unconditioned grant is a warning that says to attach a
-  customer-managed policy listing the runtime roles instead (or a Deny excluding the others). A raw
-  policy file does not say whose it is, and is judged as the user's.
+  customer-managed policy listing the runtime roles instead (or a Deny excluding the others). A
+  policy file whose document is exactly an AWS-managed policy's (recognised by content, from a
+  table generated from AWS's managed policies) is treated the same way: it names the policy, and
+  the warning holds whether the file is an export of it or a copy. Any other policy file is
+  judged as the user's, an edited copy included.
   A condition with a negated operator (`StringNotLike`) on an `Allow` does not restrict the role
   list and is not accepted; a condition that matches almost everything (`arn:aws:iam::*:role/*`)
   satisfies this rule but is reported by RC313.

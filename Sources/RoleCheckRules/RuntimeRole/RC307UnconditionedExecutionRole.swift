@@ -10,6 +10,8 @@ public struct RC307UnconditionedExecutionRole: PolicyRule {
     /// A permissions boundary grants nothing: an unconditioned action in it lets no one call it.
     public let judgesBoundaries = false
     public init() {}
+    /// Attaching an AWS-managed policy that grants the actions unconditioned is the user's choice.
+    public var judgesAWSManaged: Bool { true }
 
     static let actions = ["elasticmapreduce:GetClusterSessionCredentials", "elasticmapreduce:AddJobFlowSteps"]
     static let key = "elasticmapreduce:ExecutionRoleArn"

@@ -10,11 +10,16 @@ public protocol PolicyRule: DocumentRule {
     /// Whether the rule judges a policy used only as a permissions boundary (default true). A
     /// rule about what a policy grants says false: a boundary grants nothing.
     var judgesBoundaries: Bool { get }
+    /// Whether the rule judges an AWS-managed policy (default false). AWS wrote it, IAM accepted
+    /// it, and the user cannot edit it: grammar, hygiene and quota rules have nothing to say to
+    /// the user about it. A rule about what attaching it grants says true.
+    var judgesAWSManaged: Bool { get }
 }
 
 extension PolicyRule {
     public var kinds: Set<DocumentKind> { DocumentKind.policyBearing }
     public var judgesBoundaries: Bool { true }
+    public var judgesAWSManaged: Bool { false }
 
     public func check(_ document: ClassifiedDocument, in setup: Setup, _ context: inout RuleContext) {
         checkPolicies(of: document, in: setup, &context)
@@ -24,6 +29,7 @@ extension PolicyRule {
     func checkPolicies(of document: ClassifiedDocument, in setup: Setup, _ context: inout RuleContext) {
         for policy in setup.policies(in: document) {
             if !judgesBoundaries && setup.isBoundaryOnly(policy) { continue }
+            if !judgesAWSManaged && policy.origin == .awsManaged { continue }
             let before = context.findings.count
             check(policy, &context)
             // A finding about a policy is about what the policy belongs to.
