@@ -289,6 +289,39 @@ import Testing
     }
 }
 
+/// Studio's role lists: a user profile's EmrSettings replace the domain's (they are not merged).
+@Suite struct ProfileOverDomainTests {
+    static let profileList = "                \"ExecutionRoleArns\": [\n"
+        + "                    \"arn:aws:iam::111122223333:role/emr-runtime-ml-analyst\",\n"
+        + "                    \"arn:aws:iam::111122223333:role/emr-runtime-ml-engineer\"\n"
+        + "                ]"
+
+    @Test func aProfileListThatLeavesTheClusterWithoutARuntimeRoleIsAnError() throws {
+        // The profile keeps an EmrSettings of its own with no runtime role of the cluster's
+        // account: the domain's roles are not used, and JupyterLab cannot connect.
+        let report = try GuardrailTests.lint([("describe-user-profile.json", Self.profileList,
+                                               #"                "ExecutionRoleArns": ["arn:aws:iam::444455556666:role/emr-runtime-elsewhere"]"#)])
+        let finding = try #require(report.findings.first { $0.ruleId == "RC309" })
+        #expect(finding.severity == .error)
+        #expect(finding.message.contains("not merged"))
+        #expect(finding.location.file.hasSuffix("describe-user-profile.json"))
+    }
+
+    @Test func aProfileListThatDropsOneOfTheDomainsRolesIsAWarning() throws {
+        // One runtime role kept: the user can connect; the other role may be withheld on purpose.
+        let report = try GuardrailTests.lint([("describe-user-profile.json", Self.profileList,
+                                               #"                "ExecutionRoleArns": ["arn:aws:iam::111122223333:role/emr-runtime-ml-analyst"]"#)])
+        let rc309 = report.findings.filter { $0.ruleId == "RC309" }
+        #expect(!rc309.isEmpty && rc309.allSatisfy { $0.severity == .warning }, "\(rc309.map(\.message))")
+        #expect(report.count(.error) == 0)
+    }
+
+    @Test func emptyProfileListsFallBackToTheDomains() throws {
+        let report = try GuardrailTests.lint([("describe-user-profile.json", Self.profileList, #"                "ExecutionRoleArns": []"#)])
+        #expect(!report.findings.contains { $0.ruleId == "RC309" && $0.severity != .note })
+    }
+}
+
 /// A fix is worded for the input: a template is edited, a running cluster is replaced.
 @Suite struct RemediationWordingTests {
     static let template = """

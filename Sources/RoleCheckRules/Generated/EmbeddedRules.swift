@@ -4077,7 +4077,11 @@ notes: |
 
   For Studio Classic the finding is a **warning**: the documentation says Studio Classic then uses
   the execution role, so the connection may succeed, just not with a runtime role. For the
-  JupyterLab app it is an **error**, as the app refuses the connection.
+  JupyterLab app it is an **error**, as the app refuses the connection. One JupyterLab case is a
+  warning: a list of only other accounts' roles for a cluster of the Studio account may be option
+  3, which the app filters out (RC406). It is an error again when the domain's list offers a role
+  of the cluster's account that the profile's own list replaced: the setup that was meant to
+  connect no longer can.
 
   The profile-over-domain resolution (no merging of the two lists) and the filter on the
   cluster's account are what the JupyterLab EMR extension does, not documented behaviour. Which

@@ -41,7 +41,9 @@ public struct RC309NotPreloaded: SetupRule {
                     related.append(RelatedLocation(location: Location(node: hidden.node), message: "the domain's runtime role, not used for this profile"))
                 }
                 context.report("\(c.label) preloads no runtime role for \(cluster.label) in account \(cluster.account ?? "?"): \(consequence)\(shadowed); add the runtime roles to \(where_)",
-                               at: c.preloadNode, severity: c.app == .classic || optionThree ? .warning : nil,
+                               // Option 3 is a doubt, unless the domain's list shows the role this
+                               // profile was meant to have: then the profile's own list broke it.
+                               at: c.preloadNode, severity: c.app == .classic || (optionThree && shadowed.isEmpty) ? .warning : nil,
                                related: related,
                                identity: "\(c.label)|\(cluster.account ?? "?")", about: [.entity(c.entity), .entity(cluster.entity)])
             }
