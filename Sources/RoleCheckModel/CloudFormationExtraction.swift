@@ -181,6 +181,10 @@ extension ModelBuilder {
             cluster.bootstrapActions = (props?["BootstrapActions"]?.elements ?? []).map { (str($0["Name"]), $0) }
             cluster.bootstrapActionsNode = props?["BootstrapActions"]
             cluster.applicationsDependOn = stack.undecidedConditions(inList: template.resources[id]?["Properties"]?["Applications"])
+            if let choices = template.parameterChoices(template.resources[id]?["Properties"]?["ReleaseLabel"]) {
+                cluster.releaseParameter = choices.parameter
+                cluster.releaseAlternatives = choices.allowed.filter { $0.text != cluster.releaseLabel }.map { ($0.text, $0.node) }
+            }
             clusters.append(cluster)
         }
     }

@@ -123,6 +123,18 @@ struct CloudFormationTemplate {
         return nil
     }
 
+    /// A property written as `!Ref` of a parameter that lists `AllowedValues`: the parameter's
+    /// name, its allowed scalar values with their nodes, and its default's text (nil without one).
+    /// A stack may be launched with any allowed value, so a rule can judge them all.
+    func parameterChoices(_ property: Node?) -> (parameter: String, allowed: [(text: String, node: Node)], defaultValue: String?)? {
+        guard let property, let (name, arg) = Self.intrinsic(property), name == "Ref", let target = arg.string,
+              let p = parameters[target], let allowed = p["AllowedValues"], allowed.kind == .array else { return nil }
+        let values = allowed.elements.compactMap { e in e.scalarText.map { (text: $0, node: e) } }
+        guard !values.isEmpty else { return nil }
+        let d = p["Default"].flatMap { $0.isNull ? nil : $0.scalarText }
+        return (target, values, d)
+    }
+
     /// The value of a node: an intrinsic's result, or the node itself.
     func value(_ n: Node, depth: Int = 0) -> Value {
         guard depth < 32 else { return .unknown }

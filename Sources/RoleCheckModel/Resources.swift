@@ -106,6 +106,11 @@ public struct ClusterResource: Sendable {
     /// decided from the template (a parameter without a default). The list then holds only the
     /// applications every choice installs.
     public var applicationsDependOn: [String] = []
+    /// CloudFormation: a `ReleaseLabel` given as `!Ref` of a parameter with `AllowedValues`: the
+    /// parameter, and the values it allows other than the one judged (its default), each with its
+    /// node in `AllowedValues`. A stack can be launched with any of them.
+    public var releaseParameter: String? = nil
+    public var releaseAlternatives: [(label: String, node: Node)] = []
 
     /// "cluster j-2AXXXXXXGAPLF (analytics)".
     public var label: String {

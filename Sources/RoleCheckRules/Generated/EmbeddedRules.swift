@@ -1294,6 +1294,12 @@ remediation: |
 
   Prefer `emr-6.10.0` or later: `emr-6.9.0` itself needs a patch (RC202).
 notes: |
+  In a CloudFormation template whose `ReleaseLabel` is `!Ref` of a parameter with
+  `AllowedValues`, every allowed value can be launched: the default is judged as the release (an
+  error when too old), and the other allowed values too old are a **warning** at those values. A
+  parameter with no default whose every allowed value is too old is an **error**: no stack launched
+  from the template can work.
+
   A label of the form `emr-x.y` (two parts) is read as `emr-x.y.0`, and the `emr-` prefix is read
   without regard to case. A label rolecheck cannot read
   (`emr-6.x`, `6.9.0` without the prefix) is a **warning**, not an error: the version is unknown,
@@ -1369,7 +1375,84 @@ examples:
         - file: 111122223333-studio/emr-configurations-DO_NOT_DELETE.json
           content: |
             {"emr-execution-role-arns": {"111122223333": ["arn:aws:iam::111122223333:role/emr-runtime-analyst"]}}
+    - title: A template parameter that allows an old release besides a good default (a warning at the old value)
+      file: emr-stack.yaml
+      content: |
+        Parameters:
+          Release:
+            Type: String
+            Default: emr-6.15.0
+            AllowedValues: [emr-6.15.0, ↓emr-6.5.0]
+        Resources:
+          RuntimeRoles:
+            Type: AWS::EMR::SecurityConfiguration
+            Properties:
+              Name: runtime-roles
+              SecurityConfiguration:
+                AuthorizationConfiguration:
+                  IAMConfiguration: {EnableApplicationScopedIAMRole: true}
+          Cluster:
+            Type: AWS::EMR::Cluster
+            Properties:
+              Name: studio-analytics
+              ReleaseLabel: !Ref Release
+              Applications: [{Name: Spark}, {Name: Livy}]
+              SecurityConfiguration: !Ref RuntimeRoles
+              JobFlowRole: EMR_EC2_RuntimeRolesRole
+              ServiceRole: EMR_DefaultRole
+              Instances: {MasterInstanceGroup: {InstanceCount: 1, InstanceType: m5.xlarge}}
+    - title: A template parameter without a default whose every allowed release is too old
+      file: emr-stack.yaml
+      content: |
+        Parameters:
+          Release:
+            Type: String
+            AllowedValues: [↓emr-6.5.0, emr-5.36.0]
+        Resources:
+          RuntimeRoles:
+            Type: AWS::EMR::SecurityConfiguration
+            Properties:
+              Name: runtime-roles
+              SecurityConfiguration:
+                AuthorizationConfiguration:
+                  IAMConfiguration: {EnableApplicationScopedIAMRole: true}
+          Cluster:
+            Type: AWS::EMR::Cluster
+            Properties:
+              Name: studio-analytics
+              ReleaseLabel: !Ref Release
+              Applications: [{Name: Spark}, {Name: Livy}]
+              SecurityConfiguration: !Ref RuntimeRoles
+              JobFlowRole: EMR_EC2_RuntimeRolesRole
+              ServiceRole: EMR_DefaultRole
+              Instances: {MasterInstanceGroup: {InstanceCount: 1, InstanceType: m5.xlarge}}
   non-triggering:
+    - title: A template parameter whose every allowed release is new enough
+      file: emr-stack.yaml
+      content: |
+        Parameters:
+          Release:
+            Type: String
+            Default: emr-7.1.0
+            AllowedValues: [emr-6.15.0, emr-7.1.0]
+        Resources:
+          RuntimeRoles:
+            Type: AWS::EMR::SecurityConfiguration
+            Properties:
+              Name: runtime-roles
+              SecurityConfiguration:
+                AuthorizationConfiguration:
+                  IAMConfiguration: {EnableApplicationScopedIAMRole: true}
+          Cluster:
+            Type: AWS::EMR::Cluster
+            Properties:
+              Name: studio-analytics
+              ReleaseLabel: !Ref Release
+              Applications: [{Name: Spark}, {Name: Livy}]
+              SecurityConfiguration: !Ref RuntimeRoles
+              JobFlowRole: EMR_EC2_RuntimeRolesRole
+              ServiceRole: EMR_DefaultRole
+              Instances: {MasterInstanceGroup: {InstanceCount: 1, InstanceType: m5.xlarge}}
     - title: emr-5.33.1 on a cluster nothing uses with runtime roles (Studio reaches it without authentication; RC212 notes it instead)
       file: describe-cluster.json
       content: |

@@ -24,6 +24,11 @@ public struct RC201ReleaseTooOld: SetupRule {
                 }
                 continue
             }
+            // The values a template's parameter allows besides its default, when the default
+            // itself is unknown or new enough (an old default is the error below).
+            if cluster.releaseLabel.flatMap(EMRReleaseLabel.version).map({ $0 >= minimum }) ?? true {
+                checkAllowedValues(cluster, minimum, &context)
+            }
             guard let label = cluster.releaseLabel else { continue } // not a string: RC005
             guard let version = EMRReleaseLabel.version(label) else {
                 context.report("\(cluster.label) has ReleaseLabel \"\(label)\", which is not of the form emr-x.y.z, so rolecheck cannot tell whether it is emr-6.9.0 or later (the first release SageMaker Studio connects to with runtime roles); write the label as EMR returns it, such as emr-6.15.0",
@@ -34,6 +39,27 @@ public struct RC201ReleaseTooOld: SetupRule {
                 context.report("\(cluster.label) runs \(label), older than emr-6.9.0: SageMaker Studio connects to EMR with runtime roles only from emr-6.9.0 on (and EMR steps only from emr-6.7.0), so Studio cannot use this cluster's runtime roles; \(cluster.launchFix(template: "set ReleaseLabel to emr-6.10.0 or later", export: "a cluster's release cannot be changed: launch a new cluster with emr-6.10.0 or later"))",
                                at: node, about: [.entity(cluster.entity)])
             }
+        }
+    }
+
+    /// A template's `ReleaseLabel` given by a parameter with `AllowedValues`: the values other than
+    /// the default (which the checks above judge) may be chosen at launch. All of them too old,
+    /// with no default: an error, as every stack fails. Some of them: a warning at those values.
+    func checkAllowedValues(_ cluster: ClusterResource, _ minimum: DottedVersion, _ context: inout RuleContext) {
+        guard let parameter = cluster.releaseParameter, !cluster.releaseAlternatives.isEmpty else { return }
+        let old = cluster.releaseAlternatives.filter { EMRReleaseLabel.version($0.label).map { $0 < minimum } ?? false }
+        guard let first = old.first else { return }
+        let key = cluster.id ?? cluster.arn ?? cluster.name ?? ""
+        let names = old.map(\.label).joined(separator: ", ")
+        let related = old.dropFirst().map { RelatedLocation(location: Location(node: $0.node), message: "also allowed: \($0.label)") }
+            + (cluster.releaseNode.map { [RelatedLocation(location: Location(node: $0), message: "\(cluster.label) takes its ReleaseLabel from parameter \(parameter)")] } ?? [])
+        if cluster.releaseLabel == nil && old.count == cluster.releaseAlternatives.count {
+            context.report("every ReleaseLabel that parameter \(parameter) allows for \(cluster.label) (\(names)) is older than emr-6.9.0, the first release SageMaker Studio connects to with runtime roles: no stack launched from this template can be used by Studio with runtime roles. Allow emr-6.10.0 or later in AllowedValues",
+                           at: first.node, related: related, identity: "\(key)|allowed-all", about: [.entity(cluster.entity)])
+        } else {
+            let given = cluster.releaseLabel.map { "its default \($0) is fine, but " } ?? ""
+            context.report("parameter \(parameter), which gives \(cluster.label) its ReleaseLabel, allows \(names), older than emr-6.9.0: \(given)a stack launched with \(old.count == 1 ? "that value" : "one of those values") has a cluster SageMaker Studio cannot use with runtime roles. Remove \(old.count == 1 ? "it" : "them") from AllowedValues",
+                           at: first.node, severity: .warning, related: related, identity: "\(key)|allowed", about: [.entity(cluster.entity)])
         }
     }
 }
