@@ -122,6 +122,7 @@ public struct Linter: Sendable {
         }
 
         var model = ModelBuilder(limits: options.limits, configuration: options.configuration?.setup)
+        model.prepare(classified)
         for doc in classified { model.add(doc) }
         findings.append(contentsOf: model.problems.map(\.finding))
         let setup = Setup(documents: classified, model: model)

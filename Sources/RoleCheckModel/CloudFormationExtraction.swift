@@ -20,12 +20,44 @@ import RoleCheckIAM
 ///   runtime roles it offers is not known).
 extension ModelBuilder {
     mutating func addCloudFormation(_ doc: ClassifiedDocument) {
-        let template = CloudFormationTemplate(doc.document, account: accountOf(doc))
+        let template = CloudFormationTemplate(doc.document, account: accountOf(doc), imports: cloudFormationExports)
         guard let stack = CloudFormationStack(template, doc) else { return }
         cfnAddIAM(stack)
         cfnAddEMR(stack)
         cfnAddBucketPolicies(stack)
         cfnAddStudio(stack)
+    }
+
+    /// Gathers the exports of every template in the run, so that `Fn::ImportValue` in one
+    /// template reads what another exports (a stack of roles, a stack of clusters). Call before
+    /// `add`; it does nothing unless some template imports. A name exported twice is ambiguous
+    /// (CloudFormation refuses duplicates in one Region) and stays unknown.
+    public mutating func prepare(_ docs: [ClassifiedDocument]) {
+        let templates = docs.filter { $0.kind == .cloudFormationTemplate }
+        guard templates.count > 1, templates.contains(where: { Self.mentionsImportValue($0.document) }) else { return }
+        var exports: [String: String] = [:]
+        var duplicated: Set<String> = []
+        for doc in templates {
+            for (name, value) in CloudFormationTemplate.exports(of: doc.document, account: accountOf(doc)) {
+                if exports[name] != nil && exports[name] != value { duplicated.insert(name) }
+                exports[name] = value
+            }
+        }
+        for name in duplicated { exports[name] = nil }
+        cloudFormationExports = exports
+    }
+
+    static func mentionsImportValue(_ document: Document) -> Bool {
+        let needle = Array("ImportValue".utf8)
+        return document.text.withUnsafeBufferPointer { buf in
+            guard buf.count >= needle.count else { return false }
+            var i = 0
+            while i <= buf.count - needle.count {
+                if buf[i] == needle[0] && Array(buf[i..<(i + needle.count)]) == needle { return true }
+                i += 1
+            }
+            return false
+        }
     }
 
     /// Managed policies, roles with their policies, and instance profiles.

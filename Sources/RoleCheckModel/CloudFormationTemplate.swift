@@ -60,7 +60,12 @@ struct CloudFormationTemplate {
     let mappings: Node?
     let conditions: Node?
 
-    init(_ document: Document, account: String?) {
+    /// Values other templates of the run export (`Outputs.*.Export.Name` → value), which
+    /// `Fn::ImportValue` reads. Empty when the run has no template that imports.
+    let imports: [String: String]
+
+    init(_ document: Document, account: String?, imports: [String: String] = [:]) {
+        self.imports = imports
         self.original = document
         self.account = account ?? Self.symbolicAccount
         self.stackName = Self.stackName(ofPath: document.file.path)
@@ -79,6 +84,39 @@ struct CloudFormationTemplate {
         self.resolved = Document(file: document.file, format: document.format, streamIndex: document.streamIndex,
                                  origin: document.origin, text: document.text, records: builder.records,
                                  side: builder.side, tags: builder.tags, duplicates: [])
+    }
+
+    /// What the template exports: `Outputs.*.Export.Name` → the output's `Value`, where both
+    /// resolve to strings. The stack's name (`AWS::StackName`) is the template's file name.
+    static func exports(of document: Document, account: String?) -> [(name: String, value: String)] {
+        let outputs = document.root["Outputs"]
+        guard let outputs, outputs.kind == .object else { return [] }
+        let template = CloudFormationTemplate(unresolved: document, account: account)
+        var out: [(String, String)] = []
+        for (_, o) in outputs.members {
+            guard let nameNode = o["Export"]?["Name"], let valueNode = o["Value"],
+                  let name = template.string(template.value(nameNode)), let value = template.string(template.value(valueNode)) else { continue }
+            out.append((name, value))
+        }
+        return out
+    }
+
+    /// A template whose values can be asked for, without its resolved copy (for exports).
+    private init(unresolved document: Document, account: String?) {
+        self.imports = [:]
+        self.original = document
+        self.account = account ?? Self.symbolicAccount
+        self.stackName = Self.stackName(ofPath: document.file.path)
+        let root = document.root
+        var res: [String: Node] = [:]
+        for (k, v) in root["Resources"]?.members ?? [] { if let id = k.string { res[id] = v } }
+        var params: [String: Node] = [:]
+        for (k, v) in root["Parameters"]?.members ?? [] { if let id = k.string { params[id] = v } }
+        self.resources = res
+        self.parameters = params
+        self.mappings = root["Mappings"]
+        self.conditions = root["Conditions"]
+        self.resolved = document
     }
 
     /// Whether a node of the resolved tree is unknown.
@@ -192,8 +230,14 @@ struct CloudFormationTemplate {
             // A scalar is placed where the FindInMap is.
             if !found.isContainer, Self.intrinsic(found) == nil, let s = found.scalarText { return .string(s) }
             return value(found, depth: d)
+        case "Fn::ImportValue":
+            // Another template of the run that exports the name gives the value; else unknown.
+            // `!ImportValue name` is its own argument; `Fn::ImportValue: <value>` has one.
+            let name = arg.index == n.index && arg.document === n.document ? arg.string : string(value(arg, depth: d))
+            guard let name, let exported = imports[name] else { return .unknown }
+            return .string(exported)
         default:
-            // Fn::ImportValue, Fn::GetAZs, Fn::Base64, Fn::Cidr, transforms …: not known here.
+            // Fn::GetAZs, Fn::Base64, Fn::Cidr, transforms …: not known here.
             return .unknown
         }
     }

@@ -29,6 +29,8 @@ public struct ModelBuilder {
     public var lakeFormation: [LakeFormationSettingsResource] = []
     /// Accounts whose IAM the inputs show whole (a get-account-authorization-details export).
     public var completeAccounts: Set<String> = []
+    /// What the run's CloudFormation templates export, for `Fn::ImportValue` (see `prepare`).
+    var cloudFormationExports: [String: String] = [:]
     let limits: ParseLimits
     /// What the configuration file says about accounts and policy files.
     let configuration: SetupConfiguration?

@@ -451,3 +451,62 @@ import Testing
         #expect(domain.defaults.executionRoles == nil && domain.defaults.assumableRoles == nil)
     }
 }
+
+/// `Fn::ImportValue` reads what another template of the run exports.
+@Suite struct CloudFormationImportTests {
+    static let roles = """
+    Resources:
+      RuntimeRole:
+        Type: AWS::IAM::Role
+        Properties:
+          RoleName: emr-runtime-analyst
+          AssumeRolePolicyDocument:
+            Version: "2012-10-17"
+            Statement:
+              - Effect: Allow
+                Principal: {Service: ec2.amazonaws.com}
+                Action: sts:AssumeRole
+    Outputs:
+      RuntimeRoleArn:
+        Value: !GetAtt RuntimeRole.Arn
+        Export:
+          Name: !Sub "${AWS::StackName}-runtime-role-arn"
+    """
+
+    static let studio = """
+    Resources:
+      StudioRole:
+        Type: AWS::IAM::Role
+        Properties:
+          RoleName: studio-execution
+          AssumeRolePolicyDocument:
+            Version: "2012-10-17"
+            Statement:
+              - {Effect: Allow, Principal: {Service: sagemaker.amazonaws.com}, Action: sts:AssumeRole}
+          Policies:
+            - PolicyName: emr
+              PolicyDocument:
+                Version: "2012-10-17"
+                Statement:
+                  - Effect: Allow
+                    Action: elasticmapreduce:GetClusterSessionCredentials
+                    Resource: "*"
+                    Condition:
+                      StringEquals:
+                        elasticmapreduce:ExecutionRoleArn: !ImportValue emr-roles-runtime-role-arn
+    """
+
+    @Test func anImportedRoleArnIsTheExportingTemplatesRole() {
+        // The runtime role trusts EC2 instead of the instance-profile role: RC305, found only
+        // because the condition's ARN is joined to the other template's export.
+        let joined = TestSupport.lint([("111122223333-a/emr-roles.yaml", Self.roles), ("111122223333-a/studio.yaml", Self.studio)])
+        #expect(joined.findings.contains { $0.ruleId == "RC305" && $0.location.file.hasSuffix("emr-roles.yaml") },
+                "\(joined.findings.map { "\($0.ruleId) \($0.message)" })")
+        // Alone, the import is unknown: the policy is not judged, so nothing names the role.
+        let alone = TestSupport.lint([("111122223333-a/studio.yaml", Self.studio)])
+        #expect(!alone.findings.contains { $0.ruleId == "RC305" })
+        // An export under another stack name (another file name) is not this import.
+        let renamed = TestSupport.lint([("111122223333-a/other-roles.yaml", Self.roles), ("111122223333-a/studio.yaml", Self.studio)])
+        #expect(!renamed.findings.contains { $0.ruleId == "RC305" && $0.message.contains("emr-runtime-analyst") && $0.location.file.hasSuffix("studio.yaml") })
+    }
+}
