@@ -359,4 +359,34 @@ import Testing
         let finding = report.findings.first { $0.ruleId == "RC201" }
         #expect(finding?.message.contains("launch a new cluster with emr-6.10.0 or later") == true, "\(finding?.message ?? "none")")
     }
+
+    @Test func applicationsAndPrimaryNodesAreFixedWhereTheyAreWritten() {
+        let template = Self.template.replacing("Applications: [{Name: Livy}, {Name: Spark}]", with: "Applications: [{Name: Spark}]")
+            .replacing("Instances: {}", with: "Instances: {MasterInstanceGroup: {InstanceCount: 3, InstanceType: m5.xlarge}}")
+        let report = TestSupport.lint([("111122223333-x/template.yaml", template)])
+        let rc203 = report.findings.first { $0.ruleId == "RC203" }
+        #expect(rc203?.message.contains("Add Livy (with Spark) to Applications in the template") == true, "\(rc203?.message ?? "none")")
+        let rc204 = report.findings.first { $0.ruleId == "RC204" }
+        #expect(rc204?.message.contains("in the template") == true, "\(rc204?.message ?? "none")")
+        let cluster = """
+        {"Cluster": {"Id": "j-1", "ReleaseLabel": "emr-7.1.0", "SecurityConfiguration": "rr", "Applications": [{"Name": "Spark"}],
+          "ClusterArn": "arn:aws:elasticmapreduce:us-east-1:111122223333:cluster/j-1"}}
+        """
+        let exported = TestSupport.lintRequiringRuntimeRoles([("111122223333-x/describe-cluster.json", cluster)])
+        let live = exported.findings.first { $0.ruleId == "RC203" }
+        #expect(live?.message.contains("launch a new cluster with Livy") == true, "\(live?.message ?? "none")")
+    }
+
+    @Test func aSecurityConfigurationIsFixedWhereItLives() {
+        let off = #"{"AuthorizationConfiguration": {"IAMConfiguration": {"EnableApplicationScopedIAMRole": false}}}"#
+        let file = TestSupport.lintRequiringRuntimeRoles([("sc.json", off)])
+        #expect(file.findings.first { $0.ruleId == "RC205" }?.message.contains("before creating the security configuration") == true)
+        let describe = #"{"Name": "rr", "SecurityConfiguration": "{\"AuthorizationConfiguration\": {\"IAMConfiguration\": {\"EnableApplicationScopedIAMRole\": false}}}"}"#
+        let live = TestSupport.lintRequiringRuntimeRoles([("111122223333-x/describe-security-configuration.json", describe)])
+        #expect(live.findings.first { $0.ruleId == "RC205" }?.message.contains("in a new security configuration (an existing one cannot be edited)") == true,
+                "\(live.findings.map(\.message))")
+        let template = Self.template.replacing("EnableApplicationScopedIAMRole: true", with: "EnableApplicationScopedIAMRole: false")
+        let cfn = TestSupport.lint([("111122223333-x/template.yaml", template)])
+        #expect(cfn.findings.first { $0.ruleId == "RC205" }?.message.contains("in the template") == true, "\(cfn.findings.map(\.message))")
+    }
 }

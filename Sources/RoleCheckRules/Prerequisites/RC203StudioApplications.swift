@@ -15,7 +15,7 @@ public struct RC203StudioApplications: SetupRule {
         for cluster in setup.resources.clusters where setup.isInRuntimeRoleScope(cluster) {
             let key = cluster.id ?? cluster.arn ?? cluster.name ?? ""
             guard let appsNode = cluster.applicationsNode else {
-                context.report("\(cluster.label) shows no Applications, so rolecheck cannot tell whether it has Livy, Hive or Presto, one of which SageMaker Studio connects through; include the cluster's Applications (describe-cluster returns them) or launch it with Livy and Spark",
+                context.report("\(cluster.label) shows no Applications, so rolecheck cannot tell whether it has Livy, Hive or Presto, one of which SageMaker Studio connects through; \(cluster.launchFix(template: "add Applications with Livy and Spark", export: "include the cluster's Applications (describe-cluster returns them), or launch a new cluster with Livy and Spark"))",
                                at: cluster.node, severity: .warning, identity: "\(key)|no-applications", about: [.entity(cluster.entity)])
                 continue
             }
@@ -31,10 +31,10 @@ public struct RC203StudioApplications: SetupRule {
                 let present = names.isEmpty ? "no applications" : "only \(names.joined(separator: ", "))"
                 let trino = lower.contains("trino") || lower.contains("prestosql")
                     ? " Trino (PrestoSQL) does not count: EMR and SageMaker document runtime roles for Presto, not Trino." : ""
-                context.report("\(cluster.label) has \(present), none of Livy, Hive or Presto, which SageMaker Studio connects through with runtime roles; Studio can list the cluster but cannot run anything on it.\(trino) Add Livy (with Spark) here; applications are chosen at launch, so the cluster must be recreated",
+                context.report("\(cluster.label) has \(present), none of Livy, Hive or Presto, which SageMaker Studio connects through with runtime roles; Studio can list the cluster but cannot run anything on it.\(trino) \(cluster.launchFix(template: "Add Livy (with Spark) to Applications", export: "Applications are chosen at launch: launch a new cluster with Livy and Spark"))",
                                at: appsNode, identity: "\(key)|none", about: [.entity(cluster.entity)])
             } else if let spark = cluster.applications.first(where: { $0.name.lowercased() == "spark" }), !lower.contains("livy") {
-                context.report("\(cluster.label) has Spark but not Livy: SageMaker Studio's Spark kernels (SparkMagic, PySpark) reach the cluster through Livy, so only Hive or Presto queries will work from Studio. Add Livy here (at launch: the cluster must be recreated)",
+                context.report("\(cluster.label) has Spark but not Livy: SageMaker Studio's Spark kernels (SparkMagic, PySpark) reach the cluster through Livy, so only Hive or Presto queries will work from Studio. \(cluster.launchFix(template: "Add Livy to Applications", export: "Applications are chosen at launch: launch a new cluster with Livy"))",
                                at: appsNode, severity: .warning,
                                related: [RelatedLocation(location: Location(node: spark.node), message: "Spark is installed")],
                                identity: "\(key)|spark-without-livy", about: [.entity(cluster.entity)])

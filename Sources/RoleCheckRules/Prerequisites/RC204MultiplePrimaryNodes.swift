@@ -11,7 +11,7 @@ public struct RC204MultiplePrimaryNodes: SetupRule {
     public func check(_ setup: Setup, _ context: inout RuleContext) {
         for cluster in setup.resources.clusters where setup.isInRuntimeRoleScope(cluster) {
             guard let (count, node, what) = Self.primaryNodes(cluster), count > 1 else { continue }
-            context.report("\(cluster.label) has \(count) primary nodes (\(what)): it is a highly available cluster, and EMR does not support runtime roles on those, so Studio cannot connect with a runtime role. Launch the cluster with a single primary node",
+            context.report("\(cluster.label) has \(count) primary nodes (\(what)): it is a highly available cluster, and EMR does not support runtime roles on those, so Studio cannot connect with a runtime role. \(cluster.launchFix(template: "Set a single primary node", export: "Launch a new cluster with a single primary node"))",
                            at: node, identity: "\(cluster.id ?? cluster.arn ?? cluster.name ?? "")|\(count)", about: [.entity(cluster.entity)])
         }
     }

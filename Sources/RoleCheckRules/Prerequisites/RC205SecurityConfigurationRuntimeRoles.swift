@@ -22,7 +22,7 @@ public struct RC205SecurityConfigurationRuntimeRoles: DocumentRule {
     func check(_ config: SecurityConfiguration, _ context: inout RuleContext) {
         let subject = config.name.map { "security configuration \"\($0)\"" } ?? "this security configuration"
         let root = config.configuration
-        let fix = "add \(Self.path): true"
+        let fix = config.fix("add \(Self.path): true")
 
         guard let authz = root["AuthorizationConfiguration"] else {
             context.report("runtime roles are off: \(subject) has no AuthorizationConfiguration; \(fix)",
@@ -35,7 +35,7 @@ public struct RC205SecurityConfigurationRuntimeRoles: DocumentRule {
             return
         }
         guard let iam = authz["IAMConfiguration"] else {
-            context.report("runtime roles are off: AuthorizationConfiguration has no IAMConfiguration; add IAMConfiguration.EnableApplicationScopedIAMRole: true here",
+            context.report("runtime roles are off: AuthorizationConfiguration has no IAMConfiguration; \(config.fix("add IAMConfiguration.EnableApplicationScopedIAMRole: true here"))",
                            at: authz.keyNode ?? authz, identity: "IAMConfiguration", about: [.entity(config.entity)])
             return
         }
@@ -45,14 +45,14 @@ public struct RC205SecurityConfigurationRuntimeRoles: DocumentRule {
             return
         }
         guard let flag = iam["EnableApplicationScopedIAMRole"] else {
-            context.report("runtime roles are off: IAMConfiguration has no EnableApplicationScopedIAMRole; add EnableApplicationScopedIAMRole: true here",
+            context.report("runtime roles are off: IAMConfiguration has no EnableApplicationScopedIAMRole; \(config.fix("add EnableApplicationScopedIAMRole: true here"))",
                            at: iam.keyNode ?? iam, identity: "EnableApplicationScopedIAMRole", about: [.entity(config.entity)])
             return
         }
         switch flag.kind {
         case .bool:
             if flag.bool == false {
-                context.report("runtime roles are off: EnableApplicationScopedIAMRole is false in \(subject); set it to true (a cluster's security configuration cannot be changed after launch, so the cluster must be recreated)",
+                context.report("runtime roles are off: EnableApplicationScopedIAMRole is false in \(subject); \(config.fix("set it to true"))",
                                at: flag, about: [.entity(config.entity)])
             }
         case .string where flag.string?.lowercased() == "true":

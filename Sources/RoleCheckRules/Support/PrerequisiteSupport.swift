@@ -119,6 +119,22 @@ extension ClusterResource {
     }
 }
 
+extension SecurityConfiguration {
+    /// A change to the configuration, worded for the input: a template is edited; a file is
+    /// fixed before `create-security-configuration`; an existing configuration cannot be edited,
+    /// so a new one is created. Clusters keep the configuration they were launched with.
+    func fix(_ change: String) -> String {
+        switch source.kind {
+        case .describeSecurityConfiguration:
+            "\(change) in a new security configuration (an existing one cannot be edited), and launch a new cluster with it"
+        case .cloudFormationTemplate, .terraformJSON:
+            "\(change) in the template (deploying the change replaces the security configuration and the clusters that use it)"
+        default:
+            "\(change) before creating the security configuration from this file (clusters keep the configuration they were launched with)"
+        }
+    }
+}
+
 /// One Studio user's settings as they take effect: the user profile's over the domain's defaults.
 struct EffectiveStudioUser {
     let app: StudioApp
