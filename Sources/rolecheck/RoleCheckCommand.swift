@@ -172,6 +172,9 @@ struct Lint: ParsableCommand {
             let out = GitHubReporter().render(report)
             rendered = out.log
             summary = out.summary
+        case .html:
+            rendered = HTMLReporter(setup: configuration?.setup)
+                .render(report, graph: SetupGraph.build(analysis.setup, findings: report.findings))
         }
         try sink.write(rendered)
         try sink.close()
