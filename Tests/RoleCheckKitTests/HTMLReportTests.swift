@@ -362,6 +362,74 @@ import Testing
         }
     }
 
+    // MARK: - GitHub step summary
+
+    @Test func theStepSummaryDrawsTheFailingChainsOnly() throws {
+        let (report, graph) = Self.analyze(try OrderIndependenceTests.files(of: "samples/setups/broken/trust-names-ec2-service"))
+        let summary = GitHubReporter().render(report, graph: graph).summary
+        let block = try #require(summary.firstRange(of: "```mermaid\n").flatMap { s in
+            summary[s.upperBound...].firstRange(of: "```\n").map { String(summary[s.upperBound..<$0.lowerBound]) }
+        })
+        #expect(block.hasPrefix("flowchart LR\n"))
+        #expect(block.contains("-.->|\"✗ RC305"))
+        // Only the failing chain: the working runtime role of the other chain is not drawn.
+        #expect(!block.contains("emr-runtime-ml-engineer") && block.contains("emr-runtime-ml-analyst"))
+        #expect(summary.contains("### Failing chains"))
+        // Before the table of findings.
+        #expect(summary.firstRange(of: "```mermaid")!.lowerBound < summary.firstRange(of: "| Severity | Rule |")!.lowerBound)
+        // Without the graph, as before.
+        #expect(!GitHubReporter().render(report).summary.contains("mermaid"))
+
+        // A working setup has chains but none failing: no picture.
+        let (ok, okGraph) = Self.analyze(try OrderIndependenceTests.files(of: "samples/setups/same-account-classic"))
+        #expect(!okGraph.chains.isEmpty && okGraph.failingChains.isEmpty)
+        #expect(!GitHubReporter().render(ok, graph: okGraph).summary.contains("mermaid"))
+    }
+
+    @Test func theStepSummaryPictureIsBounded() throws {
+        let (report, graph) = Self.analyze(try OrderIndependenceTests.files(of: "samples/setups/broken/trust-names-ec2-service"))
+        var reporter = GitHubReporter()
+        reporter.mermaidByteLimit = 100
+        let summary = reporter.render(report, graph: graph).summary
+        #expect(!summary.contains("mermaid"))
+        #expect(summary.contains("1 chain fails; the picture would be too large for the summary"))
+        // Within the summary's own limit, with the picture.
+        let small = GitHubReporter(summaryByteLimit: 3_000).render(report, graph: graph).summary
+        #expect(small.utf8.count <= 3_000)
+    }
+
+    @Test func aLabelCannotCloseTheMermaidFence() throws {
+        let files = try OrderIndependenceTests.files(of: "samples/setups/broken/missing-tag-session").map { f in
+            SourceFile(path: f.path, text: String(decoding: f.bytes, as: UTF8.self)
+                .replacing("emr-runtime-partner-analyst", with: "r\\r\\n```\\n![x](https://example.com/x.png)````"))
+        }
+        let (report, graph) = Self.analyze(files)
+        #expect(graph.nodes.contains { $0.label.contains("```") })
+        let summary = GitHubReporter().render(report, graph: graph).summary
+        #expect(summary.contains("`````mermaid\n"))
+        // No line of the block is a fence but the last.
+        let lines = summary.split(separator: "\n", omittingEmptySubsequences: false)
+        let open = try #require(lines.firstIndex(of: "`````mermaid"))
+        let close = try #require(lines[(open + 1)...].firstIndex { $0.hasPrefix("```") })
+        #expect(lines[close] == "`````")
+        #expect(lines[open..<close].allSatisfy { !$0.contains("\r") })
+    }
+
+    @Test func githubFormatPutsThePictureInTheStepSummaryFile() throws {
+        let cli = CLITests()
+        let path = NSTemporaryDirectory() + "rolecheck-mermaid-\(getpid()).md"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        for (folder, status, drawn) in [("samples/setups/broken/missing-tag-session", Int32(1), true),
+                                        ("samples/setups/option1-jupyterlab", 0, false)] {
+            try? FileManager.default.removeItem(atPath: path)
+            let r = try cli.run(["lint", folder, "--format", "github"], env: ["GITHUB_STEP_SUMMARY": path])
+            #expect(r.status == status, "\(folder): \(r.stderr)")
+            let summary = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+            #expect(summary.contains("```mermaid\n") == drawn, "\(folder)")
+            #expect(summary.contains("✗ RC302") == drawn, "\(folder)")
+        }
+    }
+
     // MARK: - CLI
 
     @Test func lintWritesTheHTMLReportWithTheSameExitCode() throws {
