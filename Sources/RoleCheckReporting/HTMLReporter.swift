@@ -106,7 +106,7 @@ private struct Page {
     var rules: [String] = []
     /// Chains in the order shown: failing first, then the others, each in graph order.
     var chainOrder: [Int] = []
-    /// Chains each subject is on.
+    /// Chains each subject is on, in the order shown (so the first is where its findings go).
     var chainsOf: [Subject: [Int]] = [:]
     /// Chains in the order shown → their rank.
     var chainRank: [Int: Int] = [:]
@@ -142,15 +142,19 @@ private struct Page {
         for (i, c) in graph.chains.enumerated() where graph.isFailing(c) { failingChains.insert(i) }
         chainOrder = graph.chains.indices.filter { failingChains.contains($0) } + graph.chains.indices.filter { !failingChains.contains($0) }
         for (rank, c) in chainOrder.enumerated() { chainRank[c] = rank }
-        for (i, c) in graph.chains.enumerated() {
+        for i in chainOrder {
+            let c = graph.chains[i]
             for n in c.nodes { chainsOf[.entity(graph.nodes[n].entity), default: []].append(i) }
             for e in c.edges { chainsOf[.hop(graph.edges[e].hop), default: []].append(i) }
         }
+        // Links from the drawn chains only: a subject on every chain (one Studio role) costs the
+        // pictures drawn, not every chain.
         for (fi, f) in report.findings.enumerated() where !f.subjects.isEmpty {
             var seen = Set<Int>()
             for s in f.subjects {
-                for c in chainsOf[s] ?? [] where seen.insert(c).inserted {
-                    findingsOnChain[c, default: []].append(fi)
+                for c in chainsOf[s] ?? [] {
+                    if chainRank[c]! >= r.maxChainPictures { break }
+                    if seen.insert(c).inserted { findingsOnChain[c, default: []].append(fi) }
                 }
             }
         }
@@ -421,23 +425,22 @@ private struct Page {
         for (fi, f) in report.findings.enumerated() {
             var best: (rank: Int, chain: Int)?
             for s in f.subjects {
-                for c in chainsOf[s] ?? [] {
-                    let rank = chainRank[c]!
-                    if best == nil || rank < best!.rank { best = (rank, c) }
-                }
+                // Each subject's chains are in the order shown: the first is its best.
+                if let c = chainsOf[s]?.first, best == nil || chainRank[c]! < best!.rank { best = (chainRank[c]!, c) }
             }
             if let best {
                 let chain = graph.chains[best.chain]
                 // The finding's first subject on that chain, placed where the chain reaches it.
                 var placed: (order: Int, subject: Subject)?
-                for s in f.subjects where (chainsOf[s] ?? []).contains(best.chain) {
+                for s in f.subjects {
                     let order: Int
                     switch s {
                     case .entity(let e):
-                        order = 2 * (chain.nodes.firstIndex { graph.nodes[$0].entity == e } ?? 0)
+                        guard let k = chain.nodes.firstIndex(where: { graph.nodes[$0].entity == e }) else { continue }
+                        order = 2 * k
                     case .hop(let h):
-                        let to = graph.edge(for: h).flatMap { graph.nodeIndex(id: $0.to) }
-                        order = 2 * (to.flatMap { chain.nodes.firstIndex(of: $0) } ?? 0) - 1
+                        guard let e = chain.edges.first(where: { graph.edges[$0].hop == h }) else { continue }
+                        order = 2 * (graph.nodeIndex(id: graph.edges[e].to).flatMap { chain.nodes.firstIndex(of: $0) } ?? 0) - 1
                     }
                     if placed == nil || order < placed!.order { placed = (order, s) }
                 }
