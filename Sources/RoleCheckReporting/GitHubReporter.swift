@@ -40,10 +40,15 @@ public struct GitHubReporter: Sendable {
         self.summaryByteLimit = summaryByteLimit
     }
 
+    /// The largest Mermaid picture of failing chains put in the summary, in UTF-8 bytes (Mermaid
+    /// refuses diagrams over 50,000 characters by default); chains that do not fit are counted.
+    public var mermaidByteLimit = 40_000
+
     /// `log`: the workflow commands and log lines for standard output. `summary`: Markdown to
-    /// append to `$GITHUB_STEP_SUMMARY`. Both end with a newline.
-    public func render(_ report: LintReport) -> (log: String, summary: String) {
-        (log(report), summary(report))
+    /// append to `$GITHUB_STEP_SUMMARY`; with the setup's `graph`, it draws the failing chains as a
+    /// Mermaid picture. Both end with a newline.
+    public func render(_ report: LintReport, graph: SetupGraph? = nil) -> (log: String, summary: String) {
+        (log(report), summary(report, graph: graph))
     }
 
     // MARK: - Log
@@ -151,7 +156,7 @@ public struct GitHubReporter: Sendable {
 
     // MARK: - Summary
 
-    func summary(_ report: LintReport) -> String {
+    func summary(_ report: LintReport, graph: SetupGraph? = nil) -> String {
         var out = "## rolecheck\n\n"
         guard !report.findings.isEmpty else {
             return out + "No findings in \(ReportSupport.count(report.files.count, "file")) "
@@ -161,11 +166,14 @@ public struct GitHubReporter: Sendable {
         out += "| ---: | ---: | ---: | ---: | ---: |\n"
         out += "| \(report.count(.error)) | \(report.count(.warning)) | \(report.count(.note)) "
             + "| \(report.files.count) | \(report.documentCount) |\n\n"
+        let footerReserve = 200
+        if let graph {
+            out += failingChainsSection(graph, budget: min(mermaidByteLimit, summaryByteLimit - out.utf8.count - footerReserve - 400))
+        }
         out += "| Severity | Rule | Location | Message |\n"
         out += "| --- | --- | --- | --- |\n"
 
         var bytes = out.utf8.count
-        let footerReserve = 200
         var shown = 0
         for finding in report.findings {
             let row = summaryRow(finding)
@@ -178,6 +186,42 @@ public struct GitHubReporter: Sendable {
         if shown < report.findings.count {
             out += "\n\(ReportSupport.count(report.findings.count - shown, "more finding is", "more findings are")) "
                 + "not listed here (the summary would be too large); see the step's log.\n"
+        }
+        return out
+    }
+
+    /// `### Failing chains` and a Mermaid block of the chains a finding at warning or error is
+    /// about (the picture of `rolecheck graph`, restricted to them), as many as fit in `budget`
+    /// bytes, in chain order; empty when no chain fails.
+    func failingChainsSection(_ graph: SetupGraph, budget: Int) -> String {
+        let failing = graph.failingChains
+        guard !failing.isEmpty else { return "" }
+        let heading = "### Failing chains\n\n"
+        // The picture grows with every chain drawn: the most chains that fit, by bisection.
+        func picture(_ k: Int) -> String { graph.restricted(to: Array(failing.prefix(k))).mermaid() }
+        var lo = 0, hi = failing.count
+        var best = ""
+        while lo < hi {
+            let mid = (lo + hi + 1) / 2
+            let p = picture(mid)
+            if p.utf8.count + 64 <= budget { lo = mid; best = p } else { hi = mid - 1 }
+        }
+        var out = heading
+        if lo == 0 {
+            return out + "\(ReportSupport.count(failing.count, "chain fails", "chains fail")); the picture would be too large "
+                + "for the summary (`rolecheck graph` draws it).\n\n"
+        }
+        // A fence longer than any run of backticks in the picture, so no label can close it.
+        var longest = 0, run = 0
+        for u in best.unicodeScalars {
+            run = u == "`" ? run + 1 : 0
+            longest = max(longest, run)
+        }
+        let fence = String(repeating: "`", count: max(3, longest + 1))
+        out += fence + "mermaid\n" + best + fence + "\n\n"
+        if lo < failing.count {
+            out += "\(lo) of \(failing.count) failing chains drawn; the rest would make the picture too large "
+                + "(`rolecheck graph` draws them all).\n\n"
         }
         return out
     }

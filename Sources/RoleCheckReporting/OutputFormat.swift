@@ -15,4 +15,6 @@ public enum OutputFormat: String, CaseIterable, Sendable {
     case sarif
     /// GitHub Actions workflow commands and a step summary (`GitHubReporter`).
     case github
+    /// One self-contained page for people: summary, chain pictures, findings, filters (`HTMLReporter`).
+    case html
 }

@@ -32,10 +32,24 @@ public struct SetupGraph: Sendable {
         public var rules: [String]
     }
 
+    /// One chain of the setup as the picture draws it: the nodes and edges its hops use, in the
+    /// order a connection reaches them (indices into `nodes` and `edges`).
+    public struct ChainPath: Sendable {
+        /// "user profile alice of domain d-… (JupyterLab) → cluster j-… → runtime role analyst".
+        public let label: String
+        /// The documented arrangement (`same account`, `option 1` …).
+        public let option: String
+        public let nodes: [Int]
+        public let edges: [Int]
+    }
+
     public private(set) var nodes: [GraphNode] = []
     public private(set) var edges: [Edge] = []
+    /// The setup's chains, in the order `Setup.chainFacts` lists them.
+    public private(set) var chains: [ChainPath] = []
     private var index: [EntityRef: Int] = [:]
     private var edgeIndex: [HopRef: Int] = [:]
+    private var nodeIndexByID: [String: Int] = [:]
 
     /// Whether the picture has anything to show.
     public var isEmpty: Bool { nodes.isEmpty }
@@ -44,14 +58,61 @@ public struct SetupGraph: Sendable {
         if let i = index[entity] { return nodes[i].id }
         let id = "n\(nodes.count + 1)"
         index[entity] = nodes.count
+        nodeIndexByID[id] = nodes.count
         nodes.append(GraphNode(id: id, entity: entity, kind: kind, label: label, account: account, rules: []))
         return id
     }
 
-    mutating func edge(_ hop: HopRef, _ from: String, _ to: String, _ label: String) {
-        guard edgeIndex[hop] == nil else { return }
+    @discardableResult
+    mutating func edge(_ hop: HopRef, _ from: String, _ to: String, _ label: String) -> Int {
+        if let i = edgeIndex[hop] { return i }
         edgeIndex[hop] = edges.count
         edges.append(Edge(from: from, to: to, hop: hop, label: label, rules: []))
+        return edges.count - 1
+    }
+
+    /// The node drawn for an entity, if any.
+    public func node(for entity: EntityRef) -> GraphNode? { index[entity].map { nodes[$0] } }
+
+    /// The edge drawn for a hop, if any.
+    public func edge(for hop: HopRef) -> Edge? { edgeIndex[hop].map { edges[$0] } }
+
+    /// The index in `nodes` of the node with this id (`n3`).
+    public func nodeIndex(id: String) -> Int? { nodeIndexByID[id] }
+
+    /// Whether a finding at warning or error marks one of the chain's nodes or edges.
+    public func isFailing(_ chain: ChainPath) -> Bool {
+        chain.edges.contains { !edges[$0].rules.isEmpty } || chain.nodes.contains { !nodes[$0].rules.isEmpty }
+    }
+
+    /// The chains a finding at warning or error marks, in chain order.
+    public var failingChains: [ChainPath] { chains.filter(isFailing) }
+
+    /// The part of the picture these chains use: their nodes and edges, in the picture's order and
+    /// with the picture's ids and marks (`mermaid()` of it draws only those chains).
+    public func restricted(to selected: [ChainPath]) -> SetupGraph {
+        var keepNodes = Set<Int>(), keepEdges = Set<Int>()
+        for c in selected {
+            keepNodes.formUnion(c.nodes)
+            keepEdges.formUnion(c.edges)
+        }
+        var g = SetupGraph()
+        var nodeMap: [Int: Int] = [:], edgeMap: [Int: Int] = [:]
+        for (i, n) in nodes.enumerated() where keepNodes.contains(i) {
+            nodeMap[i] = g.nodes.count
+            g.index[n.entity] = g.nodes.count
+            g.nodeIndexByID[n.id] = g.nodes.count
+            g.nodes.append(n)
+        }
+        for (i, e) in edges.enumerated() where keepEdges.contains(i) {
+            edgeMap[i] = g.edges.count
+            g.edgeIndex[e.hop] = g.edges.count
+            g.edges.append(e)
+        }
+        g.chains = selected.map { c in
+            ChainPath(label: c.label, option: c.option, nodes: c.nodes.compactMap { nodeMap[$0] }, edges: c.edges.compactMap { edgeMap[$0] })
+        }
+        return g
     }
 
     /// Whether a subject is on the picture (an entity drawn as a node, a hop as an edge).
@@ -96,38 +157,39 @@ public struct SetupGraph: Sendable {
                        account: ARN(c.runtimeRoleArn)?.account)
             }
             var drawnInstanceProfile = false
+            var chainEdges: [Int] = []
             for hop in f.hops {
                 let ref = hop.ref
                 switch hop.kind {
                 case .assumeAccessRole:
                     let access = g.node(ref.to, .accessRole, "EMR access role \(StatementMatcher.roleName(ref.to.id))", account: ARN(ref.to.id)?.account)
-                    g.edge(ref, studio, access, hop.label)
+                    chainEdges.append(g.edge(ref, studio, access, hop.label))
                 case .sessionCredentials:
                     let caller = ref.from == f.studioEntity ? studio
                         : g.node(ref.from, .accessRole, "EMR access role \(StatementMatcher.roleName(ref.from.id))", account: ARN(ref.from.id)?.account)
-                    g.edge(ref, caller, clusterNode(), hop.label)
+                    chainEdges.append(g.edge(ref, caller, clusterNode(), hop.label))
                 case .securityConfiguration:
                     let name = f.securityConfiguration?.name ?? "(unnamed)"
                     let cluster = clusterNode()
                     let sc = g.node(ref.to, .securityConfiguration, "security configuration \(name)", account: c.cluster.account)
-                    g.edge(ref, cluster, sc, hop.label)
+                    chainEdges.append(g.edge(ref, cluster, sc, hop.label))
                 case .instanceProfile:
                     let ip = f.instanceProfileRole
                     let cluster = clusterNode()
                     let node = g.node(ref.to, .instanceProfileRole, "instance-profile role \(ip?.name ?? ref.to.id)", account: ip?.account)
-                    g.edge(ref, cluster, node, hop.label)
+                    chainEdges.append(g.edge(ref, cluster, node, hop.label))
                     drawnInstanceProfile = true
                 case .assumeRuntimeRole:
-                    if let from = g.index[ref.from].map({ g.nodes[$0].id }) { g.edge(ref, from, runtimeNode(), hop.label) }
+                    if let from = g.index[ref.from].map({ g.nodes[$0].id }) { chainEdges.append(g.edge(ref, from, runtimeNode(), hop.label)) }
                 case .lakeFormation:
                     let runtime = runtimeNode()
                     let lf = g.node(ref.to, .lakeFormation, "Lake Formation (account \(ref.to.id))", account: ref.to.id)
-                    g.edge(ref, runtime, lf, hop.label)
+                    chainEdges.append(g.edge(ref, runtime, lf, hop.label))
                 case .bucket:
                     let account = setup.resources.bucketPolicy(for: ref.to.id)?.account
                     let runtime = runtimeNode()
                     let b = g.node(ref.to, .bucket, "S3 bucket \(ref.to.id)", account: account)
-                    g.edge(ref, runtime, b, hop.label)
+                    chainEdges.append(g.edge(ref, runtime, b, hop.label))
                 }
             }
             if !drawnInstanceProfile {
@@ -135,11 +197,23 @@ public struct SetupGraph: Sendable {
                 // runtime role through a hop rolecheck could not check.
                 let ref = HopRef(.assumeRuntimeRole, from: f.clusterEntity, to: f.runtimeEntity)
                 let cluster = clusterNode()
-                g.edge(ref, cluster, runtimeNode(), "instance profile \(c.cluster.instanceProfileName ?? "?") (not among the inputs)")
+                chainEdges.append(g.edge(ref, cluster, runtimeNode(), "instance profile \(c.cluster.instanceProfileName ?? "?") (not among the inputs)"))
             }
+            g.chains.append(g.path(label: c.label, option: c.option.rawValue, edges: chainEdges, start: studio))
         }
         g.mark(findings)
         return g
+    }
+
+    /// A chain's path from its edges: the start node, then each edge's ends in order, once each.
+    func path(label: String, option: String, edges chainEdges: [Int], start: String) -> ChainPath {
+        var seenEdges = Set<Int>(), edgeList: [Int] = []
+        for e in chainEdges where seenEdges.insert(e).inserted { edgeList.append(e) }
+        var seenNodes = Set<Int>(), nodeList: [Int] = []
+        for id in [start] + edgeList.flatMap({ [edges[$0].from, edges[$0].to] }) {
+            if let i = nodeIndexByID[id], seenNodes.insert(i).inserted { nodeList.append(i) }
+        }
+        return ChainPath(label: label, option: option, nodes: nodeList, edges: edgeList)
     }
 
     /// Accounts in first-seen order, nodes without an account last.
@@ -149,8 +223,18 @@ public struct SetupGraph: Sendable {
         return out.sorted { ($0 ?? "~") < ($1 ?? "~") }
     }
 
+    /// A label inside `"…"`: quotes as `#quot;`, line breaks (CR, LF, CRLF: Markdown's line
+    /// endings) as spaces, so a label stays on its line of the flowchart (and of a fenced block).
     static func escapeMermaid(_ s: String) -> String {
-        s.replacing("\"", with: "#quot;").replacing("\n", with: " ")
+        var out = ""
+        for u in s.unicodeScalars {
+            switch u {
+            case "\"": out += "#quot;"
+            case "\r", "\n": out += " "
+            default: out.unicodeScalars.append(u)
+            }
+        }
+        return out
     }
 
     /// Mermaid flowchart (renders in GitHub Markdown).

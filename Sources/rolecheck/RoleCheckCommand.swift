@@ -169,9 +169,12 @@ struct Lint: ParsableCommand {
         case .sarif:
             rendered = SARIFReporter(srcRoot: Terminal.currentDirectory().map { $0.hasSuffix("/") ? $0 : $0 + "/" }).render(report)
         case .github:
-            let out = GitHubReporter().render(report)
+            let out = GitHubReporter().render(report, graph: SetupGraph.build(analysis.setup, findings: report.findings))
             rendered = out.log
             summary = out.summary
+        case .html:
+            rendered = HTMLReporter(setup: configuration?.setup)
+                .render(report, graph: SetupGraph.build(analysis.setup, findings: report.findings))
         }
         try sink.write(rendered)
         try sink.close()

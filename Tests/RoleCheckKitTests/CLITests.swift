@@ -186,7 +186,7 @@ import Testing
     }
 
     @Test func outputIsDeterministic() throws {
-        for format in ["text", "json", "sarif", "github"] {
+        for format in ["text", "json", "sarif", "github", "html"] {
             let a = try run(["lint", "samples", "--format", format])
             let b = try run(["lint", "samples", "--format", format])
             #expect(a.stdout.utf8.count > 1_000)

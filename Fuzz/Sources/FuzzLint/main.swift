@@ -3,8 +3,9 @@ import RoleCheckKit
 
 // The whole pipeline on one document: recognise, model, every rule, then every reporter. The first
 // byte picks the file name (and so the format the loader assumes); the rest is the content.
-// Checks: each finding's range is inside the file, the JSON report is JSON, and linting twice
-// gives byte-identical JSON (the output is deterministic).
+// Checks: each finding's range is inside the file, the JSON report is JSON, the HTML report opens
+// no markup from the input, and linting twice gives byte-identical JSON (the output is
+// deterministic).
 private let names = ["input.json", "input.yaml", "template.yaml", "plan.json", "rolecheck-input", "trust-policy.json",
                      "111122223333-data/get-account-authorization-details.json", "stack.template.json"]
 
@@ -19,7 +20,7 @@ public func fuzzLint(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     options.limits.maxDocumentsPerStream = 200
     options.today = CalendarDate(year: 2026, month: 1, day: 1)!
     let linter = Linter(options: options)
-    let report = linter.lint(files: [file])
+    let (report, setup) = linter.analyze(inputs: [.file(file)])
     for finding in report.findings {
         let r = finding.location.range
         guard r.start.offset >= 0, r.start.offset <= r.end.offset, r.end.offset <= bytes.count else {
@@ -31,7 +32,13 @@ public func fuzzLint(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     // SARIF once: most of its bytes are the rule metadata, the same for every input.
     _ = SARIFReporter().render(report)
     _ = TextReporter(color: true).render(report)
-    _ = GitHubReporter().render(report)
+    let graph = SetupGraph.build(setup, findings: report.findings)
+    _ = GitHubReporter().render(report, graph: graph)
+    // The HTML page: no input text may open an element there.
+    let html = HTMLReporter().render(report, graph: graph)
+    if html.contains("<script") || html.contains("<!--") || html.contains("]]>") {
+        fatalError("input text opened markup in the HTML report")
+    }
     // Our JSON output must be JSON by our own strict parser.
     if case .failure(let error) = JSONParser.parse(file: SourceFile(path: "report.json", text: json)) {
         fatalError("the JSON report is not JSON: \(error.message) at \(error.offset)")
