@@ -40,11 +40,26 @@ public struct PolicySet: Sendable {
     /// The resource's policy: a role's trust policy for `sts:` role actions, a bucket policy …
     public var resource: PolicyDocument?
 
-    public init(identity: [PolicyDocument] = [], boundary: PolicyDocument? = nil, resource: PolicyDocument? = nil) {
+    /// AWS Organizations' service control policies on the caller's account's path, one list per
+    /// level from the root: every level must allow the action and any Deny decides. Empty when
+    /// none are known (the caller is then judged without them).
+    public var serviceControl: [[PolicyDocument]] = []
+    /// Resource control policies on the resource's account's path: any Deny decides (their only
+    /// Allow is `RCPFullAWSAccess`). Apply to the services RCPs cover.
+    public var resourceControl: [[PolicyDocument]] = []
+
+    public init(identity: [PolicyDocument] = [], boundary: PolicyDocument? = nil, resource: PolicyDocument? = nil,
+                serviceControl: [[PolicyDocument]] = [], resourceControl: [[PolicyDocument]] = []) {
         self.identity = identity
         self.boundary = boundary
         self.resource = resource
+        self.serviceControl = serviceControl
+        self.resourceControl = resourceControl
     }
+
+    /// Services whose resources RCPs govern (AWS Organizations User Guide, "Resource control policies").
+    public static let resourceControlServices: Set<String> = ["s3", "sts", "sqs", "secretsmanager", "kms", "ecr", "aoss",
+                                                               "cognito-identity", "logs", "dynamodb"]
 }
 
 public enum Decision: String, Sendable {
@@ -167,6 +182,14 @@ public struct EvaluationResult: Sendable {
     }
 
     /// The primary reason in words ("no statement allows it" when no statement was considered).
+    /// When the organisation refused (an SCP's or RCP's Deny, or a level of SCPs that allows
+    /// nothing for the request): that reason, which names the policy and points into it.
+    public var organizationRefusal: EvaluationReason? {
+        guard !allowed else { return nil }
+        if let deny = reasons.first(where: { $0.role == .denies }) { return deny.policy?.origin == .organization ? deny : nil }
+        return reasons.first { $0.role == .missing && $0.policy?.origin == .organization }
+    }
+
     public func because(about policy: PolicyDocument? = nil) -> String {
         primaryReason(about: policy)?.message ?? "no statement allows it"
     }
@@ -248,6 +271,8 @@ public enum Evaluator {
         var boundaryAllows = true
         var resourceAllows: Bool?
         var resourceMatch: PrincipalMatch?
+        /// The first level of service control policies that allows nothing for the request.
+        var serviceControlGap: [PolicyDocument]?
 
         init(_ request: AccessRequest, _ policies: PolicySet) {
             caller = request.caller
@@ -262,6 +287,18 @@ public enum Evaluator {
             if !isService {
                 for policy in policies.identity where run(policy, request, context).allows { identityAllows = true }
                 if let boundary = policies.boundary { boundaryAllows = run(boundary, request, context).allows }
+            }
+            // Organisation guardrails: an SCP limits the caller's account, an RCP the resource's.
+            if !isService {
+                for level in policies.serviceControl where !level.isEmpty {
+                    var levelAllows = false
+                    for scp in level where run(scp, request, context).allows { levelAllows = true }
+                    if !levelAllows && serviceControlGap == nil { serviceControlGap = level }
+                }
+            }
+            let service = request.loweredAction.split(separator: ":").first.map(String.init) ?? ""
+            if PolicySet.resourceControlServices.contains(service) {
+                for level in policies.resourceControl { for rcp in level { _ = run(rcp, request, context) } }
             }
             if let resource = policies.resource {
                 let deniedBefore = denied
@@ -330,6 +367,8 @@ public enum Evaluator {
         case roleCappedByBoundary
         /// Within one account: neither side allows.
         case notGranted
+        /// A level of the organisation's service control policies allows nothing for the request.
+        case serviceControlNotGranted
 
         var decision: Decision {
             switch self {
@@ -342,6 +381,7 @@ public enum Evaluator {
 
     static func decide(_ g: Gathered, _ policies: PolicySet) -> Verdict {
         if g.denied { return .explicitDeny }
+        if g.serviceControlGap != nil { return .serviceControlNotGranted }
         if g.isService { return g.resourceAllows == true ? .allowed : .serviceNotGranted }
         if g.crossAccount {
             if g.identityAllows && g.boundaryAllows && g.resourceAllows == true { return .allowed }
@@ -368,7 +408,11 @@ public enum Evaluator {
     static func explain(_ verdict: Verdict, _ g: Gathered, _ request: AccessRequest, _ policies: PolicySet) -> [EvaluationReason] {
         var reasons = g.reasons
         func missing(_ message: @autoclosure @escaping @Sendable () -> String, _ policy: PolicyDocument?) {
-            reasons.append(EvaluationReason.lazy(role: .missing, message: message(), node: policy?.root, policyLabel: policy?.label))
+            var r = EvaluationReason.lazy(role: .missing, message: message(), node: policy?.root, policyLabel: policy?.label)
+            // The organisation's gap names its policy (others keep theirs unset: the reason is
+            // about what is absent, not about one statement).
+            if policy?.origin == .organization { r.policy = policy }
+            reasons.append(r)
         }
         if let boundary = policies.boundary, !g.isService, !g.boundaryAllows {
             missing("the permissions boundary \(boundary.label) does not allow \(request.action)", boundary)
@@ -378,6 +422,10 @@ public enum Evaluator {
         switch verdict {
         case .explicitDeny, .allowed:
             break
+        case .serviceControlNotGranted:
+            let level = g.serviceControlGap ?? []
+            let names = level.map(\.label).joined(separator: ", ")
+            missing("no service control policy at that level of the organisation allows \(request.action) (\(names)): an SCP allow-list that omits an action denies it to every principal of the account", level.first)
         case .serviceNotGranted:
             missing(resource == nil
                         ? "a service principal is allowed only by a resource policy, and none was given"

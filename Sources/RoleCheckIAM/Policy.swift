@@ -219,6 +219,9 @@ public enum PolicyOrigin: Sendable, Hashable {
     /// A policy AWS manages (`arn:aws:iam::aws:policy/…`): no customer quota applies.
     case awsManaged
     case bucket
+    /// A service or resource control policy of AWS Organizations: it sets a ceiling and grants
+    /// nothing.
+    case organization
 }
 
 /// A policy document read from the positioned tree.

@@ -42,6 +42,11 @@ public enum DocumentKind: String, Sendable, CaseIterable, Hashable {
     case terraformJSON = "terraform-show-json"
     /// rolecheck's own configuration file.
     case rolecheckConfiguration = "rolecheck-configuration"
+    /// `rolecheck collect`'s record of its calls (`manifest.json`).
+    case collectManifest = "collect-manifest"
+    /// The SCPs and RCPs on an account's path to its organisation's root, as `rolecheck collect`
+    /// writes them (`organization-policies.json`).
+    case organizationPolicies = "organization-policies"
 
     /// Output of an IAM or S3 read API: what a live account holds, which IAM (or S3) accepted.
     public var isLiveExport: Bool {
@@ -100,6 +105,8 @@ public enum DocumentClassifier {
         if keys.contains("UserProfileName") && keys.contains("DomainId") { return .describeUserProfile }
         if keys.contains("SpaceName") && keys.contains("DomainId") { return .describeSpace }
         if let s = root["DataLakeSettings"], s.kind == .object { return .dataLakeSettings }
+        if keys == ["RolecheckCollect"], root["RolecheckCollect"]?.kind == .object { return .collectManifest }
+        if keys == ["OrganizationPolicies"], root["OrganizationPolicies"]?.kind == .object { return .organizationPolicies }
         if keys.contains("AWSTemplateFormatVersion") || isCloudFormationResources(root["Resources"]) {
             return .cloudFormationTemplate
         }

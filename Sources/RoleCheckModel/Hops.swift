@@ -153,8 +153,13 @@ public final class HopEvaluator: @unchecked Sendable {
     /// role serves many clusters; one Studio role many runtime roles).
     private var answers: [String: (result: EvaluationResult?, unknown: [String])] = [:]
 
+    /// The organisation whose member accounts the inputs list (for `aws:PrincipalOrgID`).
+    let organization: OrganizationPolicyPath?
+
     public init(_ resources: SetupResources) {
         self.resources = resources
+        organization = resources.organizationPolicies.values.sorted(by: { $0.account < $1.account })
+            .first(where: { $0.organizationId != nil && !$0.memberAccounts.isEmpty })
     }
 
     /// A session of a role, as AWS sees the caller of a hop.
@@ -186,7 +191,7 @@ public final class HopEvaluator: @unchecked Sendable {
     public func askPolicy(callerArn: String, _ action: String, resource: String, policy: PolicyDocument,
                           context given: RequestContext = RequestContext(), variant: String = "",
                           callerRole: RoleResource? = nil, cluster: ClusterResource? = nil) -> HopQuestion {
-        let context = Self.enrich(given, callerArn: callerArn, caller: callerRole, cluster: cluster)
+        let context = enrich(given, callerArn: callerArn, caller: callerRole, cluster: cluster)
         let request = AccessRequest(principal: Self.session(of: callerArn), action: action, resource: resource, context: context)
         let k = Self.key(.resourcePolicy, callerArn, action, resource, context, policy, nil)
         let answer: (result: EvaluationResult?, unknown: [String])
@@ -205,7 +210,7 @@ public final class HopEvaluator: @unchecked Sendable {
     public func askAll(caller: RoleResource?, callerArn: String, _ action: String, resource: String,
                        policy: PolicyDocument?, context given: RequestContext = RequestContext(), resourceAccount: String? = nil,
                        variant: String = "", cluster: ClusterResource? = nil) -> HopQuestion {
-        let context = Self.enrich(given, callerArn: callerArn, caller: caller, cluster: cluster)
+        let context = enrich(given, callerArn: callerArn, caller: caller, cluster: cluster)
         // An S3 ARN names no account: the caller says whose resource it is.
         let request = AccessRequest(principal: Self.session(of: callerArn), action: action, resource: resource,
                                     resourceAccount: resourceAccount, context: context)
@@ -241,7 +246,23 @@ public final class HopEvaluator: @unchecked Sendable {
         if !missing.isEmpty { return nil }
         let boundary = caller.boundaryArn.flatMap { arn in resources.managedPolicies.first { $0.arn == arn }?.document }
         if caller.boundaryArn != nil && boundary == nil { return nil }
-        return Evaluator.evaluate(request, PolicySet(identity: policies, boundary: boundary, resource: policy))
+        var set = PolicySet(identity: policies, boundary: boundary, resource: policy)
+        set.serviceControl = serviceControl(for: caller.account)
+        set.resourceControl = resourceControl(for: request.resourceAccount ?? ARN(request.resource)?.account)
+        return Evaluator.evaluate(request, set)
+    }
+
+    /// The SCPs that govern principals of an account (none for the management account, or where
+    /// the inputs do not hold them).
+    func serviceControl(for account: String?) -> [[PolicyDocument]] {
+        guard let account, let path = resources.organizationPolicies[account], path.managementAccount != account else { return [] }
+        return path.levels.map(\.serviceControl)
+    }
+
+    /// The RCPs that govern resources of an account.
+    func resourceControl(for account: String?) -> [[PolicyDocument]] {
+        guard let account, let path = resources.organizationPolicies[account], path.managementAccount != account else { return [] }
+        return path.levels.map(\.resourceControl)
     }
 
     /// The request context as AWS fills it from what the inputs show: the caller's role ARN
@@ -249,12 +270,18 @@ public final class HopEvaluator: @unchecked Sendable {
     /// (`aws:PrincipalTag/…`, settled when the caller's tags are listed), and for a request on a
     /// cluster its tags (`aws:ResourceTag/…`, `elasticmapreduce:ResourceTag/…`) and its Region
     /// (`aws:RequestedRegion`, from the cluster's ARN).
-    static func enrich(_ given: RequestContext, callerArn: String, caller: RoleResource?, cluster: ClusterResource?) -> RequestContext {
+    func enrich(_ given: RequestContext, callerArn: String, caller: RoleResource?, cluster: ClusterResource?) -> RequestContext {
         var c = given
         // A session's aws:PrincipalArn is its role's ARN, path included, which the session's own
         // ARN drops: it is given here, where the role ARN is known.
         if let arn = ARN(callerArn), arn.service == "iam", arn.resource.hasPrefix("role/"), !c.contains("aws:PrincipalArn") {
             c.add("aws:PrincipalArn", callerArn)
+        }
+        // The caller's organisation, where the inputs list its members.
+        if let account = ARN(callerArn)?.account, !c.contains("aws:PrincipalOrgID"),
+           let org = organization {
+            if org.memberAccounts.contains(account), let id = org.organizationId { c.add("aws:PrincipalOrgID", id) }
+            c.settled.append("aws:principalorgid")
         }
         if let tags = caller?.tags {
             for (k, v) in tags.sorted(by: { $0.key < $1.key }) where !c.contains("aws:PrincipalTag/\(k)") { c.add("aws:PrincipalTag/\(k)", v) }

@@ -27,6 +27,8 @@ public struct ModelBuilder {
     public var classicDiscoveryConfigs: [StudioClassicDiscoveryConfig] = []
     public var bucketPolicies: [BucketPolicyResource] = []
     public var lakeFormation: [LakeFormationSettingsResource] = []
+    /// SCPs and RCPs per account (`rolecheck collect`'s organization-policies.json).
+    public var organizationPolicies: [OrganizationPolicyPath] = []
     /// Accounts whose IAM the inputs show whole (a get-account-authorization-details export).
     public var completeAccounts: Set<String> = []
     /// What the run's CloudFormation templates export, for `Fn::ImportValue` (see `prepare`).
@@ -135,6 +137,7 @@ public struct ModelBuilder {
         case .terraformJSON:
             addTerraform(doc)
         case .cloudFormationTemplate: addCloudFormation(doc)
+        case .organizationPolicies: addOrganizationPolicies(doc)
         case .getBucketPolicy:
             if let node = root["Policy"], let p = addPolicy(node, kind: .resource, label: "bucket policy", origin: .bucket, in: doc) {
                 bucketPolicies.append(BucketPolicyResource(buckets: Self.buckets(of: p), account: accountOf(doc), policy: p))
@@ -271,5 +274,38 @@ public struct InputProblem: Sendable {
         self.message = message
         self.location = location
         self.identity = identity
+    }
+}
+
+extension ModelBuilder {
+    /// `{"OrganizationPolicies": {"Account", "OrganizationId", "ManagementAccount", "Accounts", "Levels": [{"Target", "Type",
+    /// "ServiceControlPolicies": [{"Id", "Name", "Content"}], "ResourceControlPolicies": […]}]}}`,
+    /// root first. `Content` is the policy's JSON text, as `describe-policy` returns it.
+    mutating func addOrganizationPolicies(_ doc: ClassifiedDocument) {
+        guard let o = doc.root["OrganizationPolicies"], let account = o["Account"]?.string ?? accountOf(doc) else { return }
+        var levels: [OrganizationPolicyPath.Level] = []
+        for level in o["Levels"]?.elements ?? [] {
+            let target = level["Target"]?.string ?? "?"
+            let type = level["Type"]?.string ?? "?"
+            var lists: [[PolicyDocument]] = []
+            for (key, kind, what) in [("ServiceControlPolicies", PolicyKind.identity, "service control policy"),
+                                      ("ResourceControlPolicies", PolicyKind.resource, "resource control policy")] {
+                var list: [PolicyDocument] = []
+                for p in level[key]?.elements ?? [] {
+                    guard let content = p["Content"] else { continue }
+                    let name = p["Name"]?.string ?? p["Id"]?.string ?? "?"
+                    let at = "\(type.lowercased().replacing("_", with: " ")) \(target)"
+                    if let policy = addPolicy(content, kind: kind, label: "\(what) \(name) at \(at)", origin: .organization, in: doc) {
+                        list.append(policy)
+                    }
+                }
+                lists.append(list)
+            }
+            levels.append(.init(target: target, type: type, serviceControl: lists[0], resourceControl: lists[1]))
+        }
+        let members = Set((o["Accounts"]?.elements ?? []).compactMap(\.string))
+        organizationPolicies.append(OrganizationPolicyPath(account: account, organizationId: o["OrganizationId"]?.string,
+                                                           managementAccount: o["ManagementAccount"]?.string,
+                                                           memberAccounts: members, levels: levels, node: o))
     }
 }

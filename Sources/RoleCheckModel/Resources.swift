@@ -256,3 +256,24 @@ public struct LakeFormationSettingsResource: Sendable {
     public let externalDataFilteringAllowList: [String]
     public let node: Node
 }
+
+/// The organisation policies that apply to one account: its path from the root, each level with
+/// its service control policies (which limit the account's principals) and resource control
+/// policies (which limit what may be done to its resources).
+public struct OrganizationPolicyPath: Sendable {
+    public struct Level: Sendable {
+        public let target: String
+        public let type: String
+        public let serviceControl: [PolicyDocument]
+        public let resourceControl: [PolicyDocument]
+    }
+
+    public let account: String
+    public let organizationId: String?
+    /// The management account, which SCPs and RCPs do not govern.
+    public let managementAccount: String?
+    /// The organisation's member accounts, when listed: `aws:PrincipalOrgID` is known for them.
+    public let memberAccounts: Set<String>
+    public let levels: [Level]
+    public let node: Node
+}

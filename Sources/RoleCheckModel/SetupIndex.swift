@@ -16,6 +16,8 @@ public struct SetupResources: Sendable {
     public let bucketPolicies: [BucketPolicyResource]
     public let lakeFormation: [LakeFormationSettingsResource]
     public let securityConfigurations: [SecurityConfiguration]
+    /// SCPs and RCPs per account, where the inputs hold them.
+    public let organizationPolicies: [String: OrganizationPolicyPath]
 
     private let roleByKey: [String: RoleResource]
     private let roleByName: [String: [RoleResource]]
@@ -34,6 +36,9 @@ public struct SetupResources: Sendable {
         bucketPolicies = model.bucketPolicies
         lakeFormation = model.lakeFormation
         securityConfigurations = model.securityConfigurations
+        var org: [String: OrganizationPolicyPath] = [:]
+        for p in model.organizationPolicies where org[p.account] == nil { org[p.account] = p }
+        organizationPolicies = org
         var byKey: [String: RoleResource] = [:]
         var byName: [String: [RoleResource]] = [:]
         for r in model.roles {

@@ -390,3 +390,60 @@ import Testing
         #expect(cfn.findings.first { $0.ruleId == "RC205" }?.message.contains("in the template") == true, "\(cfn.findings.map(\.message))")
     }
 }
+
+/// AWS Organizations' service and resource control policies, as `rolecheck collect` writes them.
+@Suite struct OrganizationPolicyTests {
+    static func organization(scps: [String] = [fullAccess], rcps: [String] = [], accounts: [String] = ["111122223333"]) -> String {
+        func list(_ policies: [String], _ prefix: String) -> String {
+            "[" + policies.enumerated().map { i, p in
+                "{\"Id\": \"\(prefix)-\(i)\", \"Name\": \"\(prefix)-\(i)\", \"Content\": \(JSONText.quoted(p))}"
+            }.joined(separator: ", ") + "]"
+        }
+        return """
+        {"OrganizationPolicies": {"Account": "111122223333", "OrganizationId": "o-exampleorg", "ManagementAccount": "999999999999",
+          "Accounts": [\(accounts.map { "\"\($0)\"" }.joined(separator: ", "))],
+          "Levels": [
+            {"Target": "r-root", "Type": "ROOT", "ServiceControlPolicies": \(list(scps, "p-root")), "ResourceControlPolicies": \(list(rcps, "p-rcp"))},
+            {"Target": "111122223333", "Type": "ACCOUNT", "ServiceControlPolicies": \(list([fullAccess], "p-acct")), "ResourceControlPolicies": []}
+          ]}}
+        """
+    }
+
+    static let fullAccess = #"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}"#
+
+    static func lint(_ organization: String) throws -> LintReport {
+        var files = try OrderIndependenceTests.files(of: GuardrailTests.folder)
+        files.append(SourceFile(path: GuardrailTests.folder + "/111122223333-studio/organization-policies.json", text: organization))
+        return Linter().lint(files: files)
+    }
+
+    @Test func fullAccessEverywhereChangesNothing() throws {
+        let report = try Self.lint(Self.organization())
+        #expect(report.count(.error) == 0 && report.count(.warning) == 0, "\(report.findings.filter { $0.severity != .note }.map(\.message))")
+    }
+
+    @Test func anSCPDenyOnTagSessionIsReportedAtTheSCP() throws {
+        let deny = #"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}, {"Sid": "NoSessionTags", "Effect": "Deny", "Action": "sts:TagSession", "Resource": "*"}]}"#
+        let report = try Self.lint(Self.organization(scps: [deny]))
+        let errors = report.findings.filter { $0.severity == .error }
+        #expect(!errors.isEmpty)
+        #expect(errors.allSatisfy { $0.location.file.hasSuffix("organization-policies.json") }, "\(errors.map { "\($0.ruleId) \($0.location.file):\($0.location.range.start.line) \($0.message)" })")
+        #expect(errors.contains { $0.message.contains("sts:TagSession") && $0.message.contains("service control policy") })
+    }
+
+    @Test func anSCPAllowListWithoutTheActionDeniesIt() throws {
+        let allowList = #"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["s3:*", "sts:*", "glue:*", "lakeformation:*", "iam:*"], "Resource": "*"}]}"#
+        let report = try Self.lint(Self.organization(scps: [allowList]))
+        #expect(report.findings.contains { $0.ruleId == "RC306" && $0.severity == .error && $0.message.contains("service control polic") },
+                "\(report.findings.filter { $0.severity != .note }.map { "\($0.ruleId) \($0.message)" })")
+    }
+
+    @Test func anRCPLimitedToTheOrganizationAdmitsItsMembers() throws {
+        let perimeter = #"{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Principal": "*", "Action": "sts:*", "Resource": "*", "Condition": {"StringNotEqualsIfExists": {"aws:PrincipalOrgID": "o-exampleorg"}}}]}"#
+        let member = try Self.lint(Self.organization(rcps: [perimeter]))
+        #expect(member.count(.error) == 0, "\(member.findings.filter { $0.severity == .error }.map(\.message))")
+        // The account is not among the organisation's members: the perimeter refuses it.
+        let outside = try Self.lint(Self.organization(rcps: [perimeter], accounts: ["444455556666"]))
+        #expect(outside.findings.contains { $0.severity == .error && $0.location.file.hasSuffix("organization-policies.json") })
+    }
+}

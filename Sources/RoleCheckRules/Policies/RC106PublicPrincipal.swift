@@ -7,6 +7,8 @@ import RoleCheckModel
 public struct RC106PublicPrincipal: PolicyRule {
     public let id: RuleID = .RC106
     public init() {}
+    /// An RCP names "*" as its principal by design, and grants nothing; nor does a boundary.
+    public let judgesBoundaries = false
 
     /// Condition keys that narrow who (or from where) a request comes.
     static let narrowingKeys: [String] = [

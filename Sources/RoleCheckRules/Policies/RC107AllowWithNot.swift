@@ -8,6 +8,8 @@ import RoleCheckModel
 public struct RC107AllowWithNot: PolicyRule {
     public let id: RuleID = .RC107
     public init() {}
+    /// An Allow with NotAction in an SCP or a boundary widens no grant: they grant nothing.
+    public let judgesBoundaries = false
 
     public func check(_ policy: PolicyDocument, _ context: inout RuleContext) {
         for s in policy.statements where s.effect == .allow {

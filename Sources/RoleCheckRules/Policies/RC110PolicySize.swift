@@ -66,6 +66,8 @@ public struct RC110PolicySize: PolicyRule {
         case .bucket: limits = (20_480, nil, "an S3 bucket policy (20 KB)")
         case .awsManaged:
             return // AWS's own policies are not bound by the customer quotas
+        case .organization:
+            return // AWS Organizations' own quota (5,120 characters) is enforced when the policy is saved
         case .standalone:
             // Where the file will be attached is unknown: an overage is a doubt, so a warning.
             switch policy.kind {

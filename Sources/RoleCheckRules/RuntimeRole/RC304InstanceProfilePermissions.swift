@@ -30,6 +30,12 @@ public struct RC304InstanceProfilePermissions: SetupRule {
             }
             guard let result = firstNeeded ?? firstDocumented else { continue }
             reported.insert("\(ip.name)|\(rt.name)")
+            if let org = ChainQuestions.organizationRefusal(result) {
+                context.report("hop instance-profile role → runtime role: the instance-profile role \(ip.name) may not call \(needed.joined(separator: ", ")) on runtime role \(rt.name): \(org.message)",
+                               at: org.node, related: ChainQuestions.related(f, except: org.node), identity: "\(ip.name)|\(rt.name)|organization",
+                               about: RuntimeRoleTrust.subjects(f))
+                continue
+            }
             // Point at an identity statement that tried and failed (its Resource or condition),
             // else where a statement must be added.
             let near = result.reasons.first { $0.isNearMiss && $0.policy !== trust }

@@ -44,4 +44,13 @@ enum ChainQuestions {
         add(f.securityConfiguration.map { $0.nameNode ?? $0.configuration }, "the cluster's security configuration")
         return out
     }
+
+    /// A refusal that AWS Organizations' policies decide: where a finding points (the Deny, or the
+    /// level of SCPs that allows nothing) and what it says. Nil when the account's own policies
+    /// decide. Nothing in the account can fix it: the organisation's administrators must.
+    static func organizationRefusal(_ result: EvaluationResult) -> (node: Node, message: String)? {
+        guard let reason = result.organizationRefusal, let node = reason.node else { return nil }
+        let kind = reason.policy?.kind == .resource ? "resource control policy" : "service control policy"
+        return (node, "\(reason.message). The organisation's \(kind) decides, and no policy in the account can override it: change it in AWS Organizations (the management account or a delegated administrator), for example with a condition that exempts this role")
+    }
 }

@@ -28,7 +28,8 @@ extension PolicyRule {
     /// Runs the rule on each policy of the document, the findings about what each belongs to.
     func checkPolicies(of document: ClassifiedDocument, in setup: Setup, _ context: inout RuleContext) {
         for policy in setup.policies(in: document) {
-            if !judgesBoundaries && setup.isBoundaryOnly(policy) { continue }
+            // A boundary, an SCP and an RCP grant nothing: rules about grants leave them alone.
+            if !judgesBoundaries && (setup.isBoundaryOnly(policy) || policy.origin == .organization) { continue }
             if !judgesAWSManaged && policy.origin == .awsManaged { continue }
             let before = context.findings.count
             check(policy, &context)
