@@ -36,6 +36,9 @@ let package = Package(
         .target(name: "RoleCheckReporting",
                 dependencies: ["RoleCheckCore", "RoleCheckDocuments", "RoleCheckIAM", "RoleCheckModel", "RoleCheckRules",
                                "RoleCheckEngine"]),
+        // Collect: reads live accounts through the user's AWS CLI into the layout lint reads.
+        .target(name: "RoleCheckCollect",
+                dependencies: ["RoleCheckCore", "RoleCheckDocuments", "RoleCheckIAM", "RoleCheckModel"]),
         // The library as the CLI, the benchmarks and the fuzzers use it: every layer re-exported.
         .target(name: "RoleCheckKit",
                 dependencies: ["RoleCheckCore", "RoleCheckDocuments", "RoleCheckIAM", "RoleCheckModel", "RoleCheckRules",
@@ -43,7 +46,7 @@ let package = Package(
         .executableTarget(
             name: "rolecheck",
             dependencies: [
-                "RoleCheckKit",
+                "RoleCheckKit", "RoleCheckCollect",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -55,7 +58,7 @@ let package = Package(
         .testTarget(
             name: "RoleCheckKitTests",
             dependencies: ["RoleCheckKit", "RoleCheckCore", "RoleCheckDocuments", "RoleCheckIAM", "RoleCheckModel",
-                           "RoleCheckRules", "RoleCheckEngine", "RoleCheckReporting"],
+                           "RoleCheckRules", "RoleCheckEngine", "RoleCheckReporting", "RoleCheckCollect"],
             exclude: ["Fixtures", "Snapshots"]
         ),
     ]

@@ -256,6 +256,12 @@ remediation: |
   If the reference itself is wrong (a typo in a role ARN, a profile that was deleted), fix the
   reference.
 notes: |
+  A folder written by `rolecheck collect` holds its manifest (`manifest.json`): every call that
+  was refused (AccessDenied), that the API did not answer (an old CLI, a Region without the
+  service, an emulator that lacks it) or that failed is a warning here, at the call, saying what
+  is therefore not among the inputs. The organisation's SCPs and RCPs, when the collecting
+  identity may not read them, are one note: they were not considered.
+
   The rule is a **warning**: the setup may well be right, it just could not be checked. A runtime
   role's own permission policies are reported missing only when the cluster uses Lake Formation,
   the one case where a chain rule reads them. A role found by name when the inputs do not show its
@@ -337,6 +343,14 @@ examples:
             {"Role": {"RoleName": "emr-runtime-analyst", "Arn": "arn:aws:iam::111122223333:role/emr-runtime-analyst",
               "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [
                 {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:role/EMR_EC2_RuntimeRolesRole"}, "Action": ["sts:AssumeRole", "sts:TagSession"]}]}}}
+    - title: A call rolecheck collect could not make, as its manifest records it
+      file: collected/manifest.json
+      content: |
+        {"RolecheckCollect": {"Version": "rolecheck 0.1.0", "Regions": ["us-east-1"], "Accounts": [],
+          "Calls": [
+            {"Account": "111122223333", "Region": "us-east-1", "Command": "aws emr list-clusters --active", "Status": "ok"},
+            {"Account": "111122223333", "Region": "us-east-1", "Command": "aws sagemaker list-user-profiles --domain-id-equals d-abc",
+             "Status": ↓"access-denied", "Message": "An error occurred (AccessDeniedException) when calling the ListUserProfiles operation"}]}}
   non-triggering:
     - title: Every document of the chain is among the inputs
       files:

@@ -29,6 +29,7 @@ public struct RC004MissingReference: SetupRule {
                 say(key, partial, at: node, about: subject)
             }
         }
+        collectionGaps(setup, &context)
         for cluster in r.clusters where setup.isInRuntimeRoleScope(cluster) {
             if let name = cluster.instanceProfileName {
                 let (role, profile) = r.instanceProfileRole(of: cluster)
@@ -85,4 +86,57 @@ public struct RC004MissingReference: SetupRule {
             }
         }
     }
+
+    /// The calls `rolecheck collect` could not make (its manifest.json): what each would have read
+    /// is not among the inputs. The organisation's policies unread are a note, said once.
+    func collectionGaps(_ setup: Setup, _ context: inout RuleContext) {
+        var organizationSaid = false
+        for doc in setup.documents where doc.kind == .collectManifest {
+            for call in doc.root["RolecheckCollect"]?["Calls"]?.elements ?? [] {
+                guard let status = call["Status"], let text = status.string, text != "ok",
+                      let command = call["Command"]?.string else { continue }
+                let words = command.split(separator: " ").map(String.init)
+                let operation = words.count > 2 ? words[2] : command
+                let account = call["Account"]?.string
+                let region = call["Region"]?.string
+                let whereText = [account.map { "account \($0)" }, region].compactMap { $0 }.joined(separator: ", ")
+                let reason = "\(text.replacing("-", with: " "))\(call["Message"]?.string.map { ": \($0)" } ?? "")"
+                if words.count > 1 && words[1] == "organizations" {
+                    // An account outside any organisation has no SCPs or RCPs to consider.
+                    guard !organizationSaid, call["Message"]?.string?.contains("AWSOrganizationsNotInUseException") != true else { continue }
+                    organizationSaid = true
+                    context.report("the organisation's service and resource control policies were not read (`\(command)`: \(reason)), so they were not considered: an SCP or RCP that denies a hop would not show here. Collect with an identity of the management account or a delegated administrator to include them",
+                                   at: status, severity: .note, identity: "collect|organizations")
+                    continue
+                }
+                guard let what = Self.collectedThing[operation] else { continue }
+                let fix = switch text {
+                case "access-denied": "grant the collecting identity the call (docs/collect.md lists the policy) and collect again"
+                case "not-supported": "the API did not answer here (an older AWS CLI, a Region without the service, an emulator that lacks it): export the documents another way and lint them with the rest"
+                default: "collect again"
+                }
+                context.report("rolecheck collect could not run `\(command)`\(whereText.isEmpty ? "" : " (\(whereText))") — \(reason) — so \(what) not among the inputs, and the chains through them are not checked; \(fix)",
+                               at: status, identity: "collect|\(command)")
+            }
+        }
+    }
+
+    /// What each collect call reads, for its gap's message ("… are not among the inputs").
+    static let collectedThing: [String: String] = [
+        "get-caller-identity": "the whole account is",
+        "assume-role": "the member account behind the role is",
+        "get-account-authorization-details": "the account's IAM roles and policies are",
+        "list-clusters": "the Region's EMR clusters are",
+        "describe-cluster": "the cluster is",
+        "list-security-configurations": "the security configurations no cluster names are",
+        "describe-security-configuration": "the security configuration is",
+        "list-domains": "the Region's SageMaker domains are",
+        "describe-domain": "the domain's settings are",
+        "list-user-profiles": "the domain's Studio user profiles are",
+        "describe-user-profile": "the user profile is",
+        "list-spaces": "the domain's spaces are",
+        "describe-space": "the space is",
+        "get-data-lake-settings": "the Region's Lake Formation settings are",
+        "get-bucket-policy": "the bucket's policy is",
+    ]
 }
