@@ -39,7 +39,17 @@ enum HCLPrint {
 
     static func part(_ p: HCLTemplatePart) -> String {
         switch p {
-        case .literal(let text, _, _): return text.replacing("\\", with: "\\\\").replacing("\n", with: "\\n").replacing("\"", with: "\\\"")
+        case .literal(let text, _, _):
+            // By scalars: "\r\n" is one Character.
+            return text.unicodeScalars.map { c -> String in
+                switch c {
+                case "\\": "\\\\"
+                case "\n": "\\n"
+                case "\r": "\\r"
+                case "\"": "\\\""
+                default: String(c)
+                }
+            }.joined()
         case .interpolation(let e, _): return "${" + expr(e) + "}"
         case .directive: return "%{}"
         }
@@ -200,18 +210,308 @@ enum HCLPrint {
         print("real-world Terraform: \(paths.count) files, \(bytes) bytes, \(blocks) top-level blocks, \(attributes) top-level attributes, \(ranges) ranges checked")
     }
 
-    @Test func smoke() throws {
-        let f = try Self.parse("""
-        # comment
-        resource "aws_iam_role" "r" {
-          name = "x-${var.y}"
-          tags = { a = 1, "b" = [1, 2] }
-          policy = <<-EOT
-            {"a": 1}
-          EOT
-        }
-        """)
-        print(f.body.blocks.map { b in b.body.attributes.map { "\($0.name) = \(HCLPrint.expr($0.expr))" } })
-        #expect(f.body.blocks.count == 1)
+    /// `line:column-line:column`.
+    static func at(_ r: SourceRange) -> String { "\(r.start.line):\(r.start.column)-\(r.end.line):\(r.end.column)" }
+
+    static func sexpr(_ text: String) throws -> String { HCLPrint.expr(try value(text)) }
+
+    // MARK: Structure
+
+    @Test func attributesBlocksAndLabelsArePositioned() throws {
+        let text = "a = 1\nb {\n  c = \"x\"\n}\nd \"l1\" l2 { e = true }\n\nf {}\n"
+        let f = try Self.parse(text)
+        let a = try #require(f.body.attributes.first)
+        #expect(a.name == "a")
+        #expect(Self.at(a.nameRange) == "1:1-1:2")
+        #expect(Self.at(a.expr.range) == "1:5-1:6")
+        #expect(Self.at(a.range) == "1:1-1:6")
+        #expect(f.body.blocks.map(\.type) == ["b", "d", "f"])
+        let b = f.body.blocks[0]
+        #expect(Self.at(b.typeRange) == "2:1-2:2")
+        #expect(Self.at(b.range) == "2:1-4:2")
+        #expect(Self.at(b.body.range) == "2:3-4:2")
+        #expect(Self.at(b.body.endRange) == "4:1-4:1")
+        #expect(b.labels.isEmpty)
+        let c = try #require(b.body.attribute("c"))
+        #expect(Self.at(c.range) == "3:3-3:10")
+        #expect(c.expr.literalString == "x")
+        let d = f.body.blocks[1]
+        #expect(d.labels.map(\.value) == ["l1", "l2"])
+        #expect(d.labels.map { Self.at($0.range) } == ["5:3-5:7", "5:8-5:10"])
+        #expect(d.body.attributes.map(\.name) == ["e"])
+        #expect(Self.at(d.body.range) == "5:11-5:23")
+        #expect(Self.at(d.body.endRange) == "5:22-5:22")
+        #expect(Self.at(f.body.blocks[2].body.endRange) == "7:4-7:4")
+        // The file's body: the whole file; things are added at its end.
+        #expect(Self.at(f.body.range) == "1:1-8:1")
+        #expect(Self.at(f.body.endRange) == "8:1-8:1")
+        #expect(f.body.blocks(ofType: "d").count == 1)
     }
+
+    @Test func commentsAndLineBreaks() throws {
+        let f = try Self.parse("# hash\n// slashes\n/* a\nblock */ a = 1 # after\nb = [\n  1, # inside\n  2,\n]\nc = 3 /* inline */\r\nd = (\n4\n)")
+        #expect(f.body.attributes.map(\.name) == ["a", "b", "c", "d"])
+        #expect(Self.at(f.body.attributes[0].nameRange) == "4:10-4:11")
+        #expect(HCLPrint.expr(f.body.attributes[1].expr) == "[1, 2]")
+        #expect(HCLPrint.expr(f.body.attributes[3].expr) == "(4)")
+        #expect(Self.at(f.body.attributes[3].expr.range) == "10:5-12:2")
+        // An empty file, a comment only.
+        #expect(try Self.parse("").body.attributes.isEmpty)
+        #expect(try Self.parse("# only").body.blocks.isEmpty)
+    }
+
+    @Test func unicodeIdentifiersAndColumns() throws {
+        let f = try Self.parse("résumé = \"é\" \n日本-語_x = résumé\n_private = 1\n")
+        #expect(f.body.attributes.map(\.name) == ["résumé", "日本-語_x", "_private"])
+        #expect(Self.at(f.body.attributes[0].expr.range) == "1:10-1:13")
+        #expect(HCLPrint.expr(f.body.attributes[1].expr) == "résumé")
+        #expect(Self.at(f.body.attributes[1].expr.range) == "2:10-2:16")
+        // `-` continues an identifier: `a-b` is one name, `a - b` a subtraction.
+        #expect(try Self.sexpr("a-b") == "a-b")
+        #expect(try Self.sexpr("a - b") == "(- a b)")
+    }
+
+    // MARK: Expressions
+
+    @Test(arguments: [
+        ("1 + 2 * 3", "(+ 1 (* 2 3))"),
+        ("1 * 2 + 3", "(+ (* 1 2) 3)"),
+        ("x / y * z", "(* (/ x y) z)"),
+        ("a - b - c", "(- (- a b) c)"),
+        ("a || b && c", "(|| a (&& b c))"),
+        ("a && b || c", "(|| (&& a b) c)"),
+        ("a == b != c", "(!= (== a b) c)"),
+        ("1 < 2 == true", "(== (< 1 2) true)"),
+        ("1 % 2 >= 3 || !false", "(|| (>= (% 1 2) 3) (!false))"),
+        ("-1 + 2", "(+ (-1) 2)"),
+        ("!a.b[0]", "(!a.b[0])"),
+        ("- - x", "(-(-x))"),
+        ("-f(1).x", "(-(f(1)).x)"),
+        ("a ? b : c ? d : e", "(? a b (? c d e))"),
+        ("a ? b ? c : d : e", "(? a (? b c d) e)"),
+        ("a == 1 ? b + 1 : c", "(? (== a 1) (+ b 1) c)"),
+        ("(1 + 2) * 3", "(* ((+ 1 2)) 3)"),
+        ("1.5e3 + 2E-2 + 007", "(+ (+ 1.5e3 2E-2) 007)"),
+        ("true && false || null == null", "(|| (&& true false) (== null null))"),
+    ] as [(String, String)])
+    func operatorPrecedence(_ text: String, _ expected: String) throws {
+        #expect(try Self.sexpr(text) == expected)
+    }
+
+    @Test(arguments: [
+        ("var.x", "var.x"),
+        ("aws_iam_role.r.arn", "aws_iam_role.r.arn"),
+        ("data.aws_iam_policy_document.p.json", "data.aws_iam_policy_document.p.json"),
+        ("each.value", "each.value"),
+        ("count.index", "count.index"),
+        ("x[0][\"k\"]", "x[0][\"k\"]"),
+        ("x.0.y", "x.0.y"),
+        ("x[*].y", "(x[*].y)"),
+        ("x[*].y[0].z", "(x[*].y[0].z)"),
+        ("x.*.y", "(x.*.y)"),
+        ("x.*.y.0", "(x.*.y.0)"),
+        ("x.*.y[0]", "((x.*.y))[0]"),
+        ("x[*]", "(x[*])"),
+        ("x[*].a[*].b", "((x[*].a)[*].b)"),
+        ("f(x)[0].y", "(f(x))[0].y"),
+        ("(a).b", "((a)).b"),
+        ("[1, 2][0]", "([1, 2])[0]"),
+        ("x[y[z]]", "x[y[z]]"),
+        ("x[\n  0\n]", "x[0]"),
+    ] as [(String, String)])
+    func traversalsAndSplats(_ text: String, _ expected: String) throws {
+        #expect(try Self.sexpr(text) == expected)
+    }
+
+    @Test func traversalStepRanges() throws {
+        let e = try Self.value("aws_iam_role.r[count.index].arn")
+        guard case .scopeTraversal(let root, let steps) = e.kind else { Issue.record("not a traversal"); return }
+        #expect(root == "aws_iam_role")
+        #expect(steps.map { Self.at($0.range) } == ["1:17-1:19", "1:19-1:32", "1:32-1:36"])
+        #expect(Self.at(e.range) == "1:5-1:36")
+        let legacy = try Self.value("x.12")
+        if case .scopeTraversal(_, let s) = legacy.kind, case .legacyIndex(let i, let r) = s.first {
+            #expect(i == 12)
+            #expect(Self.at(r) == "1:6-1:9")
+        } else {
+            Issue.record("not a legacy index")
+        }
+        let splat = try Self.value("a.b[*].c")
+        if case .splat(let source, let s, let full) = splat.kind {
+            #expect(full)
+            #expect(HCLPrint.expr(source) == "a.b")
+            #expect(s.map { Self.at($0.range) } == ["1:11-1:13"])
+            #expect(Self.at(splat.range) == "1:5-1:13")
+        } else {
+            Issue.record("not a splat")
+        }
+    }
+
+    @Test(arguments: [
+        ("[]", "[]"),
+        ("[1, 2,]", "[1, 2]"),
+        ("[\n  1,\n  2\n]", "[1, 2]"),
+        ("{}", "{}"),
+        ("{ a = 1, \"b\" = 2 }", "{\"a\" = 1, \"b\" = 2}"),
+        ("{\n  a = 1\n\n  b : 2,\n}", "{\"a\" = 1, \"b\" = 2}"),
+        ("{ (k) = 1, k.x = 2, true = 3 }", "{(k) = 1, k.x = 2, true = 3}"),
+        ("{ a = { b = [] } }", "{\"a\" = {\"b\" = []}}"),
+        ("f()", "f()"),
+        ("f(1, \"a\",)", "f(1, \"a\")"),
+        ("f(a, b...)", "f(a, b...)"),
+        ("f(\n  1,\n  2\n)", "f(1, 2)"),
+        ("provider::aws::arn_parse(x)", "provider::aws::arn_parse(x)"),
+        ("jsonencode({ Version = \"2012-10-17\" })", "jsonencode({\"Version\" = \"2012-10-17\"})"),
+        ("[for x in xs: x]", "[for x in xs: x]"),
+        ("[for i, v in xs: v if i > 0]", "[for i, v in xs: v if (> i 0)]"),
+        ("{for k, v in m: k => v...}", "{for k, v in m: k => v...}"),
+        ("{\n  for k, v in m :\n  upper(k) => v\n  if v != null\n}", "{for k, v in m: upper(k) => v if (!= v null)}"),
+        ("[for x in a ? b : c: x]", "[for x in (? a b c): x]"),
+    ] as [(String, String)])
+    func collectionsCallsAndFor(_ text: String, _ expected: String) throws {
+        #expect(try Self.sexpr(text) == expected)
+    }
+
+    @Test func objectKeysAndForVariablesArePositioned() throws {
+        let e = try Self.value("{ name = 1, \"quoted\" = 2 }")
+        guard case .object(let items) = e.kind else { Issue.record("not an object"); return }
+        #expect(items.map { Self.at($0.key.range) } == ["1:7-1:11", "1:17-1:25"])
+        #expect(items.map { $0.key.literalString } == ["name", "quoted"])
+        let f = try Self.value("[for k, v in m: v]")
+        guard case .forExpr(let fe) = f.kind else { Issue.record("not a for"); return }
+        #expect(fe.keyVar?.name == "k")
+        #expect(fe.keyVar.map { Self.at($0.range) } == "1:10-1:11")
+        #expect(Self.at(fe.valueVar.range) == "1:13-1:14")
+        #expect(!fe.isObject && !fe.grouping && fe.condition == nil)
+        let call = try Self.value("f(1, 2)")
+        #expect(Self.at(call.range) == "1:5-1:12")
+    }
+
+    // MARK: Templates
+
+    @Test func templatesWithInterpolation() throws {
+        let e = try Self.value("\"arn:${var.p}:iam::${local.a}:role/x\"")
+        guard case .template(let parts, false) = e.kind else { Issue.record("not a template"); return }
+        #expect(parts.count == 5)
+        #expect(HCLPrint.expr(e) == "\"arn:${var.p}:iam::${local.a}:role/x\"")
+        #expect(parts.map { Self.at($0.range) } == ["1:6-1:10", "1:10-1:18", "1:18-1:24", "1:24-1:34", "1:34-1:41"])
+        #expect(Self.at(e.range) == "1:5-1:42")
+        // A string alone is one literal part; "" is one empty literal right after the quote.
+        let empty = try Self.value("\"\"")
+        guard case .template(let ep, _) = empty.kind, case .literal(let text, let r, nil) = ep.first else { Issue.record("no literal"); return }
+        #expect(ep.count == 1 && text.isEmpty)
+        #expect(Self.at(r) == "1:6-1:6")
+        // An interpolation alone stays a single part (HCL unwraps it to the value).
+        guard case .template(let only, _) = try Self.value("\"${x}\"").kind else { return }
+        #expect(only.count == 1)
+        if case .interpolation(let x, let r) = only[0] {
+            #expect(HCLPrint.expr(x) == "x")
+            #expect(Self.at(r) == "1:6-1:10")
+        } else {
+            Issue.record("not an interpolation")
+        }
+        // Nested strings inside interpolations; line breaks inside an interpolation.
+        #expect(try Self.sexpr("\"a${join(\",\", [\"x\", \"${y}\"])}b\"") == "\"a${join(\",\", [\"x\", \"${y}\"])}b\"")
+        #expect(try Self.sexpr("\"${\n  x +\n  1\n}\"") == "\"${(+ x 1)}\"")
+    }
+
+    @Test func escapesDecodeAndMapBackToTheSource() throws {
+        let text = #"x = "a\n\t\"\\\u00e9\U0001F600 $${x} %%{y} $ %""#
+        let f = try Self.parse(text)
+        let e = try #require(f.body.attributes.first).expr
+        guard case .template(let parts, _) = e.kind, parts.count == 1 else { Issue.record("not one literal"); return }
+        let part = parts[0]
+        guard case .literal(let decoded, let range, let map) = part else { return }
+        #expect(decoded == "a\n\t\"\\é😀 ${x} %{y} $ %")
+        #expect(map != nil)
+        #expect(Self.at(range) == "1:6-1:47")
+        let bytes = Array(decoded.utf8)
+        // 'a' is at file offset 5; the escapes map to their backslash; 'é' (2 bytes) to "\u00e9".
+        #expect(part.fileOffset(ofTextOffset: 0) == 5)
+        #expect(part.fileOffset(ofTextOffset: 1) == 6)          // \n
+        #expect(part.fileOffset(ofTextOffset: 3) == 11)         // \" → the quote
+        let e9 = bytes.firstIndex(of: 0xC3)!
+        #expect(part.fileOffset(ofTextOffset: e9) == 14)        // \u00e9
+        #expect(part.fileOffset(ofTextOffset: e9 + 1) == 14)
+        let dollar = bytes.firstIndex(of: UInt8(ascii: "$"))!
+        #expect(part.fileOffset(ofTextOffset: dollar) == Array(text.utf8).firstIndex(of: UInt8(ascii: "$"))! + 1)
+        #expect(part.fileOffset(ofTextOffset: bytes.count) == text.utf8.count - 1)
+    }
+
+    @Test func stripMarkersAndDirectives() throws {
+        #expect(try Self.sexpr("\"a  ${~ b ~}  c\"") == "\"a${b}c\"")
+        #expect(try Self.sexpr("\"a ${b ~} ${~ c}\"") == "\"a ${b}${c}\"")
+        #expect(try Self.sexpr("\"${\"hello\" ~}${\" world\"}\"") == "\"${\"hello\"}${\" world\"}\"")
+        let d = try Self.value("\"%{ if x ~}  yes  %{~ else }no%{ endif }\"")
+        guard case .template(let parts, _) = d.kind else { Issue.record("not a template"); return }
+        #expect(HCLPrint.expr(d) == "\"%{}yes%{}no%{}\"")
+        #expect(parts.map { Self.at($0.range) } == ["1:6-1:16", "1:18-1:21", "1:23-1:33", "1:33-1:35", "1:35-1:45"])
+        #expect(try Self.sexpr("\"%{ for i, v in xs }${v},%{ endfor }\"") == "\"%{}${v},%{}\"")
+        #expect(try Self.sexpr("\"%{if a}%{if b}x%{endif}%{endif}\"") == "\"%{}%{}x%{}%{}\"")
+    }
+
+    @Test func heredocs() throws {
+        let f = try Self.parse("""
+        a = <<EOT
+        hello
+          ${name}!
+        EOT
+        b = <<-EOT
+            {
+              "Version": "2012-10-17"
+            }
+            EOT
+        c = 1
+        """)
+        #expect(f.body.attributes.map(\.name) == ["a", "b", "c"])
+        let a = f.body.attributes[0].expr
+        #expect(HCLPrint.expr(a) == "<<\"hello\\n  ${name}!\\n\"")
+        #expect(Self.at(a.range) == "1:5-4:4")
+        let b = f.body.attributes[1].expr
+        guard case .template(let parts, true) = b.kind, case .literal(let text, let range, let map) = parts.first else {
+            Issue.record("not a heredoc literal"); return
+        }
+        #expect(text == "{\n  \"Version\": \"2012-10-17\"\n}\n")
+        #expect(Self.at(range) == "6:5-9:1")
+        #expect(map != nil)
+        // The JSON inside, positioned in the .tf file: "Version" is at line 7, column 7.
+        let doc = try JSONParser.parse(file: SourceFile(path: "inner.json", text: text)).get()
+        let key = try #require(doc.root.members.first?.key)
+        let offset = try #require(parts[0].fileOffset(ofTextOffset: key.textOffsets.lowerBound))
+        let file = SourceFile(path: "t.tf", text: "")
+        _ = file
+        let source = "a = <<EOT\nhello\n  ${name}!\nEOT\nb = <<-EOT\n    {\n      \"Version\": \"2012-10-17\"\n    }\n    EOT\nc = 1"
+        #expect(SourceFile(path: "t.tf", text: source).position(ofOffset: offset) == SourcePosition(line: 7, column: 7, offset: offset))
+        #expect(Array(source.utf8)[offset] == UInt8(ascii: "\""))
+    }
+
+    @Test func heredocIndentationFollowsHCL() throws {
+        // The fewest leading spaces of the lines go; blank lines do not count; a line that starts
+        // with an interpolation counts as none; the closing marker may be indented either way.
+        #expect(try Self.sexpr("<<-EOT\n    a\n\n      b\n    EOT\n") == "<<\"a\\n\\n  b\\n\"")
+        #expect(try Self.sexpr("<<-EOT\n    a\n  ${x}\n    b\n  EOT\n") == "<<\"  a\\n${x}\\n  b\\n\"")
+        #expect(try Self.sexpr("<<EOT\n    a\n  EOT\n") == "<<\"    a\\n\"")
+        #expect(try Self.sexpr("<<EOT\nEOT\n") == "<<\"\"")
+        #expect(try Self.sexpr("<<EOT\n  NOT EOT\nEOT\n") == "<<\"  NOT EOT\\n\"")
+        // CRLF line breaks; a closing marker that ends the file.
+        let crlf = try Self.parse("a = <<-EOT\r\n  x\r\n  EOT\r\nb = 2")
+        #expect(HCLPrint.expr(crlf.body.attributes[0].expr) == "<<\"x\\r\\n\"")
+        #expect(HCLPrint.expr(try Self.parse("a = <<EOT\nx\nEOT").body.attributes[0].expr) == "<<\"x\\n\"")
+        // `$${` in a heredoc; strip markers act within their line.
+        #expect(try Self.sexpr("<<EOT\n$${a} %%{b}\n  ${~ c ~}  \n  d\nEOT\n") == "<<\"${a} %{b}\\n${c}  d\\n\"")
+    }
+
+    @Test func heredocLiteralMapsEveryLine() throws {
+        let source = "p = <<-EOT\n      line one\n        two é\n      EOT\n"
+        let f = try Self.parse(source)
+        guard case .template(let parts, _) = f.body.attributes[0].expr.kind, let part = parts.first,
+              case .literal(let text, _, _) = part else { Issue.record("no literal"); return }
+        #expect(text == "line one\n  two é\n")
+        let bytes = Array(source.utf8)
+        for (k, b) in Array(text.utf8).enumerated() {
+            let o = try #require(part.fileOffset(ofTextOffset: k))
+            #expect(bytes[o] == b, "text byte \(k)")
+        }
+    }
+
 }
