@@ -478,8 +478,6 @@ enum HCLPrint {
         let doc = try JSONParser.parse(file: SourceFile(path: "inner.json", text: text)).get()
         let key = try #require(doc.root.members.first?.key)
         let offset = try #require(parts[0].fileOffset(ofTextOffset: key.textOffsets.lowerBound))
-        let file = SourceFile(path: "t.tf", text: "")
-        _ = file
         let source = "a = <<EOT\nhello\n  ${name}!\nEOT\nb = <<-EOT\n    {\n      \"Version\": \"2012-10-17\"\n    }\n    EOT\nc = 1"
         #expect(SourceFile(path: "t.tf", text: source).position(ofOffset: offset) == SourcePosition(line: 7, column: 7, offset: offset))
         #expect(Array(source.utf8)[offset] == UInt8(ascii: "\""))
@@ -514,4 +512,124 @@ enum HCLPrint {
         }
     }
 
+    // MARK: Errors
+
+    /// Bad HCL: the error is at the offending characters (byte offset and end) and says what was
+    /// expected.
+    @Test(arguments: [
+        ("a = ", 4, 4, "expected an expression, found end of input"),
+        ("a =\n1", 3, 4, "expected an expression, found a line break"),
+        ("a = 1 2", 6, 7, "expected a line break after the value of \"a\", found '2'"),
+        ("a = \"a value\", b = 1", 13, 14, "unexpected ',' after the value of \"a\""),
+        ("a = (1", 6, 6, "expected ')' to close the '(' at line 1, column 5, found end of input"),
+        ("a = [1 2]", 7, 8, "expected ',' or ']' after an element of the '[' at line 1, column 5, found '2'"),
+        ("a = { b = 1 c = 2 }", 12, 13, "expected ',', a line break or '}' after an element of the '{'"),
+        ("a = { b }", 8, 9, "expected '=' after the key of an element"),
+        ("a = f(1,,2)", 8, 9, "expected an expression, found ','"),
+        ("a = f(x..., y)", 10, 11, "expected ')' after '...'"),
+        ("a = 1 ? 2", 9, 9, "expected ':' and the false branch of the conditional"),
+        ("a = x.\"y\"", 6, 7, "expected an attribute name after '.'"),
+        ("a = x[*", 7, 7, "expected ']' after '[*'"),
+        ("a = 1.2.3", 4, 9, "invalid number: '1.2.3' has more than one '.'"),
+        ("a = x.0.1", 6, 9, "invalid legacy index '.0.1'"),
+        ("a = x.*.*", 7, 9, "a splat '.*' cannot follow another '.*'"),
+        ("a = \"abc", 4, 5, "unterminated string: no closing '\"'"),
+        ("a = \"a\nb\"", 6, 7, "a quoted string cannot contain a line break"),
+        ("a = \"\\q\"", 5, 7, "invalid escape sequence '\\q'"),
+        ("a = \"\\u12\"", 5, 9, "\\u takes 4 hexadecimal digits"),
+        ("a = \"\\uD800\"", 5, 11, "U+D800 is not a character"),
+        ("a = \"${x\"", 8, 9, "expected '}' to close the '${' at line 1, column 6, found '\"'"),
+        ("a = \"${x:y}\"", 8, 9, "write '$${'"),
+        ("a = \"%{ if x }y\"", 5, 7, "the '%{ if }' at line 1, column 6 has no '%{ endif }'"),
+        ("a = \"%{ endif }\"", 8, 13, "'%{ endif }' without an open '%{ if }'"),
+        ("a = \"%{ else }\"", 8, 12, "'%{ else }' without an open '%{ if }'"),
+        ("a = \"%{ if x }%{ endfor }\"", 17, 23, "'%{ endfor }' where '%{ endif }' was expected"),
+        ("a = \"%{ while x }\"", 8, 13, "expected a template directive (if, else, endif, for, endfor)"),
+        ("a = <<EOT\nabc\n", 4, 9, "unterminated heredoc: no line holding only its marker 'EOT'"),
+        ("a = <<EOT x\nEOT\n", 9, 10, "after the heredoc marker"),
+        ("a = [for x in y]", 15, 16, "expected ':' after the collection of the 'for' expression"),
+        ("a = [for in y: 1]", 12, 13, "expected 'in' after the variables"),
+        ("a = {for x in y: x}", 17, 18, "an object 'for' ({for …}) needs a key and a value"),
+        ("a = [for x in y: x => x]", 19, 21, "a tuple 'for' ([for …]) has no key expression"),
+        ("a = [for x in y: x...]", 18, 21, "grouping ('...') applies to an object 'for'"),
+        ("a = 1 & 2", 6, 7, "unexpected '&': the logical operator is '&&'"),
+        ("a = @", 4, 5, "unexpected '@'"),
+        ("a = 1 ~ 2", 6, 7, "unexpected '~'"),
+        ("a = 1\rb = 2", 5, 6, "a carriage return must be followed by a line feed"),
+        ("a = 1 /* x", 6, 8, "unterminated comment"),
+        ("\"a\" = 1", 0, 1, "is not quoted"),
+        ("= 1", 0, 1, "expected an argument (name = value) or a block"),
+        ("}", 0, 1, "unexpected '}': no block is open here"),
+        ("a b = 1", 4, 5, "unexpected '=' in the definition of block \"a\""),
+        ("a\n{\n}", 1, 2, "expected '=' (an argument) or a label or '{' (a block) after \"a\", found a line break"),
+        ("a \"l\"\n{\n}", 5, 6, "the '{' of block \"a\" must be on the same line"),
+        ("a \"${x}\" {}", 3, 5, "a block label cannot contain a template sequence"),
+        ("a {", 2, 3, "unclosed block \"a\": no '}' closes this '{'"),
+        ("a {\n  b {\n}", 2, 3, "unclosed block \"a\""),
+        ("a { b = 1, c = 2 }", 9, 10, "a one-line block holds only one argument"),
+        ("a { b = 1\n}", 9, 10, "a one-line block must be closed on the line it opens"),
+        ("a { d {} }", 4, 7, "a one-line block holds at most one argument"),
+        ("a {} b = 1", 5, 6, "expected a line break after the '}' of block \"a\""),
+        ("a {\n}}", 5, 6, "expected a line break after the '}' of block \"a\""),
+        ("a = provider::(1)", 14, 15, "expected a function name after '::'"),
+    ] as [(String, Int, Int, String)])
+    func syntaxErrors(_ text: String, _ offset: Int, _ end: Int, _ message: String) throws {
+        let e = try #require(Self.error(text), "\(text) parsed")
+        #expect(e.offset == offset, "\(e.message)")
+        #expect(e.endOffset == end, "\(e.message)")
+        #expect(e.message.contains(message), "\(e.message)")
+    }
+
+    @Test func encodingErrors() throws {
+        func err(_ bytes: [UInt8]) -> ParseError? {
+            if case .failure(let e) = HCLParser.parse(SourceFile(path: "t.tf", bytes: bytes)) { return e }
+            return nil
+        }
+        let bom = try #require(err([0xEF, 0xBB, 0xBF] + Array("a = 1\n".utf8)))
+        #expect(bom.offset == 0 && bom.message.contains("byte-order mark"))
+        let inString = try #require(err(Array("a = \"x".utf8) + [0xC3, 0x28] + Array("\"\n".utf8)))
+        #expect(inString.offset == 6 && inString.message.contains("invalid UTF-8"))
+        let inHeredoc = try #require(err(Array("a = <<EOT\n".utf8) + [0xFF] + Array("\nEOT\n".utf8)))
+        #expect(inHeredoc.offset == 10)
+        let inName = try #require(err(Array("ab".utf8) + [0xED, 0xA0, 0x80] + Array(" = 1\n".utf8)))
+        #expect(inName.offset == 2)
+        let nul = try #require(err(Array("a = 1".utf8) + [0] + Array("\n".utf8)))
+        #expect(nul.offset == 5 && nul.message.contains("NUL"))
+        // Comments are not decoded (as in HCL): anything goes there.
+        if case .failure(let e) = HCLParser.parse(SourceFile(path: "t.tf", bytes: Array("# ".utf8) + [0xFF, 0x0D] + Array("\na = 1\n".utf8))) {
+            Issue.record("a comment with invalid UTF-8: \(e.message)")
+        }
+        // Through SourceFile, an error's line and column (columns count scalars).
+        let f = SourceFile(path: "t.tf", text: "x = \"é\"\ny = résumé +\n")
+        guard case .failure(let e) = HCLParser.parse(f) else { Issue.record("parsed"); return }
+        #expect(f.position(ofOffset: e.offset) == SourcePosition(line: 2, column: 13, offset: e.offset))
+    }
+
+    @Test func recoveryReportsEveryBrokenItem() throws {
+        let text = """
+        a = 1
+        b = (2))
+        c = 3
+        d {
+          e = [1 2]
+          f = "ok"
+          g = 1, h = 2
+        }
+        i = 4 5
+        j = "last"
+
+        """
+        let (file, errors) = HCLParser.parseRecovering(SourceFile(path: "t.tf", text: text))
+        #expect(errors.count == 4, "\(errors.map(\.message))")
+        #expect(file.body.attributes.map(\.name) == ["a", "c", "j"])
+        #expect(file.body.blocks.first?.body.attributes.map(\.name) == ["f"])
+        #expect(errors.map { SourceFile(path: "t.tf", text: text).position(ofOffset: $0.offset).line } == [2, 5, 7, 9])
+        // An unclosed bracket runs to the end of the input (as in HCL): one error.
+        #expect(HCLParser.parseRecovering(SourceFile(path: "t.tf", text: "a = (1\nb = 2\n")).errors.count == 1)
+        // Without recovery, the first error only.
+        #expect(Self.error(text)?.offset == errors.first?.offset)
+        // At most 100 errors, quickly, on a file of errors.
+        let many = HCLParser.parseRecovering(SourceFile(path: "t.tf", text: String(repeating: "@\n", count: 200_000)))
+        #expect(many.errors.count == 100)
+    }
 }
