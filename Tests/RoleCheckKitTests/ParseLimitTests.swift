@@ -288,4 +288,127 @@ struct ParseLimitTests {
         #expect(loaded.documents.isEmpty)
         #expect(loaded.error?.message.contains("over the 10-byte limit") == true)
     }
+
+    // MARK: HCL (Terraform's .tf)
+
+    static func hcl(_ text: String, limits: ParseLimits = .default) -> Result<HCLFile, ParseError> {
+        HCLParser.parse(SourceFile(path: "t.tf", text: text), limits: limits)
+    }
+
+    static func hclError(_ text: String, limits: ParseLimits = .default) -> ParseError? {
+        if case .failure(let e) = hcl(text, limits: limits) { return e }
+        return nil
+    }
+
+    /// Each kind of nesting stops at the first construct deeper than 512 levels, whatever the
+    /// length of the input (the parser keeps its open constructs on the heap, not the stack).
+    @Test(arguments: [
+        ("brackets", "x = " + String(repeating: "[", count: 200_000), 4 + 512),
+        ("parentheses", "x = " + String(repeating: "(", count: 200_000), 4 + 512),
+        ("objects", "x = " + String(repeating: "{a=", count: 100_000), 4 + 512 * 3),
+        ("calls", "x = " + String(repeating: "f(", count: 100_000), 4 + 512 * 2 + 1),
+        ("indexes", "x = a" + String(repeating: "[a", count: 100_000), 5 + 512 * 2),
+        ("templates", "x = " + String(repeating: "\"${", count: 100_000), 4 + 512 * 3),
+        ("conditionals", "x = " + String(repeating: "a ? ", count: 100_000), 4 + 512 * 4 + 2),
+        ("for expressions", "x = " + String(repeating: "[for a in ", count: 50_000), 4 + 512 * 10),
+        ("unary operators", "x = " + String(repeating: "-", count: 200_000) + "1", 4 + 512),
+        ("blocks", String(repeating: "a {\n", count: 100_000), 512 * 4 + 2),
+    ] as [(String, String, Int)])
+    func deepHCLNestingIsAnError(_ kind: String, _ text: String, _ offset: Int) throws {
+        let e = try #require(Self.hclError(text), "\(kind)")
+        #expect(e.message.hasPrefix("nesting deeper than 512 levels") || e.message.hasPrefix("expression nested deeper than 512 levels"),
+                "\(kind): \(e.message)")
+        #expect(e.offset == offset, "\(kind): \(e.message)")
+        // With recovery too (the rest of the input is skipped, not re-parsed).
+        let r = HCLParser.parseRecovering(SourceFile(path: "t.tf", text: text))
+        #expect(r.errors.count >= 1 && r.errors.count <= 100)
+    }
+
+    @Test func hclNestingLimitBoundary() throws {
+        // 512 levels parse (and the tree is freed without exhausting the stack).
+        for (open, close) in [("[", "]"), ("(", ")"), ("{a=", "}"), ("f(", ")")] {
+            let ok = "x = " + String(repeating: open, count: 512) + "1" + String(repeating: close, count: 512) + "\n"
+            if case .failure(let e) = Self.hcl(ok) { Issue.record("\(open): \(e.message) at \(e.offset)") }
+            let tooDeep = "x = " + String(repeating: open, count: 513) + "1" + String(repeating: close, count: 513) + "\n"
+            #expect(Self.hclError(tooDeep)?.offset == 4 + 512 * open.utf8.count + (open == "f(" ? 1 : 0))
+        }
+        let blocks = String(repeating: "a {\n", count: 512) + String(repeating: "}\n", count: 512)
+        if case .failure(let e) = Self.hcl(blocks) { Issue.record("512 blocks: \(e.message)") }
+        // Blocks and expressions count together.
+        let mixed = String(repeating: "a {\n", count: 500) + "x = " + String(repeating: "[", count: 13) + String(repeating: "]", count: 13)
+            + "\n" + String(repeating: "}\n", count: 500)
+        #expect(Self.hclError(mixed)?.message == "nesting deeper than 512 levels")
+        // The limit is a parameter.
+        var limits = ParseLimits()
+        limits.maxDepth = 3
+        let e = try #require(Self.hclError("x = [[[[1]]]]\n", limits: limits))
+        #expect(e.offset == 7)
+        #expect(e.message == "nesting deeper than 3 levels")
+    }
+
+    /// Operators chained without parentheses build a tree as deep as the chain: bounded too.
+    @Test func longHCLOperatorChains() throws {
+        let chain = "x = 1" + String(repeating: " + 1", count: 100_000) + "\n"
+        let e = try #require(Self.hclError(chain))
+        #expect(e.message == "expression nested deeper than 512 levels")
+        #expect(e.offset == 4 + 4 * 513) // the operand that makes the 513th level
+        // Within the limit, fine; and so are long flat constructs.
+        #expect(Self.hclError("x = 1" + String(repeating: " + 1", count: 500) + "\n") == nil)
+        #expect(Self.hclError("x = a" + String(repeating: ".b", count: 200_000) + "\n") == nil)
+        #expect(Self.hclError("x = [" + String(repeating: "1, ", count: 200_000) + "]\n") == nil)
+        #expect(Self.hclError("x = \"" + String(repeating: "${a}", count: 100_000) + "\"\n") == nil)
+        #expect(Self.hclError(String(repeating: "a = 1 ? 2 : 3\n", count: 1)) == nil)
+    }
+
+    @Test(arguments: [1, 2, 3, 4, 5] as [UInt64])
+    func randomBinaryIsAnHCLError(_ seed: UInt64) {
+        let bytes = Self.randomBytes(1 << 20, seed: seed)
+        let file = SourceFile(path: "random.tf", bytes: bytes)
+        guard case .failure(let e) = HCLParser.parse(file) else {
+            Issue.record("random bytes parsed as HCL")
+            return
+        }
+        #expect(e.offset >= 0 && e.offset <= bytes.count)
+        #expect(!e.message.isEmpty)
+        let r = HCLParser.parseRecovering(file)
+        #expect(r.errors.count >= 1 && r.errors.count <= 100)
+        for err in r.errors { #expect(err.offset >= 0 && err.offset <= bytes.count && (err.endOffset ?? 0) <= bytes.count) }
+    }
+
+    @Test func largeHCLValues() throws {
+        let size = 20 * 1024 * 1024
+        let string = "x = \"" + String(repeating: "a", count: size) + "\"\n"
+        let parsed = try Self.hcl(string).get()
+        #expect(parsed.body.attributes.first?.expr.literalString?.utf8.count == size)
+        // A heredoc of 400,000 indented lines (20 MB), its indentation removed line by line.
+        let line = String(repeating: "b", count: 47) + "\n"
+        let heredoc = "x = <<-EOT\n" + String(repeating: "  " + line, count: 400_000) + "  EOT\n"
+        let h = try Self.hcl(heredoc).get()
+        guard case .template(let parts, true) = h.body.attributes[0].expr.kind, case .literal(let text, _, let map) = parts[0] else {
+            Issue.record("not a heredoc")
+            return
+        }
+        #expect(text.utf8.count == 48 * 400_000)
+        #expect(map?.outerOffset(48 * 399_999) == 11 + 50 * 399_999 + 2)
+        // A 1 MB identifier and a number of 100,000 digits.
+        #expect(Self.hclError("x" + String(repeating: "y", count: 1 << 20) + " = 1" + String(repeating: "0", count: 100_000) + "\n") == nil)
+    }
+
+    @Test func unterminatedHCLConstructsAtTheEnd() {
+        for text in ["x = \"", "x = \"${", "x = \"${a", "x = <<EOT\n", "x = <<EOT\n${", "x = [", "x = {", "x = f(", "x = (",
+                     "x = a[", "x = a ?", "x = a ? b :", "x = [for", "x = [for a in", "x = \"%{ if", "/*", "a {", "a \"", "x = \"\\",
+                     "x = \"\\u", "x = <<", "x = <<-", "x = a.", "x = a::", "x = -", "x = 1e", "x = \"%{ for a in b }"] {
+            let e = Self.hclError(text)
+            #expect(e != nil, "\(text) parsed")
+            if let e { #expect(e.offset <= text.utf8.count && (e.endOffset ?? 0) <= text.utf8.count, "\(text): \(e)") }
+            #expect(!HCLParser.parseRecovering(SourceFile(path: "t.tf", text: text)).errors.isEmpty)
+        }
+    }
+
+    @Test func hclFileSizeLimit() throws {
+        var limits = ParseLimits()
+        limits.maxFileSize = 10
+        let e = try #require(Self.hclError("x = [1, 2, 3, 4, 5]\n", limits: limits))
+        #expect(e.message.contains("over the 10-byte limit"))
+    }
 }
