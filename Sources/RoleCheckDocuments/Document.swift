@@ -27,6 +27,11 @@ public enum NodeKind: UInt8, Sendable, CustomStringConvertible {
 
 public enum DocumentFormat: String, Sendable {
     case json, yaml
+    /// Terraform's `.tf` files (HCL native syntax), read into a positioned tree by the model.
+    case hcl
+
+    /// "JSON", "YAML", "HCL", for messages.
+    public var displayName: String { rawValue.uppercased() }
 }
 
 /// One record of the flat tree. Containers are followed by their children in document order

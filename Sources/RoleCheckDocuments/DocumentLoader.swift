@@ -7,6 +7,13 @@ public struct LoadedFile: Sendable {
     public var documents: [Document]
     /// A syntax, encoding or limit error (at most one per file: parsing stops there).
     public var error: ParseError?
+
+    package init(file: SourceFile, format: DocumentFormat, documents: [Document], error: ParseError? = nil) {
+        self.file = file
+        self.format = format
+        self.documents = documents
+        self.error = error
+    }
 }
 
 /// Turns a file into documents: `.json` is strict JSON (never retried as YAML), `.yaml`/`.yml` is
@@ -49,7 +56,8 @@ public enum DocumentLoader {
                 }
                 return LoadedFile(file: file, format: .json, documents: [], error: error)
             }
-        case .yaml:
+        case .yaml, .hcl:
+            // (HCL is never sniffed: `.tf` files are read a directory at a time by the model.)
             format = .yaml
             let result = YAMLLoader.parse(file: file, limits: limits)
             return LoadedFile(file: file, format: .yaml, documents: result.documents, error: result.error)

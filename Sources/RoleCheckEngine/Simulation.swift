@@ -19,7 +19,7 @@ public enum Simulation {
         let loaded = DocumentLoader.load(file)
         if let error = loaded.error {
             let p = file.position(ofOffset: error.offset)
-            return .failure(LoadError(message: "\(file.path):\(p.line):\(p.column): invalid \(loaded.format == .json ? "JSON" : "YAML"): \(error.message)"))
+            return .failure(LoadError(message: "\(file.path):\(p.line):\(p.column): invalid \(loaded.format.displayName): \(error.message)"))
         }
         guard loaded.documents.count == 1, let doc = loaded.documents.first else {
             return .failure(LoadError(message: "\(file.path): expected one policy document, found \(loaded.documents.count) documents"))
