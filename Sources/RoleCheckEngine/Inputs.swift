@@ -22,7 +22,7 @@ public struct InputError: Error, Sendable, CustomStringConvertible {
 /// Finds and reads input files with plain POSIX calls (no Foundation at start-up).
 public enum Inputs {
     /// Extensions read when recursing into a folder.
-    public static let extensions = [".json", ".yaml", ".yml"]
+    public static let extensions = [".json", ".yaml", ".yml", ".tf"]
 
     public struct Collected: Sendable {
         /// Files to lint, sorted by path, without duplicates. `-` stands for standard input.

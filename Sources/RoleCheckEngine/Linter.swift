@@ -15,6 +15,9 @@ public struct LintOptions: Sendable {
     public var baseline: Baseline?
     /// The day `until:` dates of suppressions are compared with (UTC; injectable for tests).
     public var today: CalendarDate = .today()
+    /// Reads the `.tf` files of a local Terraform module's directory (`module { source = "./…" }`);
+    /// nil: local modules are not followed.
+    public var terraformModuleReader: (@Sendable (String) -> [SourceFile])?
 
     public init() {}
 }
@@ -68,7 +71,7 @@ public struct Linter: Sendable {
         // The report is a function of the set of inputs, not of their order: every join, every
         // "first" and every dedup below sees the inputs sorted by path (then by content, for the
         // rare run that names one path twice).
-        let inputs = given.sorted(by: LintInput.canonicalOrder)
+        var inputs = given.sorted(by: LintInput.canonicalOrder)
         var findings: [Finding] = []
         var classified: [ClassifiedDocument] = []
         var documents: [Document] = []
@@ -77,6 +80,17 @@ public struct Linter: Sendable {
         let rc001 = RuleCatalog.defaultSeverity("RC001")
         let rc003 = RuleCatalog.defaultSeverity("RC003")
 
+        // `.tf` files are read together, a directory at a time: a module spans its files.
+        var terraform: [ObjectIdentifier: LoadedFile] = [:]
+        let tfFiles: [SourceFile] = inputs.compactMap { if case .file(let f) = $0, f.path.hasSuffix(".tf") { return f }; return nil }
+        if !tfFiles.isEmpty {
+            let given = Set(tfFiles.map(ObjectIdentifier.init))
+            for l in TerraformHCL.load(tfFiles, limits: options.limits, readModule: options.terraformModuleReader) {
+                terraform[ObjectIdentifier(l.file)] = l
+                // A local module's files, read because a given file calls the module.
+                if !given.contains(ObjectIdentifier(l.file)) { inputs.append(.file(l.file)) }
+            }
+        }
         for input in inputs {
             let file: SourceFile
             switch input {
@@ -92,20 +106,21 @@ public struct Linter: Sendable {
                 file = f
             }
             files.append(file)
-            let loaded = DocumentLoader.load(file, limits: options.limits)
-            if loaded.format == .yaml {
+            let loaded = terraform[ObjectIdentifier(file)] ?? DocumentLoader.load(file, limits: options.limits)
+            if loaded.format == .yaml || loaded.format == .hcl {
                 let found = SuppressionScanner.scan(file, documents: loaded.documents, parsed: loaded.error == nil)
                 if !found.isEmpty { comments[file.path, default: []].append(contentsOf: found) }
             }
             if let error = loaded.error {
                 let start = error.offset
                 let end = error.endOffset ?? nextScalarEnd(file.bytes, start)
-                let format = loaded.format == .json ? "JSON" : "YAML"
+                let format = loaded.format.displayName
                 findings.append(Finding(ruleId: "RC001", severity: rc001, message: "invalid \(format): \(error.message)",
                                         location: Location(file: file.path, range: file.range(from: start, to: end),
                                                            pointer: nil, documentIndex: loaded.documents.count),
                                         identity: error.message))
-            } else if loaded.documents.isEmpty {
+            } else if loaded.documents.isEmpty && loaded.format != .hcl {
+                // (A `.tf` file of variables, outputs or providers holds no resource: nothing to say.)
                 findings.append(Finding(ruleId: "RC003", severity: rc003, message: "the file holds no document; nothing was checked",
                                         location: Location(file: file.path, range: file.range(from: 0, to: 0), pointer: ""),
                                         identity: "empty"))

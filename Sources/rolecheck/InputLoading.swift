@@ -1,4 +1,5 @@
 import RoleCheckKit
+import Foundation
 
 /// What `lint` and `graph` share: finding the configuration and reading the inputs.
 enum InputLoading {
@@ -36,5 +37,19 @@ enum InputLoading {
             }
         }
         return (inputs, errors)
+    }
+
+    /// The `.tf` files directly in a directory, sorted (a Terraform module's files).
+    static func terraformFiles(in directory: String) -> [String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        return names.filter { $0.hasSuffix(".tf") && !$0.hasPrefix(".") }.sorted()
+            .map { directory == "." ? $0 : directory + "/" + $0 }
+            .filter { Inputs.isFile($0) }
+    }
+
+    /// A file as a SourceFile, nil when it cannot be read (or is over the size limit).
+    @Sendable static func readFile(_ path: String) -> SourceFile? {
+        guard case .success(.bytes(let bytes)) = Inputs.read(path, limit: ParseLimits.default.maxFileSize) else { return nil }
+        return SourceFile(path: path, bytes: bytes)
     }
 }

@@ -112,11 +112,20 @@ struct Lint: ParsableCommand {
         // Changed-files mode: only files are named and the configuration gives a setup context.
         // The context completes the setup; only the named files' findings are reported.
         let namedFiles = paths.filter { $0 != "-" && Inputs.isFile($0) }
-        let changedFilesMode = !(configuration?.setup.context.isEmpty ?? true) && !paths.isEmpty && namedFiles.count == paths.count
+        // A `.tf` file is part of its directory's module: named alone, its directory is read too
+        // (the module's other files complete it) and only the named files are reported.
+        let namedTerraform = namedFiles.filter { $0.hasSuffix(".tf") }
+        let changedFilesMode = (!(configuration?.setup.context.isEmpty ?? true) || !namedTerraform.isEmpty)
+            && !paths.isEmpty && namedFiles.count == paths.count
         var toCollect = paths
         if changedFilesMode, let c = configuration {
             toCollect += c.setup.context.map { PathPattern.normalize(c.baseDirectory == "." ? $0 : c.baseDirectory + "/" + $0) }
         }
+        for f in namedTerraform {
+            let dir = f.contains("/") ? String(f[..<f.lastIndex(of: "/")!]) : "."
+            toCollect += InputLoading.terraformFiles(in: dir).filter { $0 != f }
+        }
+        options.terraformModuleReader = { dir in InputLoading.terraformFiles(in: dir).compactMap(InputLoading.readFile) }
         var collected = try InputLoading.collect(toCollect, configuration: configuration)
         let cwd = Terminal.currentDirectory() ?? "."
         func fileKey(_ p: String) -> String { PathPattern.normalize(p.hasPrefix("/") ? p : cwd + "/" + p) }
