@@ -524,8 +524,19 @@ extension TFInstance {
 
     /// A resource's values with the attributes Terraform computes that rolecheck can work out
     /// (ARNs from names and paths; IDs Terraform generates stand for themselves as the address).
+    /// Whether `count` or `for_each` says, with a value known here, that no instance exists.
+    func hasNoInstance(_ decl: TFModule.Declaration) -> Bool {
+        if let count = decl.block.body.attribute("count"), case .number(let n, _) = evaluate(count.expr, decl.file), Double(n) == 0 { return true }
+        if let each = decl.block.body.attribute("for_each") {
+            let v = evaluate(each.expr, decl.file)
+            if let items = v.elements, items.isEmpty { return true }
+            if case .object(let m, _) = v, m.isEmpty { return true }
+        }
+        return false
+    }
+
     func resourceBody(_ key: String) -> TFBody? {
-        guard let decl = module.resources[key] else { return nil }
+        guard let decl = module.resources[key], !hasNoInstance(decl) else { return nil }
         let file = decl.file
         let blockSpan = TFSpan(file, decl.block.range)
         let labelSpan = decl.block.labels.last.map { TFSpan(file, $0.range) } ?? blockSpan

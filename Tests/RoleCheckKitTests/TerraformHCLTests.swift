@@ -134,4 +134,29 @@ import Testing
         func rules(_ r: LintReport) -> [String] { r.findings.map { "\($0.ruleId) \($0.severity.rawValue)" }.sorted() }
         #expect(rules(hcl) == rules(json), "hcl: \(rules(hcl)); json: \(rules(json))")
     }
+
+    @Test func aResourceWhoseCountIsZeroDoesNotExist() {
+        let tf = """
+        variable "create" { default = false }
+        resource "aws_iam_role" "r" {
+          count = var.create ? 1 : 0
+          name  = "x"
+          assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Principal = "*", Action = "sts:AssumeRole" }] })
+        }
+        """
+        let off = Self.lint([("111122223333-x/main.tf", tf)])
+        #expect(!off.findings.contains { $0.ruleId == "RC106" })
+        let on = Self.lint([("111122223333-x/main.tf", tf.replacing("default = false", with: "default = true"))])
+        #expect(on.findings.contains { $0.ruleId == "RC106" }, "\(on.findings.map(\.ruleId))")
+    }
+
+    @Test func namedAloneATfFileReadsItsDirectoryAndTheLocalModuleFromDisk() throws {
+        let cli = CLITests()
+        let r = try cli.run(["lint", "samples/terraform-hcl/broken/trust-names-ec2-service/111122223333-ml-platform/iam.tf", "--format", "json"])
+        #expect(r.status == 1, "\(r.stderr)")
+        let found = try cli.findings(r.stdout)
+        // The chain (through the module's cluster and instance-profile role) makes the roles
+        // runtime roles; only the named file's findings are reported.
+        #expect(found.count == 2 && found.allSatisfy { $0.hasSuffix("iam.tf:10:23 RC305") }, "\(found)")
+    }
 }
