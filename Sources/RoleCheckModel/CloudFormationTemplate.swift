@@ -65,22 +65,9 @@ struct CloudFormationTemplate {
     let imports: [String: String]
 
     init(_ document: Document, account: String?, imports: [String: String] = [:]) {
-        self.imports = imports
-        self.original = document
-        self.account = account ?? Self.symbolicAccount
-        self.stackName = Self.stackName(ofPath: document.file.path)
-        let root = document.root
-        var res: [String: Node] = [:]
-        for (k, v) in root["Resources"]?.members ?? [] { if let id = k.string { res[id] = v } }
-        var params: [String: Node] = [:]
-        for (k, v) in root["Parameters"]?.members ?? [] { if let id = k.string { params[id] = v } }
-        self.resources = res
-        self.parameters = params
-        self.mappings = root["Mappings"]
-        self.conditions = root["Conditions"]
-        self.resolved = document
+        self.init(unresolved: document, account: account, imports: imports)
         var builder = Builder(template: self)
-        builder.emit(root, parent: NodeRecord.noParent)
+        builder.emit(document.root, parent: NodeRecord.noParent)
         self.resolved = Document(file: document.file, format: document.format, streamIndex: document.streamIndex,
                                  origin: document.origin, text: document.text, records: builder.records,
                                  side: builder.side, tags: builder.tags, duplicates: [])
@@ -91,7 +78,7 @@ struct CloudFormationTemplate {
     static func exports(of document: Document, account: String?) -> [(name: String, value: String)] {
         let outputs = document.root["Outputs"]
         guard let outputs, outputs.kind == .object else { return [] }
-        let template = CloudFormationTemplate(unresolved: document, account: account)
+        let template = CloudFormationTemplate(unresolved: document, account: account, imports: [:])
         var out: [(String, String)] = []
         for (_, o) in outputs.members {
             guard let nameNode = o["Export"]?["Name"], let valueNode = o["Value"],
@@ -101,9 +88,10 @@ struct CloudFormationTemplate {
         return out
     }
 
-    /// A template whose values can be asked for, without its resolved copy (for exports).
-    private init(unresolved document: Document, account: String?) {
-        self.imports = [:]
+    /// A template whose values can be asked for, without its resolved copy (for exports, and
+    /// before the resolved copy is built).
+    private init(unresolved document: Document, account: String?, imports: [String: String]) {
+        self.imports = imports
         self.original = document
         self.account = account ?? Self.symbolicAccount
         self.stackName = Self.stackName(ofPath: document.file.path)
