@@ -17,6 +17,8 @@ let package = Package(
                           path: "Sources/FuzzYAML"),
         .executableTarget(name: "fuzz-policy", dependencies: ["FuzzSupport", .product(name: "RoleCheckKit", package: "rolecheck")],
                           path: "Sources/FuzzPolicy"),
+        .executableTarget(name: "fuzz-hcl", dependencies: ["FuzzSupport", .product(name: "RoleCheckKit", package: "rolecheck")],
+                          path: "Sources/FuzzHCL"),
         .executableTarget(name: "fuzz-lint", dependencies: ["FuzzSupport", .product(name: "RoleCheckKit", package: "rolecheck")],
                           path: "Sources/FuzzLint"),
     ]

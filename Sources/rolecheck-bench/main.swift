@@ -6,7 +6,10 @@
 //   - the same export minified,
 //   - a CloudFormation template of ~20 MB in block-style YAML, as a person writes one
 //     (the same kind of roles: trust policies, inline policies, managed policy ARNs, tags, !Sub/!GetAtt),
-// then times `JSONParser.parse(file:)` and `YAMLLoader.parse(file:)` and prints MB/s
+//   - a Terraform configuration of ~22 MB (`.tf`, HCL): the same roles as `aws_iam_role` resources
+//     with `jsonencode(...)` trust policies, inline policies as indented `<<-EOT` heredocs (with
+//     interpolations) or `aws_iam_policy_document` data sources, attachments, variables and tags,
+// then times `JSONParser.parse(file:)`, `YAMLLoader.parse(file:)` and `HCLParser.parse(_:)` and prints MB/s
 // (MB = 10^6 bytes): the median, min and max of several runs, after one warm-up run.
 
 import RoleCheckKit
@@ -353,6 +356,174 @@ func yamlSize(_ role: Role) -> Int {
     YAMLPrinter.document(.object([(logicalId(role), cloudFormation(role))])).count + 2
 }
 
+// MARK: Terraform (HCL)
+
+enum HCLPrinter {
+    /// A quoted HCL string: `"`, `\` and line breaks escaped, `${` and `%{` doubled.
+    static func string(_ s: String) -> String {
+        var out = "\""
+        for c in s.unicodeScalars {
+            switch c {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            default: out.unicodeScalars.append(c)
+            }
+        }
+        return out.replacing("${", with: "$${").replacing("%{", with: "%%{") + "\""
+    }
+
+    static func key(_ k: String) -> String {
+        let ok = k.first.map { $0.isLetter || $0 == "_" } == true && k.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" }
+        return ok ? k : string(k)
+    }
+
+    /// The value as an HCL expression (objects over several lines, as `terraform fmt` writes them).
+    static func print(_ v: Value, level: Int, _ out: inout Output) {
+        switch v {
+        case .string(let s): out.put(string(s))
+        case .int(let i): out.put(String(i))
+        case .bool(let b): out.put(b ? "true" : "false")
+        case .tagged(_, let inner): print(inner, level: level, &out)
+        case .array(let items):
+            if items.allSatisfy({ if case .string = $0 { return true }; return false }) {
+                out.put("[")
+                for (k, item) in items.enumerated() {
+                    if k > 0 { out.put(", ") }
+                    print(item, level: level, &out)
+                }
+                out.put("]")
+                return
+            }
+            out.put("[\n")
+            for item in items {
+                out.spaces(2 * (level + 1))
+                print(item, level: level + 1, &out)
+                out.put(",\n")
+            }
+            out.spaces(2 * level)
+            out.put("]")
+        case .object(let members):
+            if members.isEmpty { out.put("{}"); return }
+            out.put("{\n")
+            let width = members.map { key($0.0).count }.max() ?? 0
+            for (k, value) in members {
+                out.spaces(2 * (level + 1))
+                let name = key(k)
+                out.put(name)
+                out.spaces(width - name.count)
+                out.put(" = ")
+                print(value, level: level + 1, &out)
+                out.put("\n")
+            }
+            out.spaces(2 * level)
+            out.put("}")
+        }
+    }
+}
+
+/// One role as Terraform: the role, its inline policies (heredocs or policy documents) and
+/// attachments.
+func terraform(_ role: Role, _ index: Int, _ out: inout Output) {
+    let id = role.name.replacing("-", with: "_")
+    out.put("resource \"aws_iam_role\" \"\(id)\" {\n")
+    out.put("  name               = \"${var.prefix}\(role.name)\"\n")
+    out.put("  path               = \(HCLPrinter.string(role.path))\n")
+    if !role.description.isEmpty { out.put("  description        = \(HCLPrinter.string(role.description))\n") }
+    out.put("  assume_role_policy = jsonencode(")
+    HCLPrinter.print(role.trust, level: 1, &out)
+    out.put(")\n\n  tags = merge(local.common_tags, {\n")
+    for (k, v) in role.tags { out.put("    \(HCLPrinter.key(k)) = \(HCLPrinter.string(v))\n") }
+    out.put("  })\n}\n\n")
+    for (k, inline) in role.inline.enumerated() {
+        if (index + k) % 3 == 2, case .object(let members) = inline.document,
+           let statements = members.first(where: { $0.0 == "Statement" })?.1, case .array(let list) = statements {
+            // As a policy document data source, one `statement` block each.
+            out.put("data \"aws_iam_policy_document\" \"\(id)_\(k)\" {\n")
+            for st in list {
+                guard case .object(let fields) = st else { continue }
+                out.put("  statement {\n")
+                for (name, value) in fields {
+                    switch name {
+                    case "Sid": out.put("    sid       = "); HCLPrinter.print(value, level: 2, &out); out.put("\n")
+                    case "Effect": out.put("    effect    = "); HCLPrinter.print(value, level: 2, &out); out.put("\n")
+                    case "Action", "Resource":
+                        out.put(name == "Action" ? "    actions   = " : "    resources = ")
+                        if case .array = value { HCLPrinter.print(value, level: 2, &out) } else { out.put("["); HCLPrinter.print(value, level: 2, &out); out.put("]") }
+                        out.put("\n")
+                    case "Condition":
+                        guard case .object(let tests) = value else { continue }
+                        for (test, vars) in tests {
+                            guard case .object(let pairs) = vars else { continue }
+                            for (variable, values) in pairs {
+                                out.put("\n    condition {\n      test     = \(HCLPrinter.string(test))\n      variable = \(HCLPrinter.string(variable))\n      values   = ")
+                                if case .array = values { HCLPrinter.print(values, level: 3, &out) } else { out.put("["); HCLPrinter.print(values, level: 3, &out); out.put("]") }
+                                out.put("\n    }\n")
+                            }
+                        }
+                    default: break
+                    }
+                }
+                out.put("  }\n")
+            }
+            out.put("}\n\nresource \"aws_iam_role_policy\" \"\(id)_\(k)\" {\n  name   = \(HCLPrinter.string(inline.name))\n")
+            out.put("  role   = aws_iam_role.\(id).id\n  policy = data.aws_iam_policy_document.\(id)_\(k).json\n}\n\n")
+        } else {
+            // As a heredoc of JSON, indented, with the bucket from a variable.
+            var json = Output()
+            JSONPrinter.print(inline.document, indent: 2, &json)
+            let text = String(decoding: json.bytes, as: UTF8.self).replacing("${", with: "$${")
+                .replacing("arn:aws:s3:::\(role.team)-data-", with: "arn:aws:s3:::${var.bucket_prefix}\(role.team)-")
+            out.put("resource \"aws_iam_role_policy\" \"\(id)_\(k)\" {\n  name   = \(HCLPrinter.string(inline.name))\n")
+            out.put("  role   = aws_iam_role.\(id).id\n  policy = <<-EOT\n")
+            for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+                out.put("    ")
+                out.put(String(line))
+                out.put("\n")
+            }
+            out.put("  EOT\n}\n\n")
+        }
+    }
+    if !role.managed.isEmpty {
+        out.put("resource \"aws_iam_role_policy_attachment\" \"\(id)\" {\n")
+        out.put("  for_each   = toset([\n")
+        for arn in role.managed { out.put("    \(HCLPrinter.string(arn)),\n") }
+        out.put("  ])\n  role       = aws_iam_role.\(id).name\n  policy_arn = each.value\n}\n\n")
+    }
+}
+
+func terraformConfiguration(until target: Int) -> (bytes: [UInt8], roles: Int) {
+    var out = Output()
+    out.put("""
+    # Generated by rolecheck-bench: IAM roles for the EMR and SageMaker platform.
+    variable "prefix" {
+      type    = string
+      default = "platform-"
+    }
+
+    variable "bucket_prefix" {
+      type        = string
+      description = "Prefix of the teams' data buckets"
+      default     = "acme-"
+    }
+
+    locals {
+      common_tags = {
+        managed-by = "terraform"
+        repository = "platform/iam"
+      }
+    }
+
+
+    """)
+    var index = 0
+    while out.bytes.count < target {
+        terraform(role(index), index, &out)
+        index += 1
+    }
+    return (out.bytes, index)
+}
+
 // MARK: Measuring
 
 struct Measurement {
@@ -402,6 +573,21 @@ func parseYAML(_ file: SourceFile) -> (nodes: Int, documents: Int, error: String
     return (r.documents.reduce(0) { $0 + $1.nodeCount }, r.documents.count, nil)
 }
 
+func parseHCL(_ file: SourceFile) -> (nodes: Int, documents: Int, error: String?) {
+    switch HCLParser.parse(file) {
+    case .success(let h):
+        // Blocks and attributes (expressions are not counted, to keep the count out of the timing).
+        var count = 0
+        var bodies = [h.body]
+        while let b = bodies.popLast() {
+            count += b.attributes.count + b.blocks.count
+            bodies.append(contentsOf: b.blocks.map(\.body))
+        }
+        return (count, 1, nil)
+    case .failure(let e): return (0, 0, "\(e.message) at byte \(e.offset)")
+    }
+}
+
 func pad(_ s: String, _ width: Int, right: Bool = false) -> String {
     let fill = String(repeating: " ", count: max(0, width - s.count))
     return right ? fill + s : s + fill
@@ -442,13 +628,13 @@ while let arg = args.popFirst() {
         writeFolder = folder
     } else if arg == "--evaluations", let n = args.popFirst().flatMap({ Int($0) }), n > 0 {
         evaluationsPerRun = n
-    } else if arg == "--only", let part = args.popFirst(), ["parsers", "evaluator"].contains(part) {
+    } else if arg == "--only", let part = args.popFirst(), ["parsers", "evaluator", "hcl"].contains(part) {
         only = part
     } else {
         print("usage: rolecheck-bench [--runs N] [--write FOLDER]")
         print("  --runs N         timed runs per input (default \(runs))")
         print("  --write FOLDER   also save the generated inputs there (to profile the CLI on them)")
-        print("  --only PART      parsers or evaluator")
+        print("  --only PART      parsers, hcl (the Terraform case alone) or evaluator")
         print("  --evaluations N  evaluator requests per timed run (default 250000)")
         exit(arg == "--help" || arg == "-h" ? 0 : 2)
     }
@@ -472,6 +658,16 @@ if only == "evaluator" {
 let clock = ContinuousClock()
 let generationStart = clock.now
 
+if only == "hcl" {
+    let tf = terraformConfiguration(until: 22_000_000)
+    if let folder = writeFolder { write(tf.bytes, to: folder + "/main.tf") }
+    print("rolecheck-bench: generated \(tf.roles) roles (Terraform) in \(fixed(seconds(clock.now - generationStart), 2)) s")
+    let m = measure("HCL, Terraform (.tf)", bytes: tf.bytes, path: "main.tf", runs: runs, target: 100, parse: parseHCL)
+    let mbs = m.mbPerSecond
+    print("HCL, Terraform (.tf): \(grouped(m.bytes)) bytes, \(grouped(m.nodes)) blocks and attributes, \(fixed(mbs[mbs.count / 2])) MB/s median [\(fixed(mbs.first!)) – \(fixed(mbs.last!))] over \(runs) runs, target ≥ 100  \(mbs[mbs.count / 2] >= 100 ? "ok" : "BELOW")")
+    exit(0)
+}
+
 let jsonRoles = roles(until: 50_000_000, size: prettySize)
 let export = Value.object([
     ("UserDetailList", .array([])),
@@ -494,14 +690,16 @@ let template = Value.object([
     ("Resources", .object(yamlRoles.map { (logicalId($0), cloudFormation($0)) })),
 ])
 let yaml = YAMLPrinter.document(template)
+let tf = terraformConfiguration(until: 22_000_000)
 
 if let folder = writeFolder {
     write(pretty, to: folder + "/authorization-details.json")
     write(minified, to: folder + "/authorization-details.min.json")
     write(yaml, to: folder + "/template.yaml")
+    write(tf.bytes, to: folder + "/main.tf")
 }
 
-print("rolecheck-bench: generated \(jsonRoles.count) roles (JSON) and \(yamlRoles.count) roles (YAML) in \(fixed(seconds(clock.now - generationStart), 2)) s")
+print("rolecheck-bench: generated \(jsonRoles.count) roles (JSON), \(yamlRoles.count) roles (YAML) and \(tf.roles) roles (Terraform) in \(fixed(seconds(clock.now - generationStart), 2)) s")
 print("MB = 10^6 bytes; \(runs) timed runs after one warm-up; MB/s as median [min – max]")
 print("")
 
@@ -509,6 +707,7 @@ let results = [
     measure("JSON, pretty (AWS CLI)", bytes: pretty, path: "authorization-details.json", runs: runs, target: 200, parse: parseJSON),
     measure("JSON, minified", bytes: minified, path: "authorization-details.min.json", runs: runs, target: 200, parse: parseJSON),
     measure("YAML, block (CloudFormation)", bytes: yaml, path: "template.yaml", runs: runs, target: 30, parse: parseYAML),
+    measure("HCL, Terraform (.tf)", bytes: tf.bytes, path: "main.tf", runs: runs, target: 100, parse: parseHCL),
 ]
 
 print(pad("input", 30) + pad("bytes", 13, right: true) + pad("nodes", 12, right: true) + pad("MB/s", 9, right: true)

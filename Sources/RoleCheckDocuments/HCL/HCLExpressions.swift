@@ -38,8 +38,8 @@ extension HCLState {
         }
     }
 
-    /// Where an opening token is, for messages ("the '(' at line 3, column 7").
-    func at(_ t: HCLToken) -> String { "\(t.kind.text) at line \(t.startPos.line), column \(t.startPos.column)" }
+    /// Where an opening is, for messages ("the '(' at line 3, column 7").
+    func at(_ what: String, _ p: SourcePosition) -> String { "'\(what)' at line \(p.line), column \(p.column)" }
 
     @inline(__always) func checkHeight(_ h: Int32, _ offset: Int, _ end: Int? = nil) throws {
         if Int(h) > limits.maxDepth + 1 {
@@ -54,18 +54,17 @@ extension HCLState {
     }
 
     @inline(__always) mutating func pushExpr(_ newlines: Bool) {
-        frames.append(.expr(HCLExprFrame(operandBase: operands.count, opBase: ops.count, prefixBase: prefixes.count, newlines: newlines)))
+        frames.append(.expr)
+        exprs.append(HCLExprFrame(operandBase: operands.count, opBase: ops.count, prefixBase: prefixes.count, newlines: newlines))
     }
 
-    @inline(__always) var exprFrame: HCLExprFrame {
-        if case .expr(let f) = frames[frames.count - 1] { return f }
-        fatalError("HCL parser: no expression frame on top")
-    }
+    @inline(__always) var exprFrame: HCLExprFrame { exprs[exprs.count - 1] }
 
     /// Parses one expression; the cursor is left just after it (the token that ends it is not
     /// consumed). `baseDepth`: the blocks it is nested in.
     mutating func parseExpression(newlines: Bool, baseDepth: Int) throws -> HCLNode {
         frames.removeAll(keepingCapacity: true)
+        exprs.removeAll(keepingCapacity: true)
         operands.removeAll(keepingCapacity: true)
         ops.removeAll(keepingCapacity: true)
         prefixes.removeAll(keepingCapacity: true)
@@ -112,7 +111,7 @@ extension HCLState {
         case .lparen:
             take()
             try enter(t)
-            frames.append(.paren(open: t))
+            frames.append(.paren(open: t.startPos))
             pushExpr(false)
             return .wantOperand
         case .lbrack:
@@ -129,7 +128,7 @@ extension HCLState {
                 depth -= 1
                 return .operand(.node(HCLNode(e: HCLExpr(kind: .tuple([]), range: SourceRange(start: t.startPos, end: next.endPos)), h: 1)))
             }
-            frames.append(.tuple(open: t, items: [], maxH: 0))
+            frames.append(.tuple(open: t.startPos, items: [], maxH: 0))
             pushExpr(false)
             return .wantOperand
         case .lbrace:
@@ -147,7 +146,7 @@ extension HCLState {
                 depth -= 1
                 return .operand(.node(HCLNode(e: HCLExpr(kind: .object([]), range: SourceRange(start: t.startPos, end: next.endPos)), h: 1)))
             }
-            frames.append(.object(open: t, items: [], key: nil, maxH: 0))
+            frames.append(.object(open: t.startPos, items: [], key: nil, maxH: 0))
             pushExpr(true)
             return .wantOperand
         case .quote:
@@ -195,7 +194,7 @@ extension HCLState {
                             range: SourceRange(start: nameTok.startPos, end: first.endPos))
             return .operand(.node(HCLNode(e: e, h: 1)))
         }
-        frames.append(.call(name: name, nameStart: nameTok.startPos, open: next, args: [], maxH: 0))
+        frames.append(.call(name: name, nameStart: nameTok.startPos, open: next.startPos, args: [], maxH: 0))
         pushExpr(false)
         return .wantOperand
     }
@@ -287,7 +286,7 @@ extension HCLState {
                     continue postfix
                 }
                 try enter(t)
-                frames.append(.index(operand: o, open: t))
+                frames.append(.index(operand: o, open: t.startPos))
                 pushExpr(false)
                 return .wantOperand
             default:
@@ -313,10 +312,11 @@ extension HCLState {
         while ops.count > ef.opBase { try reduce() }
         let result = operands.removeLast()
         frames.removeLast()
+        exprs.removeLast()
         if t.kind == .question {
             take()
             try enter(t)
-            frames.append(.conditional(condition: result, whenTrue: nil, newlines: ef.newlines, question: t))
+            frames.append(.conditional(condition: result, whenTrue: nil, newlines: ef.newlines, question: t.startPos))
             pushExpr(ef.newlines)
             return .wantOperand
         }
@@ -343,13 +343,13 @@ extension HCLState {
         case .paren(let open):
             let c = try peek(false)
             guard c.kind == .rparen else {
-                throw error("expected ')' to close the \(at(open)), found \(describe(c))", c.start, c.end)
+                throw error("expected ')' to close the \(at("(", open)), found \(describe(c))", c.start, c.end)
             }
             take()
             depth -= 1
             let h = node.h + 1
-            try checkHeight(h, open.start)
-            return .operand(.node(HCLNode(e: HCLExpr(kind: .parenthesized(node.e), range: SourceRange(start: open.startPos, end: c.endPos)),
+            try checkHeight(h, open.offset)
+            return .operand(.node(HCLNode(e: HCLExpr(kind: .parenthesized(node.e), range: SourceRange(start: open, end: c.endPos)),
                                           h: h)))
         case .tuple(let open, var items, var maxH):
             items.append(node.e)
@@ -365,12 +365,12 @@ extension HCLState {
                 }
             }
             guard c.kind == .rbrack else {
-                throw error("expected ',' or ']' after an element of the \(at(open)), found \(describe(c))", c.start, c.end)
+                throw error("expected ',' or ']' after an element of the \(at("[", open)), found \(describe(c))", c.start, c.end)
             }
             take()
             depth -= 1
-            try checkHeight(maxH + 1, open.start)
-            return .operand(.node(HCLNode(e: HCLExpr(kind: .tuple(items), range: SourceRange(start: open.startPos, end: c.endPos)), h: maxH + 1)))
+            try checkHeight(maxH + 1, open.offset)
+            return .operand(.node(HCLNode(e: HCLExpr(kind: .tuple(items), range: SourceRange(start: open, end: c.endPos)), h: maxH + 1)))
         case .object(let open, var items, let key, var maxH):
             guard let key else {
                 var k = node
@@ -379,14 +379,14 @@ extension HCLState {
                 }
                 let c = try peek(true)
                 guard c.kind == .equal || c.kind == .colon else {
-                    throw error("expected '=' after the key of an element of the \(at(open)), found \(describe(c))", c.start, c.end)
+                    throw error("expected '=' after the key of an element of the \(at("{", open)), found \(describe(c))", c.start, c.end)
                 }
                 take()
-                frames.append(.object(open: open, items: items, key: k, maxH: max(maxH, k.h)))
+                frames.append(.object(open: open, items: items, key: k.e, maxH: max(maxH, k.h)))
                 pushExpr(true)
                 return .wantOperand
             }
-            items.append((key.e, node.e))
+            items.append((key, node.e))
             maxH = max(maxH, node.h)
             var c = try peek(true)
             if c.kind == .comma || c.kind == .newline {
@@ -399,12 +399,12 @@ extension HCLState {
                 }
             }
             guard c.kind == .rbrace else {
-                throw error("expected ',', a line break or '}' after an element of the \(at(open)), found \(describe(c))", c.start, c.end)
+                throw error("expected ',', a line break or '}' after an element of the \(at("{", open)), found \(describe(c))", c.start, c.end)
             }
             take()
             depth -= 1
-            try checkHeight(maxH + 1, open.start)
-            return .operand(.node(HCLNode(e: HCLExpr(kind: .object(items), range: SourceRange(start: open.startPos, end: c.endPos)), h: maxH + 1)))
+            try checkHeight(maxH + 1, open.offset)
+            return .operand(.node(HCLNode(e: HCLExpr(kind: .object(items), range: SourceRange(start: open, end: c.endPos)), h: maxH + 1)))
         case .call(let name, let nameStart, let open, var args, var maxH):
             args.append(node.e)
             maxH = max(maxH, node.h)
@@ -427,27 +427,27 @@ extension HCLState {
                 }
             }
             guard c.kind == .rparen else {
-                throw error("expected ',' or ')' after an argument of \"\(name)\" (its \(at(open))), found \(describe(c))", c.start, c.end)
+                throw error("expected ',' or ')' after an argument of \"\(name)\" (its \(at("(", open))), found \(describe(c))", c.start, c.end)
             }
             take()
             depth -= 1
-            try checkHeight(maxH + 1, open.start)
+            try checkHeight(maxH + 1, open.offset)
             let e = HCLExpr(kind: .functionCall(name: name, args: args, expandFinal: expand), range: SourceRange(start: nameStart, end: c.endPos))
             return .operand(.node(HCLNode(e: e, h: maxH + 1)))
         case .index(var operand, let open):
             let c = try peek(false)
             guard c.kind == .rbrack else {
-                throw error("expected ']' to close the \(at(open)), found \(describe(c))", c.start, c.end)
+                throw error("expected ']' to close the \(at("[", open)), found \(describe(c))", c.start, c.end)
             }
             take()
             depth -= 1
-            operand.append(.index(node.e, SourceRange(start: open.startPos, end: c.endPos)), h: node.h, end: c.endPos)
+            operand.append(.index(node.e, SourceRange(start: open, end: c.endPos)), h: node.h, end: c.endPos)
             return .operand(operand)
         case .conditional(let condition, let whenTrue, let newlines, let question):
             guard let whenTrue else {
                 let c = try peek(newlines)
                 guard c.kind == .colon else {
-                    throw error("expected ':' and the false branch of the conditional (its \(at(question))), found \(describe(c))",
+                    throw error("expected ':' and the false branch of the conditional (its \(at("?", question))), found \(describe(c))",
                                 c.start, c.end)
                 }
                 take()
@@ -457,7 +457,7 @@ extension HCLState {
             }
             depth -= 1
             let h = max(condition.h, whenTrue.h, node.h) + 1
-            try checkHeight(h, question.start)
+            try checkHeight(h, question.offset)
             return .completed(HCLNode(e: HCLExpr(kind: .conditional(condition.e, whenTrue.e, node.e),
                                                  range: SourceRange(start: condition.e.range.start, end: node.e.range.end)), h: h))
         case .forExpr(var f):

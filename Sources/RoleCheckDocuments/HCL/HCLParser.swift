@@ -124,17 +124,19 @@ struct HCLForFrame {
     var grouping = false
 }
 
-/// An open construct waiting for an expression.
+/// An open construct waiting for an expression. Kept small (the frames are pushed and popped
+/// for every element): openings are their positions, and rare or large frames are boxed.
 enum HCLFrame {
-    case expr(HCLExprFrame)
-    case paren(open: HCLToken)
-    case tuple(open: HCLToken, items: [HCLExpr], maxH: Int32)
-    case object(open: HCLToken, items: [(key: HCLExpr, value: HCLExpr)], key: HCLNode?, maxH: Int32)
-    case call(name: String, nameStart: SourcePosition, open: HCLToken, args: [HCLExpr], maxH: Int32)
-    case index(operand: HCLOperand, open: HCLToken)
-    case conditional(condition: HCLNode, whenTrue: HCLNode?, newlines: Bool, question: HCLToken)
-    case forExpr(HCLForFrame)
-    case template(HCLTemplateFrame)
+    /// An expression being read; its state is `HCLState.exprs.last`.
+    case expr
+    case paren(open: SourcePosition)
+    case tuple(open: SourcePosition, items: [HCLExpr], maxH: Int32)
+    case object(open: SourcePosition, items: [(key: HCLExpr, value: HCLExpr)], key: HCLExpr?, maxH: Int32)
+    indirect case call(name: String, nameStart: SourcePosition, open: SourcePosition, args: [HCLExpr], maxH: Int32)
+    indirect case index(operand: HCLOperand, open: SourcePosition)
+    indirect case conditional(condition: HCLNode, whenTrue: HCLNode?, newlines: Bool, question: SourcePosition)
+    indirect case forExpr(HCLForFrame)
+    indirect case template(HCLTemplateFrame)
 }
 
 enum HCLStep {
@@ -162,6 +164,7 @@ struct HCLState {
 
     // The expression engine's stacks (shared by nested constructs, each frame keeping its base).
     var frames: [HCLFrame] = []
+    var exprs: [HCLExprFrame] = []
     var depth = 0
     var operands: [HCLNode] = []
     var ops: [(kind: HCLTokenKind, prec: UInt8)] = []
@@ -421,6 +424,8 @@ struct HCLState {
         cur = HCLCursor(i: o, line: line, lineStart: ls, cont: cont)
         peeked = nil
         frames.removeAll(keepingCapacity: true)
+        exprs.removeAll(keepingCapacity: true)
+        exprs.removeAll(keepingCapacity: true)
         operands.removeAll(keepingCapacity: true)
         ops.removeAll(keepingCapacity: true)
         prefixes.removeAll(keepingCapacity: true)

@@ -1,0 +1,11 @@
+# hash
+// slash
+/* block
+ comment */
+résumé = "été"
+日本-x = <<-EOT
+  line
+  EOT
+block {
+  k = v
+}
