@@ -17,14 +17,24 @@ extension Collector {
         let members = call(["organizations", "list-accounts"], region: nil, account: nil, identity: first.identity)?["Accounts"]?
             .elements.compactMap { $0["Id"]?.string }.sorted()
         var described: [String: Node] = [:]
+        // The policies of a level (the root, an OU) that several accounts share are listed once.
+        var listed: [String: String] = [:]
+        var parents: [String: (id: String, type: String)] = [:]
         for a in accounts {
             var targets: [(id: String, type: String)] = [(a.id, "ACCOUNT")]
             var child = a.id
             var complete = true
             for _ in 0..<8 {
+                if let known = parents[child] {
+                    targets.append(known)
+                    if known.type == "ROOT" { break }
+                    child = known.id
+                    continue
+                }
                 guard let out = call(["organizations", "list-parents", "--child-id", child], region: nil, account: a, identity: first.identity),
                       let parent = out["Parents"]?.elements.first, let id = parent["Id"]?.string else { complete = false; break }
                 let type = parent["Type"]?.string ?? "ORGANIZATIONAL_UNIT"
+                parents[child] = (id, type)
                 targets.append((id, type))
                 if type == "ROOT" { break }
                 child = id
@@ -34,6 +44,7 @@ extension Collector {
             for target in targets.reversed() {
                 var lists: [String] = []
                 for filter in ["SERVICE_CONTROL_POLICY", "RESOURCE_CONTROL_POLICY"] {
+                    if let list = listed[target.id + "|" + filter] { lists.append(list); continue }
                     guard let out = call(["organizations", "list-policies-for-target", "--target-id", target.id, "--filter", filter],
                                          region: nil, account: a, identity: first.identity) else {
                         // RCPs are newer than SCPs: an organisation (or an emulator) without them has none.
@@ -52,7 +63,9 @@ extension Collector {
                         let name = policy["PolicySummary"]?["Name"]?.string ?? id
                         entries.append("{\"Id\": \(JSONText.quoted(id)), \"Name\": \(JSONText.quoted(name)), \"Content\": \(JSONText.quoted(content))}")
                     }
-                    lists.append("[" + entries.joined(separator: ", ") + "]")
+                    let list = "[" + entries.joined(separator: ", ") + "]"
+                    if complete { listed[target.id + "|" + filter] = list }
+                    lists.append(list)
                 }
                 guard complete, lists.count == 2 else { break }
                 levels.append("    {\"Target\": \(JSONText.quoted(target.id)), \"Type\": \(JSONText.quoted(target.type)),\n"
