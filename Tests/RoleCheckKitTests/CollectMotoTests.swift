@@ -216,6 +216,12 @@ struct Scenario {
                                         env: tools.environment(endpoint: server.endpoint), in: dir)
         try #require(seeded.status == 0, "moto-seed.py failed (\(seeded.status)): \(seeded.stderr)\n\(server.logTail)")
         let s = try parse(seeded.stdout)
+        // moto refused only what it is known to lack: AWS managed policies, which it does not load.
+        for refused in s["Unsupported"]?.elements ?? [] {
+            let call = refused["Call"]?.string ?? "", what = refused["What"]?.string ?? ""
+            #expect(call == "iam attach_role_policy" && what.hasPrefix("arn:aws:iam::aws:policy/"),
+                    "moto refused \(call) (\(what)): \(refused["Error"]?.string ?? "")")
+        }
         let seed = Seed(accessKeyId: s["AccessKeyId"]?.string ?? "", secretAccessKey: s["SecretAccessKey"]?.string ?? "",
                         roleArns: (s["RoleArns"]?.elements ?? []).compactMap(\.string),
                         accounts: Dictionary(uniqueKeysWithValues: (s["Accounts"]?.members ?? []).map { ($0.key.scalarText ?? "", $0.value.string ?? "") }),
@@ -374,7 +380,11 @@ final class MotoServer: Sendable {
             let server = MotoServer(process: p, port: port, logPath: log)
             let deadline = Date().addingTimeInterval(30)
             while Date() < deadline && p.isRunning && !answers(port) { try await Task.sleep(for: .milliseconds(100)) }
-            if p.isRunning && answers(port) { return server }
+            // A moto_server that lost the port to another one exits at once: give it the time to.
+            if p.isRunning && answers(port) {
+                try await Task.sleep(for: .milliseconds(300))
+                if p.isRunning { return server }
+            }
             server.stop()
             lastError = "moto_server on port \(port) did not answer: " + server.logTail
         }
