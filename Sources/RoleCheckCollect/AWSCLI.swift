@@ -111,8 +111,7 @@ public struct AWSCLI: Sendable {
     /// Sorts a failed call by what its error says.
     static func classify(_ stderr: String, status: Int32) -> Outcome {
         let text = stderr.trimmingCharacters(in: .whitespacesAndNewlines)
-        let line = text.split(separator: "\n").last(where: { !$0.trimmingCharacters(in: .whitespaces).isEmpty }).map(String.init) ?? "exit status \(status)"
-        let message = String(line.prefix(500))
+        let message = String(summary(text, status: status).prefix(500))
         let denied = ["AccessDenied", "UnauthorizedOperation", "is not authorized to perform", "AuthorizationError",
                       "UnrecognizedClientException", "AccessDeniedException", "not authorized"]
         if denied.contains(where: { text.contains($0) }) { return .denied(message) }
@@ -121,5 +120,30 @@ public struct AWSCLI: Sendable {
                            "AWSOrganizationsNotInUseException"]
         if unsupported.contains(where: { text.contains($0) }) { return .unsupported(message) }
         return .failed(message)
+    }
+
+    /// The line of the CLI's error that says what happened: its own "An error occurred (…) when
+    /// calling …" line, else the line that names an operation it does not know ("Invalid choice:
+    /// 'x', maybe you meant:"), else its first "error:" line, else the last non-empty line. A body that a server (or an emulator) sent in
+    /// XML or HTML instead of an AWS JSON error is replaced by what it says: its Code and Message,
+    /// or the page's title.
+    static func summary(_ text: String, status: Int32) -> String {
+        let lines = text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        guard var line = lines.last(where: { $0.contains("An error occurred") }) ?? lines.first(where: { $0.hasPrefix("Invalid choice:") })
+                ?? lines.first(where: { $0.contains("error:") }) ?? lines.last else { return "exit status \(status)" }
+        func element(_ name: String) -> String? {
+            guard let open = text.range(of: "<\(name)>"), let close = text.range(of: "</\(name)>", range: open.upperBound..<text.endIndex) else { return nil }
+            return text[open.upperBound..<close.lowerBound].trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        if let markup = ["<?xml", "<!doctype", "<html"].compactMap({ line.range(of: $0, options: .caseInsensitive) }).min(by: { $0.lowerBound < $1.lowerBound }) {
+            line = String(line[..<markup.lowerBound]).trimmingCharacters(in: .whitespaces)
+            let said = [element("Code"), element("Message")].compactMap { $0 }.filter { !$0.isEmpty }
+            if !said.isEmpty {
+                line += " " + said.joined(separator: ": ")
+            } else if let title = element("title") {
+                line += " " + title
+            }
+        }
+        return line
     }
 }

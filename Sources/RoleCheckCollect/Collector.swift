@@ -46,12 +46,16 @@ public final class Collector: Sendable {
     let cli: AWSCLI
     let progress: Progress
     let calls = Mutex<[Call]>([])
+    /// Bounds the CLI processes running at once to `options.jobs` (the organisation's calls run
+    /// beside the accounts').
+    let slots: DispatchSemaphore
     let now: Date
 
     public init(options: Options, progress: Progress, now: Date = Date()) {
         self.options = options
         self.cli = AWSCLI(executable: options.awsCLI)
         self.progress = progress
+        self.slots = DispatchSemaphore(value: max(1, options.jobs))
         self.now = now
     }
 
@@ -81,19 +85,18 @@ public final class Collector: Sendable {
             ? [(.defaultChain, nil)] : options.profiles.map { (.profile($0), $0) }
         if !options.roleArns.isEmpty {
             let first = identities[0].0
-            for arn in options.roleArns {
-                guard let session = assume(arn, from: first) else { continue }
-                identities.append((session, nil))
-            }
+            let sessions = map(options.roleArns) { self.assume($0, from: first) }
+            identities += sessions.compactMap { $0 }.map { ($0, nil) }
+        }
+        // Who each identity is, and its account's alias (for the folder's name).
+        let found = map(identities) { identity, profile -> Account? in
+            guard let who = self.callerIdentity(identity) else { return nil }
+            let alias = self.accountAlias(identity, account: who.account)
+            let label = Self.folderSafe(alias ?? profile ?? "account")
+            return Account(id: who.account, arn: who.arn, identity: identity, alias: alias, folder: "\(who.account)-\(label)")
         }
         var accounts: [Account] = []
-        for (identity, profile) in identities {
-            guard let who = callerIdentity(identity) else { continue }
-            if accounts.contains(where: { $0.id == who.account }) { continue } // reached twice: collected once
-            let alias = accountAlias(identity, account: who.account)
-            let label = Self.folderSafe(alias ?? profile ?? "account")
-            accounts.append(Account(id: who.account, arn: who.arn, identity: identity, alias: alias, folder: "\(who.account)-\(label)"))
-        }
+        for case let a? in found where !accounts.contains(where: { $0.id == a.id }) { accounts.append(a) } // reached twice: collected once
         guard !accounts.isEmpty else {
             let reasons = calls.withLock { $0 }.compactMap(\.message).joined(separator: "; ")
             throw Failure.noIdentity("no account could be reached: sts get-caller-identity failed for every identity (\(reasons))")
@@ -101,11 +104,17 @@ public final class Collector: Sendable {
         let regions = options.regions.isEmpty ? [defaultRegion(accounts[0].identity)] : options.regions
         for account in accounts {
             try FileManager.default.createDirectory(atPath: folder(account), withIntermediateDirectories: true)
-            collectIAM(account)
-            for region in regions { collectRegion(account, region) }
         }
-        collectBucketPolicies(accounts, region: regions[0])
-        collectOrganizationPolicies(accounts)
+        // The accounts (then the buckets their runtime roles name) and the organisation at once.
+        let reached = accounts
+        parallel([true, false]) { accountsFirst in
+            if accountsFirst {
+                self.collectAccounts(reached, regions: regions)
+                self.collectBucketPolicies(reached, region: regions[0])
+            } else {
+                self.collectOrganizationPolicies(reached)
+            }
+        }
         let result = Result(accounts: accounts, calls: calls.withLock { $0 })
         try writeManifest(result, regions: regions, started: started)
         progress.finish(calls: result.calls.count, failed: result.failed.count)
@@ -119,9 +128,20 @@ public final class Collector: Sendable {
     @discardableResult
     func call(_ args: [String], region: String?, account: Account?, identity: AWSCLI.Identity, file: String? = nil,
               tolerate: [String] = []) -> Node? {
+        let (node, made) = attempt(args, region: region, account: account, identity: identity, file: file, tolerate: tolerate)
+        record(made)
+        return node
+    }
+
+    /// Makes a call and writes its output, without recording it (the caller decides).
+    func attempt(_ args: [String], region: String?, account: Account?, identity: AWSCLI.Identity, file: String? = nil,
+                 tolerate: [String] = []) -> (Node?, Call) {
         let command = (["aws"] + args).joined(separator: " ")
         progress.started(command, account: account?.id, region: region)
+        // At most `jobs` CLI processes at once, however the work is split.
+        slots.wait()
         var outcome = cli.run(args, region: region, as: identity)
+        slots.signal()
         // An expected absence (a bucket without a policy) is an answer, not a gap.
         if case .failed(let m) = outcome, tolerate.contains(where: { m.contains($0) }) { outcome = .ok([]) }
         var written: String?
@@ -133,10 +153,13 @@ public final class Collector: Sendable {
             }
             node = try? JSONParser.parse(file: SourceFile(path: file ?? "output.json", bytes: bytes)).get().root
         }
-        calls.withLock { $0.append(Call(account: account?.id, region: region, command: command, status: outcome.status,
-                                        message: outcome.message, file: written)) }
         progress.finished(command, status: outcome.status)
-        return node
+        return (node, Call(account: account?.id, region: region, command: command, status: outcome.status,
+                           message: outcome.message, file: written))
+    }
+
+    func record(_ call: Call) {
+        calls.withLock { $0.append(call) }
     }
 
     /// Runs `body` on each item, at most `options.jobs` at once.
@@ -146,6 +169,17 @@ public final class Collector: Sendable {
         queue.maxConcurrentOperationCount = options.jobs
         for item in items { queue.addOperation { body(item) } }
         queue.waitUntilAllOperationsAreFinished()
+    }
+
+    /// `transform` of each item, run as `parallel` runs them, in the items' order.
+    func map<T: Sendable, U: Sendable>(_ items: [T], _ transform: @escaping @Sendable (T) -> U) -> [U] {
+        let results = Mutex<[Int: U]>([:])
+        parallel(Array(items.enumerated())) { i, item in
+            let u = transform(item)
+            results.withLock { $0[i] = u }
+        }
+        let all = results.withLock { $0 }
+        return items.indices.map { all[$0]! }
     }
 
     // MARK: Identities
@@ -193,75 +227,102 @@ public final class Collector: Sendable {
 
     // MARK: What is collected
 
-    func collectIAM(_ a: Account) {
-        call(["iam", "get-account-authorization-details"], region: nil, account: a, identity: a.identity, file: "iam.json")
-    }
-
-    func collectRegion(_ a: Account, _ region: String) {
-        let id = a.identity
-        // EMR: active clusters and those terminated recently, their security configurations.
-        var clusters: [String] = []
-        if let out = call(["emr", "list-clusters", "--active"], region: region, account: a, identity: id) {
-            clusters += (out["Clusters"]?.elements ?? []).compactMap { $0["Id"]?.string }
-        }
+    /// Every account's IAM, and in each Region its EMR clusters (active, and terminated within
+    /// `terminatedDays`) with their security configurations, its SageMaker domains with their user
+    /// profiles and spaces, and its Lake Formation settings. In three steps, each step's calls at
+    /// once (at most `jobs` run): what can be read without knowing anything (IAM, the lists, Lake
+    /// Formation), then what the lists name (clusters, domains, the domains' lists), then what those
+    /// name (security configurations, user profiles, spaces). One step at a time, so no call waits
+    /// for another while it holds a thread.
+    func collectAccounts(_ accounts: [Account], regions: [String]) {
+        typealias Step = @Sendable () -> Void
         let since = ISO8601DateFormatter().string(from: now.addingTimeInterval(-Double(options.terminatedDays) * 86_400))
-        if let out = call(["emr", "list-clusters", "--cluster-states", "TERMINATED", "TERMINATED_WITH_ERRORS", "--created-after", since],
-                          region: region, account: a, identity: id) {
-            clusters += (out["Clusters"]?.elements ?? []).compactMap { $0["Id"]?.string }
-        }
-        clusters = Self.unique(clusters)
-        let configNames = Mutex<[String]>([])
-        parallel(clusters) { cluster in
-            let out = self.call(["emr", "describe-cluster", "--cluster-id", cluster], region: region, account: a, identity: id,
-                                file: "describe-cluster-\(region)-\(Self.fileSafe(cluster)).json")
-            if let name = out?["Cluster"]?["SecurityConfiguration"]?.string { configNames.withLock { $0.append(name) } }
-        }
-        var names = configNames.withLock { $0 }
-        if let out = call(["emr", "list-security-configurations"], region: region, account: a, identity: id) {
-            names += (out["SecurityConfigurations"]?.elements ?? []).compactMap { $0["Name"]?.string }
-        }
-        parallel(Self.unique(names).sorted()) { name in
-            self.call(["emr", "describe-security-configuration", "--name", name], region: region, account: a, identity: id,
-                      file: "describe-security-configuration-\(region)-\(Self.fileSafe(name)).json")
-        }
-        // SageMaker: domains, their user profiles and spaces.
-        let domains = (call(["sagemaker", "list-domains"], region: region, account: a, identity: id)?["Domains"]?.elements ?? [])
-            .compactMap { $0["DomainId"]?.string }
-        parallel(domains) { domain in
-            self.call(["sagemaker", "describe-domain", "--domain-id", domain], region: region, account: a, identity: id,
-                      file: "describe-domain-\(region)-\(Self.fileSafe(domain)).json")
-            let profiles = (self.call(["sagemaker", "list-user-profiles", "--domain-id-equals", domain], region: region, account: a, identity: id)?["UserProfiles"]?.elements ?? [])
-                .compactMap { $0["UserProfileName"]?.string }
-            for p in profiles {
-                self.call(["sagemaker", "describe-user-profile", "--domain-id", domain, "--user-profile-name", p], region: region, account: a,
-                          identity: id, file: "describe-user-profile-\(region)-\(Self.fileSafe(domain))-\(Self.fileSafe(p)).json")
-            }
-            let spaces = (self.call(["sagemaker", "list-spaces", "--domain-id-equals", domain], region: region, account: a, identity: id)?["Spaces"]?.elements ?? [])
-                .compactMap { $0["SpaceName"]?.string }
-            for s in spaces {
-                self.call(["sagemaker", "describe-space", "--domain-id", domain, "--space-name", s], region: region, account: a,
-                          identity: id, file: "describe-space-\(region)-\(Self.fileSafe(domain))-\(Self.fileSafe(s)).json")
+        // What each step found, for the next: "account|region|what" → names.
+        let found = Mutex<[String: [String]]>([:])
+        func names(_ key: String) -> [String] { found.withLock { $0[key] ?? [] } }
+        /// A call whose output lists names (`key` → `field` of each element), kept under `into`.
+        func listing(_ args: [String], _ a: Account, _ region: String, _ key: String, _ field: String, into: String) -> Step {
+            { @Sendable in
+                let names = (self.call(args, region: region, account: a, identity: a.identity)?[key]?.elements ?? []).compactMap { $0[field]?.string }
+                found.withLock { $0[into, default: []] += names }
             }
         }
-        // Lake Formation.
-        call(["lakeformation", "get-data-lake-settings"], region: region, account: a, identity: id,
-             file: "get-data-lake-settings-\(region).json")
+
+        var first: [Step] = []
+        for a in accounts {
+            first.append { self.call(["iam", "get-account-authorization-details"], region: nil, account: a, identity: a.identity, file: "iam.json") }
+            for r in regions {
+                let at = "\(a.id)|\(r)|"
+                first.append(listing(["emr", "list-clusters", "--active"], a, r, "Clusters", "Id", into: at + "active"))
+                first.append(listing(["emr", "list-clusters", "--cluster-states", "TERMINATED", "TERMINATED_WITH_ERRORS", "--created-after", since],
+                                     a, r, "Clusters", "Id", into: at + "terminated"))
+                first.append(listing(["emr", "list-security-configurations"], a, r, "SecurityConfigurations", "Name", into: at + "configurations"))
+                first.append(listing(["sagemaker", "list-domains"], a, r, "Domains", "DomainId", into: at + "domains"))
+                first.append { self.call(["lakeformation", "get-data-lake-settings"], region: r, account: a, identity: a.identity,
+                                         file: "get-data-lake-settings-\(r).json") }
+            }
+        }
+        parallel(first) { $0() }
+
+        var second: [Step] = []
+        for a in accounts {
+            for r in regions {
+                let at = "\(a.id)|\(r)|"
+                for cluster in Self.unique(names(at + "active") + names(at + "terminated")) {
+                    second.append {
+                        let out = self.call(["emr", "describe-cluster", "--cluster-id", cluster], region: r, account: a, identity: a.identity,
+                                            file: "describe-cluster-\(r)-\(Self.fileSafe(cluster)).json")
+                        if let name = out?["Cluster"]?["SecurityConfiguration"]?.string { found.withLock { $0[at + "named", default: []].append(name) } }
+                    }
+                }
+                for domain in names(at + "domains") {
+                    second.append { self.call(["sagemaker", "describe-domain", "--domain-id", domain], region: r, account: a, identity: a.identity,
+                                              file: "describe-domain-\(r)-\(Self.fileSafe(domain)).json") }
+                    second.append(listing(["sagemaker", "list-user-profiles", "--domain-id-equals", domain], a, r, "UserProfiles", "UserProfileName",
+                                          into: at + "profiles|" + domain))
+                    second.append(listing(["sagemaker", "list-spaces", "--domain-id-equals", domain], a, r, "Spaces", "SpaceName",
+                                          into: at + "spaces|" + domain))
+                }
+            }
+        }
+        parallel(second) { $0() }
+
+        var third: [Step] = []
+        for a in accounts {
+            for r in regions {
+                let at = "\(a.id)|\(r)|"
+                for name in Self.unique(names(at + "named") + names(at + "configurations")).sorted() {
+                    third.append { self.call(["emr", "describe-security-configuration", "--name", name], region: r, account: a, identity: a.identity,
+                                             file: "describe-security-configuration-\(r)-\(Self.fileSafe(name)).json") }
+                }
+                for domain in names(at + "domains") {
+                    let d = Self.fileSafe(domain)
+                    for p in names(at + "profiles|" + domain) {
+                        third.append { self.call(["sagemaker", "describe-user-profile", "--domain-id", domain, "--user-profile-name", p], region: r,
+                                                 account: a, identity: a.identity, file: "describe-user-profile-\(r)-\(d)-\(Self.fileSafe(p)).json") }
+                    }
+                    for sp in names(at + "spaces|" + domain) {
+                        third.append { self.call(["sagemaker", "describe-space", "--domain-id", domain, "--space-name", sp], region: r,
+                                                 account: a, identity: a.identity, file: "describe-space-\(r)-\(d)-\(Self.fileSafe(sp)).json") }
+                    }
+                }
+            }
+        }
+        parallel(third) { $0() }
     }
 
     /// The bucket policies of the buckets that runtime roles' policies name, read by the first
     /// account whose identity may (the bucket's owner, in a working setup).
     func collectBucketPolicies(_ accounts: [Account], region: String) {
-        let buckets = Self.runtimeRoleBuckets(in: options.output)
-        for bucket in buckets {
+        parallel(Self.runtimeRoleBuckets(in: options.output)) { bucket in
             for (i, a) in accounts.enumerated() {
-                let file = "get-bucket-policy-\(Self.fileSafe(bucket)).json"
-                let before = calls.withLock { $0.count }
-                call(["s3api", "get-bucket-policy", "--bucket", bucket], region: region, account: a, identity: a.identity, file: file,
-                     tolerate: ["NoSuchBucketPolicy"])
-                let last = calls.withLock { $0.count > before ? $0[$0.count - 1] : nil }
+                let (_, made) = self.attempt(["s3api", "get-bucket-policy", "--bucket", bucket], region: region, account: a, identity: a.identity,
+                                             file: "get-bucket-policy-\(Self.fileSafe(bucket)).json", tolerate: ["NoSuchBucketPolicy"])
                 // Another account's bucket: try the next identity; record only the last attempt's gap.
-                if last?.status == "ok" { break }
-                if i < accounts.count - 1 { calls.withLock { _ = $0.popLast() } }
+                if made.status == "ok" || i == accounts.count - 1 {
+                    self.record(made)
+                    break
+                }
             }
         }
     }

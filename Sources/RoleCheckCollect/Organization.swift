@@ -2,69 +2,119 @@ import Foundation
 import RoleCheckCore
 import RoleCheckDocuments
 import RoleCheckModel
+import Synchronization
 
 extension Collector {
     /// The service control policies and resource control policies on each account's path to
     /// the organisation's root, read with the first identity (the management account or a
     /// delegated administrator can). Written per account as `organization-policies.json`, root
     /// first, only when the whole path was read: a level left out would change the verdict.
+    /// Each step's calls run at once: the members and the accounts' parents, then the OUs'
+    /// parents, then each level's policies (a level several accounts share is listed once), then
+    /// each policy's content.
     func collectOrganizationPolicies(_ accounts: [Account]) {
-        let first = accounts[0]
-        guard let org = call(["organizations", "describe-organization"], region: nil, account: nil, identity: first.identity)?["Organization"] else { return }
+        let first = accounts[0], identity = first.identity
+        guard let org = call(["organizations", "describe-organization"], region: nil, account: nil, identity: identity)?["Organization"] else { return }
         let orgId = org["Id"]?.string
         let management = org["MasterAccountId"]?.string
-        // The members, for aws:PrincipalOrgID (every page: the CLI follows NextToken).
-        let members = call(["organizations", "list-accounts"], region: nil, account: nil, identity: first.identity)?["Accounts"]?
-            .elements.compactMap { $0["Id"]?.string }.sorted()
-        var described: [String: Node] = [:]
-        for a in accounts {
-            var targets: [(id: String, type: String)] = [(a.id, "ACCOUNT")]
-            var child = a.id
-            var complete = true
-            for _ in 0..<8 {
-                guard let out = call(["organizations", "list-parents", "--child-id", child], region: nil, account: a, identity: first.identity),
-                      let parent = out["Parents"]?.elements.first, let id = parent["Id"]?.string else { complete = false; break }
-                let type = parent["Type"]?.string ?? "ORGANIZATIONAL_UNIT"
-                targets.append((id, type))
-                if type == "ROOT" { break }
-                child = id
-            }
-            guard complete, targets.last?.type == "ROOT" else { continue }
-            var levels: [String] = []
-            for target in targets.reversed() {
-                var lists: [String] = []
-                for filter in ["SERVICE_CONTROL_POLICY", "RESOURCE_CONTROL_POLICY"] {
-                    guard let out = call(["organizations", "list-policies-for-target", "--target-id", target.id, "--filter", filter],
-                                         region: nil, account: a, identity: first.identity) else {
-                        // RCPs are newer than SCPs: an organisation (or an emulator) without them has none.
-                        if filter == "RESOURCE_CONTROL_POLICY" { lists.append("[]"); continue }
-                        complete = false; break
-                    }
-                    var entries: [String] = []
-                    for p in out["Policies"]?.elements ?? [] {
-                        guard let id = p["Id"]?.string else { continue }
-                        let policy: Node?
-                        if let cached = described[id] { policy = cached } else {
-                            policy = call(["organizations", "describe-policy", "--policy-id", id], region: nil, account: a, identity: first.identity)?["Policy"]
-                            if let policy { described[id] = policy }
-                        }
-                        guard let policy, let content = policy["Content"]?.string else { complete = false; continue }
-                        let name = policy["PolicySummary"]?["Name"]?.string ?? id
-                        entries.append("{\"Id\": \(JSONText.quoted(id)), \"Name\": \(JSONText.quoted(name)), \"Content\": \(JSONText.quoted(content))}")
-                    }
-                    lists.append("[" + entries.joined(separator: ", ") + "]")
+
+        // Each account's path to the root: child → parent. A call is recorded under the first
+        // account whose path needs it.
+        let members = Mutex<[String]?>(nil)
+        var parents: [String: (id: String, type: String)] = [:]
+        var owner = Dictionary(accounts.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        var children = accounts.map(\.id)
+        for depth in 0..<8 where !children.isEmpty {
+            let ask = children, whose = owner
+            let found = map(depth == 0 ? [""] + ask : ask) { child -> (id: String, type: String)? in
+                if child.isEmpty {
+                    // The members, for aws:PrincipalOrgID (every page: the CLI follows NextToken).
+                    let ids = self.call(["organizations", "list-accounts"], region: nil, account: nil, identity: identity)?["Accounts"]?
+                        .elements.compactMap { $0["Id"]?.string }.sorted()
+                    members.withLock { $0 = ids }
+                    return nil
                 }
-                guard complete, lists.count == 2 else { break }
-                levels.append("    {\"Target\": \(JSONText.quoted(target.id)), \"Type\": \(JSONText.quoted(target.type)),\n"
-                              + "     \"ServiceControlPolicies\": \(lists[0]),\n     \"ResourceControlPolicies\": \(lists[1])}")
+                guard let out = self.call(["organizations", "list-parents", "--child-id", child], region: nil, account: whose[child],
+                                          identity: identity),
+                      let parent = out["Parents"]?.elements.first, let id = parent["Id"]?.string else { return nil }
+                return (id, parent["Type"]?.string ?? "ORGANIZATIONAL_UNIT")
             }
-            guard complete else { continue }
+            children = []
+            for (child, parent) in zip(ask, depth == 0 ? Array(found.dropFirst()) : found) {
+                guard let parent else { continue }
+                parents[child] = parent
+                if parent.type != "ROOT" && parents[parent.id] == nil && !children.contains(parent.id) {
+                    children.append(parent.id)
+                    owner[parent.id] = owner[child]
+                }
+            }
+        }
+        // The paths that reach the root, root first.
+        var paths: [(account: Account, levels: [(id: String, type: String)])] = []
+        for a in accounts {
+            var levels: [(id: String, type: String)] = [(a.id, "ACCOUNT")]
+            while let last = levels.last, last.type != "ROOT", let parent = parents[last.id], levels.count <= 8 { levels.append(parent) }
+            if levels.last?.type == "ROOT" { paths.append((a, levels.reversed())) }
+        }
+
+        // Each level's SCPs and RCPs, listed once.
+        var lists: [(target: String, filter: String, account: Account)] = []
+        for (a, levels) in paths {
+            for level in levels {
+                for filter in ["SERVICE_CONTROL_POLICY", "RESOURCE_CONTROL_POLICY"] where !lists.contains(where: { $0.target == level.id && $0.filter == filter }) {
+                    lists.append((level.id, filter, a))
+                }
+            }
+        }
+        let listed = map(lists) { target, filter, a -> [String]? in
+            self.call(["organizations", "list-policies-for-target", "--target-id", target, "--filter", filter], region: nil, account: a,
+                      identity: identity)?["Policies"]?.elements.compactMap { $0["Id"]?.string }
+        }
+        var policyIds: [String: [String]] = [:]
+        for (list, ids) in zip(lists, listed) {
+            // RCPs are newer than SCPs: an organisation (or an emulator) without them has none.
+            if let ids { policyIds[list.target + "|" + list.filter] = ids } else if list.filter == "RESOURCE_CONTROL_POLICY" {
+                policyIds[list.target + "|" + list.filter] = []
+            }
+        }
+
+        // Each policy's name and content, read once.
+        var wanted: [(id: String, account: Account)] = []
+        for (list, ids) in zip(lists, listed) {
+            for id in ids ?? [] where !wanted.contains(where: { $0.id == id }) { wanted.append((id, list.account)) }
+        }
+        let described = map(wanted) { id, a -> (name: String, content: String)? in
+            guard let policy = self.call(["organizations", "describe-policy", "--policy-id", id], region: nil, account: a,
+                                         identity: identity)?["Policy"],
+                  let content = policy["Content"]?.string else { return nil }
+            return (policy["PolicySummary"]?["Name"]?.string ?? id, content)
+        }
+        var contents: [String: (name: String, content: String)] = [:]
+        for (w, d) in zip(wanted, described) { if let d { contents[w.id] = d } }
+
+        for (a, levels) in paths {
+            var written: [String] = []
+            for level in levels {
+                var both: [String] = []
+                for filter in ["SERVICE_CONTROL_POLICY", "RESOURCE_CONTROL_POLICY"] {
+                    guard let ids = policyIds[level.id + "|" + filter] else { break }
+                    let entries = ids.compactMap { id in
+                        contents[id].map { "{\"Id\": \(JSONText.quoted(id)), \"Name\": \(JSONText.quoted($0.name)), \"Content\": \(JSONText.quoted($0.content))}" }
+                    }
+                    guard entries.count == ids.count else { break }
+                    both.append("[" + entries.joined(separator: ", ") + "]")
+                }
+                guard both.count == 2 else { break }
+                written.append("    {\"Target\": \(JSONText.quoted(level.id)), \"Type\": \(JSONText.quoted(level.type)),\n"
+                               + "     \"ServiceControlPolicies\": \(both[0]),\n     \"ResourceControlPolicies\": \(both[1])}")
+            }
+            guard written.count == levels.count else { continue }
             var header = "\"Account\": \(JSONText.quoted(a.id))"
             if let orgId { header += ", \"OrganizationId\": \(JSONText.quoted(orgId))" }
             if let management { header += ", \"ManagementAccount\": \(JSONText.quoted(management))" }
-            if let members { header += ",\n  \"Accounts\": [" + members.map(JSONText.quoted).joined(separator: ", ") + "]" }
-            let text = "{\"OrganizationPolicies\": {\(header),\n  \"Levels\": [\n" + levels.joined(separator: ",\n") + "\n]}}\n"
-            FileManager.default.createFile(atPath: folder(a) + "/organization-policies.json", contents: Data(text.utf8))
+            if let members = members.withLock({ $0 }) { header += ",\n  \"Accounts\": [" + members.map(JSONText.quoted).joined(separator: ", ") + "]" }
+            let text = "{\"OrganizationPolicies\": {\(header),\n  \"Levels\": [\n" + written.joined(separator: ",\n") + "\n]}}\n"
+            _ = FileManager.default.createFile(atPath: folder(a) + "/organization-policies.json", contents: Data(text.utf8))
         }
     }
 
