@@ -51,12 +51,7 @@ extension ModelBuilder {
         let needle = Array("ImportValue".utf8)
         return document.text.withUnsafeBufferPointer { buf in
             guard buf.count >= needle.count else { return false }
-            var i = 0
-            while i <= buf.count - needle.count {
-                if buf[i] == needle[0] && Array(buf[i..<(i + needle.count)]) == needle { return true }
-                i += 1
-            }
-            return false
+            return (0...(buf.count - needle.count)).contains { i in buf[i] == needle[0] && buf[i..<(i + needle.count)].elementsEqual(needle) }
         }
     }
 

@@ -326,8 +326,8 @@ public final class HopEvaluator: @unchecked Sendable {
     /// user and is not among the inputs: `sts:SourceIdentity` is a stand-in, so a trust condition
     /// that any name passes (`StringLike "*"`) holds, and one that names users is a doubt naming
     /// the key rather than a refusal.
-    public static var sourceIdentityContext: RequestContext {
-        var c = RequestContext()
+    public static func sourceIdentityContext(in call: RequestContext = RequestContext()) -> RequestContext {
+        var c = call
         c.addStandIn("sts:SourceIdentity", "studio-user")
         return c
     }
@@ -350,9 +350,9 @@ public final class HopEvaluator: @unchecked Sendable {
         var qs = [askPolicy(callerArn: studioArn, "sts:AssumeRole", resource: resource, policy: trust, callerRole: f.studioRole),
                   askAll(caller: f.studioRole, callerArn: studioArn, "sts:AssumeRole", resource: resource, policy: trust)]
         if chain.studio.propagatesSourceIdentity {
-            qs.append(askPolicy(callerArn: studioArn, "sts:SetSourceIdentity", resource: resource, policy: trust, context: Self.sourceIdentityContext, callerRole: f.studioRole))
+            qs.append(askPolicy(callerArn: studioArn, "sts:SetSourceIdentity", resource: resource, policy: trust, context: Self.sourceIdentityContext(), callerRole: f.studioRole))
             qs.append(askAll(caller: f.studioRole, callerArn: studioArn, "sts:SetSourceIdentity", resource: resource, policy: trust,
-                           context: Self.sourceIdentityContext))
+                           context: Self.sourceIdentityContext()))
         }
         var unattached: [ManagedPolicyResource] = []
         if let studio = f.studioRole, let denied = qs[1].result, denied.resourceAllows == true, !denied.allowed {
@@ -415,8 +415,7 @@ public final class HopEvaluator: @unchecked Sendable {
                     askAll(caller: ip, callerArn: ipArn, "sts:TagSession", resource: rtArn, policy: trust, context: tag),
                 ]
                 if f.propagatesSourceIdentity {
-                    var identity = call
-                    identity.addStandIn("sts:SourceIdentity", "studio-user")
+                    let identity = Self.sourceIdentityContext(in: call)
                     qs.append(askPolicy(callerArn: ipArn, "sts:SetSourceIdentity", resource: rtArn, policy: trust, context: identity, callerRole: ip))
                     qs.append(askAll(caller: ip, callerArn: ipArn, "sts:SetSourceIdentity", resource: rtArn, policy: trust, context: identity))
                 }

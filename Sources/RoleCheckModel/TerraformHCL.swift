@@ -55,7 +55,7 @@ public enum TerraformHCL {
         for dir in order {
             guard let m = loader.cache[dir] else { continue }
             for name in m.moduleOrder {
-                guard let call = m.moduleCalls[name], let source = call.block.body.attributes.first(where: { $0.name == "source" }),
+                guard let call = m.moduleCalls[name], let source = call.block.body.attribute("source"),
                       case .template(let parts, _) = source.expr.kind, parts.count == 1,
                       case .literal(let path, _, _) = parts[0], path.hasPrefix("./") || path.hasPrefix("../") else { continue }
                 called.insert(TFLoader.normalize(dir + "/" + path))
@@ -374,17 +374,13 @@ final class TFInstance {
         return cur
     }
 
-    /// The steps that name attributes, with index steps on a resource reference dropped (a
-    /// resource with count or for_each is read as one instance).
-    static func names(_ steps: ArraySlice<HCLTraversalStep>) -> [String]? {
-        var out: [String] = []
-        for s in steps {
-            switch s {
-            case .attribute(let n, _): out.append(n)
-            case .index, .legacyIndex: continue
-            }
-        }
-        return out
+    /// The attribute read from a resource or data source after its name, and the steps after
+    /// it. Instance keys in between are skipped: a resource with count or for_each is read as
+    /// one instance.
+    static func attributeAfterInstanceKeys(_ steps: ArraySlice<HCLTraversalStep>) -> (name: String, rest: [HCLTraversalStep])? {
+        guard let i = steps.firstIndex(where: { if case .attribute = $0 { return true }; return false }),
+              case .attribute(let name, _) = steps[i] else { return nil }
+        return (name, Array(steps[(i + 1)...]))
     }
 
     func traverse(root: String, _ steps: [HCLTraversalStep], _ span: TFSpan, _ file: SourceFile, _ level: Int) -> TFValue {
@@ -398,7 +394,7 @@ final class TFInstance {
             let value: TFValue
             if let given = inputs[name] {
                 value = given
-            } else if let decl = module.variables[name], let d = decl.block.body.attributes.first(where: { $0.name == "default" }) {
+            } else if let decl = module.variables[name], let d = decl.block.body.attribute("default") {
                 value = guarded("var.\(name)") { evaluate(d.expr, decl.file, level + 1) } ?? .unknown(span)
             } else {
                 return .unknown(span)
@@ -414,33 +410,19 @@ final class TFInstance {
             return apply(Array(steps.dropFirst()), to: value, span, file, level)
         case "module":
             guard let name = attr(0), let output = attr(1), let child = child(name),
-                  let decl = child.module.outputs[output], let v = decl.block.body.attributes.first(where: { $0.name == "value" }) else { return .unknown(span) }
+                  let decl = child.module.outputs[output], let v = decl.block.body.attribute("value") else { return .unknown(span) }
             let value = child.guarded("output.\(output)") { child.evaluate(v.expr, decl.file, level + 1) } ?? .unknown(span)
             return apply(Array(steps.dropFirst(2)), to: value, span, file, level)
         case "data":
-            guard let type = attr(0) else { return .unknown(span) }
-            // The instance key of a data source with count or for_each is skipped.
-            var rest = Array(steps.dropFirst())
-            guard let nameStep = rest.first, case .attribute(let name, _) = nameStep else { return .unknown(span) }
-            rest.removeFirst()
-            while let first = rest.first {
-                if case .attribute = first { break }
-                rest.removeFirst()
-            }
-            guard let attribute = rest.first.flatMap({ s -> String? in if case .attribute(let n, _) = s { return n }; return nil }) else { return .unknown(span) }
-            return apply(Array(rest.dropFirst()), to: dataAttribute(type, name, attribute, span, level), span, file, level)
+            guard let type = attr(0), let name = attr(1),
+                  let (attribute, rest) = Self.attributeAfterInstanceKeys(steps.dropFirst(2)) else { return .unknown(span) }
+            return apply(rest, to: dataAttribute(type, name, attribute, span), span, file, level)
         case "count", "each", "self", "path", "terraform":
             return .unknown(span)
         default:
             // A resource: TYPE.NAME[.index].attribute….
-            guard let name = attr(0) else { return .unknown(span) }
-            var rest = Array(steps.dropFirst())
-            while let first = rest.first {
-                if case .attribute = first { break }
-                rest.removeFirst()
-            }
-            guard let attribute = rest.first.flatMap({ s -> String? in if case .attribute(let n, _) = s { return n }; return nil }) else { return .unknown(span) }
-            return apply(Array(rest.dropFirst()), to: resourceAttribute("\(root).\(name)", attribute, span, level), span, file, level)
+            guard let name = attr(0), let (attribute, rest) = Self.attributeAfterInstanceKeys(steps.dropFirst()) else { return .unknown(span) }
+            return apply(rest, to: resourceAttribute("\(root).\(name)", attribute, span), span, file, level)
         }
     }
 
@@ -454,7 +436,7 @@ final class TFInstance {
     func child(_ name: String) -> TFInstance? {
         if let c = children[name] { return c }
         guard depth < 8, let call = module.moduleCalls[name],
-              let source = call.block.body.attributes.first(where: { $0.name == "source" }),
+              let source = call.block.body.attribute("source"),
               let path = evaluate(source.expr, call.file).text, path.hasPrefix("./") || path.hasPrefix("../"),
               let m = loader.module(at: TFLoader.normalize(module.directory + "/" + path)) else { return nil }
         var args: [String: TFValue] = [:]
@@ -580,7 +562,7 @@ extension TFInstance {
         return b
     }
 
-    func resourceAttribute(_ key: String, _ attribute: String, _ span: TFSpan, _ level: Int) -> TFValue {
+    func resourceAttribute(_ key: String, _ attribute: String, _ span: TFSpan) -> TFValue {
         let value: TFValue
         if let cached = resourceCache[key] { value = cached } else {
             guard let b = guarded("resource.\(key)", { resourceBody(key)?.value ?? .unknown(span) }) else { return .unknown(span) }
@@ -590,7 +572,7 @@ extension TFInstance {
         return value[attribute] ?? .unknown(span)
     }
 
-    func dataAttribute(_ type: String, _ name: String, _ attribute: String, _ span: TFSpan, _ level: Int) -> TFValue {
+    func dataAttribute(_ type: String, _ name: String, _ attribute: String, _ span: TFSpan) -> TFValue {
         switch (type, attribute) {
         case ("aws_caller_identity", "account_id"): return .string(account, span)
         case ("aws_partition", "partition"): return .string("aws", span)
@@ -599,7 +581,7 @@ extension TFInstance {
         case ("aws_iam_policy_document", "json"), ("aws_iam_policy_document", "minified_json"):
             let key = "data.aws_iam_policy_document.\(name)"
             if let cached = resourceCache[key] { return cached }
-            guard let v = guarded(key, { policyDocument(name) }) else { return .unknown(span) }
+            guard let v = guarded(key, { policyDocument(name, span) }) else { return .unknown(span) }
             resourceCache[key] = v
             return v
         default:
@@ -611,13 +593,11 @@ extension TFInstance {
     }
 
     /// `data "aws_iam_policy_document"`: the policy as an object, each element where it is written.
-    func policyDocument(_ name: String) -> TFValue {
-        guard let decl = module.resources["data.aws_iam_policy_document.\(name)"] else {
-            return .unknown(TFSpan(file: ObjectIdentifier(module), start: 0, end: 0))
-        }
+    func policyDocument(_ name: String, _ use: TFSpan) -> TFValue {
+        guard let decl = module.resources["data.aws_iam_policy_document.\(name)"] else { return .unknown(use) }
         let file = decl.file
         let span = TFSpan(file, decl.block.range)
-        let attrs = Dictionary(decl.block.body.attributes.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        let body = decl.block.body
         // Base documents, then this one's statements, then overrides (by Sid).
         var statements: [TFValue] = []
         func merge(_ list: [TFValue]) {
@@ -630,7 +610,7 @@ extension TFInstance {
             if case .object = doc["Statement"] ?? .null(span) { return [doc["Statement"]!] }
             return nil
         }
-        if let sources = attrs["source_policy_documents"] ?? attrs["source_json"] {
+        if let sources = body.attribute("source_policy_documents") ?? body.attribute("source_json") {
             let v = evaluate(sources.expr, file)
             for doc in v.elements ?? [v] {
                 guard let list = statementsOf(doc) else { return .unknown(TFSpan(file, sources.expr.range)) }
@@ -641,36 +621,32 @@ extension TFInstance {
             guard let s = statement(block, file) else { return .unknown(TFSpan(file, block.range)) }
             merge([s])
         }
-        if block(decl, "dynamic") { return .unknown(span) }
-        if let overrides = attrs["override_policy_documents"] ?? attrs["override_json"] {
+        if !decl.block.body.blocks(ofType: "dynamic").isEmpty { return .unknown(span) }
+        if let overrides = body.attribute("override_policy_documents") ?? body.attribute("override_json") {
             let v = evaluate(overrides.expr, file)
             for doc in v.elements ?? [v] {
                 guard let list = statementsOf(doc) else { return .unknown(TFSpan(file, overrides.expr.range)) }
                 merge(list)
             }
         }
-        let version = attrs["version"].map { evaluate($0.expr, file) } ?? .string("2012-10-17", span)
+        let version = body.attribute("version").map { evaluate($0.expr, file) } ?? .string("2012-10-17", span)
         var members: [(key: String, keySpan: TFSpan, value: TFValue)] = [("Version", span, version)]
-        if let id = attrs["policy_id"] { members.append(("Id", TFSpan(file, id.nameRange), evaluate(id.expr, file))) }
+        if let id = body.attribute("policy_id") { members.append(("Id", TFSpan(file, id.nameRange), evaluate(id.expr, file))) }
         members.append(("Statement", span, .array(statements, span)))
         return .object(members, span)
-    }
-
-    func block(_ decl: TFModule.Declaration, _ type: String) -> Bool {
-        decl.block.body.blocks.contains { $0.type == type }
     }
 
     /// One `statement` block as IAM JSON; nil when a part of it cannot be known.
     func statement(_ block: HCLBlock, _ file: SourceFile) -> TFValue? {
         let span = TFSpan(file, block.range)
         var members: [(key: String, keySpan: TFSpan, value: TFValue)] = []
-        let attrs = block.body.attributes
+        let attrs = block.body
         func add(_ tfName: String, _ iam: String) {
-            guard let a = attrs.first(where: { $0.name == tfName }) else { return }
+            guard let a = attrs.attribute(tfName) else { return }
             members.append((iam, TFSpan(file, a.nameRange), evaluate(a.expr, file)))
         }
         add("sid", "Sid")
-        if let effect = attrs.first(where: { $0.name == "effect" }) {
+        if let effect = attrs.attribute("effect") {
             members.append(("Effect", TFSpan(file, effect.nameRange), evaluate(effect.expr, file)))
         } else {
             members.append(("Effect", span, .string("Allow", span)))
@@ -684,8 +660,8 @@ extension TFInstance {
             guard !blocks.isEmpty else { continue }
             var byType: [(key: String, keySpan: TFSpan, value: TFValue)] = []
             for p in blocks {
-                guard let t = p.body.attributes.first(where: { $0.name == "type" }), let type = evaluate(t.expr, file).text,
-                      let ids = p.body.attributes.first(where: { $0.name == "identifiers" }) else { return nil }
+                guard let t = p.body.attribute("type"), let type = evaluate(t.expr, file).text,
+                      let ids = p.body.attribute("identifiers") else { return nil }
                 let v = evaluate(ids.expr, file)
                 if type == "*" {
                     byType = []
@@ -704,9 +680,9 @@ extension TFInstance {
         if !conditions.isEmpty {
             var byTest: [(key: String, keySpan: TFSpan, value: TFValue)] = []
             for c in conditions {
-                guard let t = c.body.attributes.first(where: { $0.name == "test" }), let test = evaluate(t.expr, file).text,
-                      let variable = c.body.attributes.first(where: { $0.name == "variable" }), let key = evaluate(variable.expr, file).text,
-                      let values = c.body.attributes.first(where: { $0.name == "values" }) else { return nil }
+                guard let t = c.body.attribute("test"), let test = evaluate(t.expr, file).text,
+                      let variable = c.body.attribute("variable"), let key = evaluate(variable.expr, file).text,
+                      let values = c.body.attribute("values") else { return nil }
                 let entry = (key: key, keySpan: TFSpan(file, variable.expr.range), value: evaluate(values.expr, file))
                 if let i = byTest.firstIndex(where: { $0.key == test }), case .object(var inner, let s) = byTest[i].value {
                     inner.append(entry)

@@ -26,7 +26,7 @@ struct Graph: ParsableCommand {
         let sink = try output.map { try OutputSink.file($0) } ?? .standardOutput
         var options = LintOptions()
         options.configuration = try InputLoading.configuration(explicit: config, paths: paths)
-        options.terraformModuleReader = { dir in InputLoading.terraformFiles(in: dir).compactMap(InputLoading.readFile) }
+        options.terraformModuleReader = InputLoading.terraformModuleReader
         let configuration = options.configuration
         let collected = try InputLoading.collect(paths, configuration: configuration)
         let (inputs, readErrors) = InputLoading.read(collected.paths, stdinName: "<stdin>", limit: options.limits.maxFileSize)

@@ -47,6 +47,9 @@ enum InputLoading {
             .filter { Inputs.isFile($0) }
     }
 
+    /// Reads a local Terraform module's `.tf` files from disk, for lint and graph.
+    static let terraformModuleReader: @Sendable (String) -> [SourceFile] = { dir in terraformFiles(in: dir).compactMap(readFile) }
+
     /// A file as a SourceFile, nil when it cannot be read (or is over the size limit).
     @Sendable static func readFile(_ path: String) -> SourceFile? {
         guard case .success(.bytes(let bytes)) = Inputs.read(path, limit: ParseLimits.default.maxFileSize) else { return nil }

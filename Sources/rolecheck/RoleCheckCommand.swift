@@ -125,7 +125,7 @@ struct Lint: ParsableCommand {
             let dir = f.contains("/") ? String(f[..<f.lastIndex(of: "/")!]) : "."
             toCollect += InputLoading.terraformFiles(in: dir).filter { $0 != f }
         }
-        options.terraformModuleReader = { dir in InputLoading.terraformFiles(in: dir).compactMap(InputLoading.readFile) }
+        options.terraformModuleReader = InputLoading.terraformModuleReader
         var collected = try InputLoading.collect(toCollect, configuration: configuration)
         let cwd = Terminal.currentDirectory() ?? "."
         func fileKey(_ p: String) -> String { PathPattern.normalize(p.hasPrefix("/") ? p : cwd + "/" + p) }

@@ -36,14 +36,7 @@ import Testing
 
     /// The sample with its files edited: each (file suffix, old text, new text) in turn.
     static func lint(_ edits: [(String, String, String)]) throws -> LintReport {
-        var files = try OrderIndependenceTests.files(of: folder)
-        for (suffix, old, new) in edits {
-            let i = try #require(files.firstIndex { $0.path.hasSuffix(suffix) })
-            let text = String(decoding: files[i].bytes, as: UTF8.self)
-            #expect(text.contains(old), "\(suffix) no longer holds \(old)")
-            files[i] = SourceFile(path: files[i].path, text: text.replacing(old, with: new))
-        }
-        return Linter().lint(files: files)
+        try TestSupport.lint(folder: folder, edits: edits)
     }
 
     static func principalTagTrust(_ value: String) -> (String, String, String) {

@@ -11,15 +11,8 @@ import Testing
 @Suite struct TerraformHCLTests {
     static let sample = "samples/terraform-hcl/same-account-jupyterlab"
 
-    static func lint(_ folder: String, edits: [(String, String, String)] = []) throws -> LintReport {
-        var files = try OrderIndependenceTests.files(of: folder)
-        for (suffix, old, new) in edits {
-            let i = try #require(files.firstIndex { $0.path.hasSuffix(suffix) })
-            let text = String(decoding: files[i].bytes, as: UTF8.self)
-            #expect(text.contains(old), "\(suffix) no longer holds \(old)")
-            files[i] = SourceFile(path: files[i].path, text: text.replacing(old, with: new))
-        }
-        return Linter().lint(files: files)
+    static func lint(_ folder: String) throws -> LintReport {
+        try TestSupport.lint(folder: folder, edits: [])
     }
 
     static func lint(_ files: [(String, String)]) -> LintReport {

@@ -65,6 +65,19 @@ enum TestSupport {
 
     /// Lints in-memory files as an organisation that requires runtime roles on every cluster
     /// (`setup.require-runtime-roles: true`): the prerequisites apply to lone clusters.
+    /// A sample folder's files linted, with each (file suffix, old text, new text) edit applied
+    /// first; an edit whose old text is gone is a test failure.
+    static func lint(folder: String, edits: [(String, String, String)]) throws -> LintReport {
+        var files = try OrderIndependenceTests.files(of: folder)
+        for (suffix, old, new) in edits {
+            let i = try #require(files.firstIndex { $0.path.hasSuffix(suffix) })
+            let text = String(decoding: files[i].bytes, as: UTF8.self)
+            #expect(text.contains(old), "\(suffix) no longer holds \(old)")
+            files[i] = SourceFile(path: files[i].path, text: text.replacing(old, with: new))
+        }
+        return Linter().lint(files: files)
+    }
+
     static func lintRequiringRuntimeRoles(_ files: [(String, String)]) -> LintReport {
         var options = LintOptions()
         var configuration = Configuration(path: "rolecheck.yaml", baseDirectory: ".")

@@ -425,7 +425,6 @@ struct HCLState {
         peeked = nil
         frames.removeAll(keepingCapacity: true)
         exprs.removeAll(keepingCapacity: true)
-        exprs.removeAll(keepingCapacity: true)
         operands.removeAll(keepingCapacity: true)
         ops.removeAll(keepingCapacity: true)
         prefixes.removeAll(keepingCapacity: true)
@@ -442,6 +441,16 @@ struct HCLState {
         var first = true
         let cap = limits.maxDepth * 2 + 8
         @inline(__always) func byte(_ i: Int) -> UInt8 { i < n ? buf[i] : 0 }
+        /// At `$` or `%` in a string or heredoc: an escaped `$${` or `%%{` is skipped (false), a
+        /// template sequence `${` or `%{` is opened (true); nil when it is neither.
+        func templateStart(_ c: UInt8) -> Bool? {
+            guard c == UInt8(ascii: "$") || c == UInt8(ascii: "%") else { return nil }
+            if byte(cur.i + 1) == c && byte(cur.i + 2) == UInt8(ascii: "{") { cur.i += 3; return false }
+            guard byte(cur.i + 1) == UInt8(ascii: "{") else { return nil }
+            cur.i += byte(cur.i + 2) == UInt8(ascii: "~") ? 3 : 2
+            if stack.count < cap { stack.append(UInt8(ascii: "i")) } else { overflow += 1 }
+            return true
+        }
         mainLoop: while cur.i < n {
             let top = stack.last
             if overflow == 0 && top == UInt8(ascii: "q") {
@@ -455,13 +464,9 @@ struct HCLState {
                         if cur.i < n { if buf[cur.i] & 0xC0 == 0x80 { cur.cont += 1 }; cur.i += 1 }
                         continue
                     }
-                    if (c == UInt8(ascii: "$") || c == UInt8(ascii: "%")) {
-                        if byte(cur.i + 1) == c && byte(cur.i + 2) == UInt8(ascii: "{") { cur.i += 3; continue }
-                        if byte(cur.i + 1) == UInt8(ascii: "{") {
-                            cur.i += byte(cur.i + 2) == UInt8(ascii: "~") ? 3 : 2
-                            if stack.count < cap { stack.append(UInt8(ascii: "i")) } else { overflow += 1 }
-                            continue mainLoop
-                        }
+                    if let opened = templateStart(c) {
+                        if opened { continue mainLoop }
+                        continue
                     }
                     if c & 0xC0 == 0x80 { cur.cont += 1 }
                     cur.i += 1
@@ -485,13 +490,9 @@ struct HCLState {
                         heredocs[heredocs.count - 1].sol = true
                         continue mainLoop
                     }
-                    if (c == UInt8(ascii: "$") || c == UInt8(ascii: "%")) {
-                        if byte(cur.i + 1) == c && byte(cur.i + 2) == UInt8(ascii: "{") { cur.i += 3; continue }
-                        if byte(cur.i + 1) == UInt8(ascii: "{") {
-                            cur.i += byte(cur.i + 2) == UInt8(ascii: "~") ? 3 : 2
-                            if stack.count < cap { stack.append(UInt8(ascii: "i")) } else { overflow += 1 }
-                            continue mainLoop
-                        }
+                    if let opened = templateStart(c) {
+                        if opened { continue mainLoop }
+                        continue
                     }
                     if c & 0xC0 == 0x80 { cur.cont += 1 }
                     cur.i += 1

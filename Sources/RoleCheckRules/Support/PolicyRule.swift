@@ -7,8 +7,9 @@ import RoleCheckModel
 /// export, a string inside another document).
 public protocol PolicyRule: DocumentRule {
     func check(_ policy: PolicyDocument, _ context: inout RuleContext)
-    /// Whether the rule judges a policy used only as a permissions boundary (default true). A
-    /// rule about what a policy grants says false: a boundary grants nothing.
+    /// Whether the rule judges a policy that grants nothing: one used only as a permissions
+    /// boundary, or an organisation's SCP or RCP (default true). A rule about what a policy
+    /// grants says false.
     var judgesBoundaries: Bool { get }
     /// Whether the rule judges an AWS-managed policy (default false). AWS wrote it, IAM accepted
     /// it, and the user cannot edit it: grammar, hygiene and quota rules have nothing to say to
