@@ -36,6 +36,20 @@ public struct ARN: Hashable, Sendable, CustomStringConvertible {
         resource = part(c.4, nil)
     }
 
+    /// The last non-empty "/"-separated part of a text (`role/path/name` → `name`; trailing
+    /// slashes skipped), nil when every part is empty. What `split(separator: "/").last` gives,
+    /// without building the array of parts (it runs for every hop of every chain).
+    package static func lastPathComponent(_ text: String) -> Substring? {
+        let utf8 = text.utf8
+        let slash = UInt8(ascii: "/")
+        var end = utf8.endIndex
+        while end > utf8.startIndex, utf8[utf8.index(before: end)] == slash { end = utf8.index(before: end) }
+        guard end > utf8.startIndex else { return nil }
+        var start = end
+        while start > utf8.startIndex, utf8[utf8.index(before: start)] != slash { start = utf8.index(before: start) }
+        return text[start..<end]
+    }
+
     public var description: String { "arn:\(partition):\(service):\(region):\(account):\(resource)" }
 
     /// The parts in order (partition … resource), for part-by-part matching.
@@ -130,6 +144,11 @@ public enum PrincipalIdentity: Hashable, Sendable {
     case other(String)
 
     /// Interprets a principal as it appears in a request or in a policy's `AWS` list.
+    /// The last non-empty "/"-separated part of a resource (`role/path/name` → `name`), "" when none.
+    static func lastPathPart(_ r: String) -> String {
+        ARN.lastPathComponent(r).map(String.init) ?? ""
+    }
+
     public static func parse(_ text: String) -> PrincipalIdentity {
         if text == "*" { return .anyone }
         if ARN.isAccountID(text) { return .account(text) }
@@ -142,12 +161,10 @@ public enum PrincipalIdentity: Hashable, Sendable {
         case "iam":
             if r == "root" { return .account(arn.account) }
             if r.hasPrefix("role/") {
-                let name = r.split(separator: "/").last.map(String.init) ?? ""
-                return .role(account: arn.account, name: name, arn: text)
+                return .role(account: arn.account, name: lastPathPart(r), arn: text)
             }
             if r.hasPrefix("user/") {
-                let name = r.split(separator: "/").last.map(String.init) ?? ""
-                return .user(account: arn.account, name: name, arn: text)
+                return .user(account: arn.account, name: lastPathPart(r), arn: text)
             }
         case "sts":
             if r.hasPrefix("assumed-role/") {

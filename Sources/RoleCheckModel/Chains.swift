@@ -65,7 +65,7 @@ public struct Chain: Sendable {
 
 extension StatementMatcher {
     package static func roleName(_ arn: String) -> String {
-        arn.split(separator: "/").last.map(String.init) ?? arn
+        ARN.lastPathComponent(arn).map(String.init) ?? arn
     }
 }
 
