@@ -61,9 +61,12 @@ public struct Finding: Sendable, Hashable {
     /// What the finding is about: the entities and hops of the setup it concerns (sorted, no
     /// duplicates). Not part of the fingerprint, so baselines do not depend on it.
     public var subjects: [Subject]
+    /// The certain change that removes the finding, when there is one (`rolecheck fix` applies
+    /// it; reports carry it). Not part of the fingerprint.
+    public var fix: Fix?
 
     public init(ruleId: String, severity: Severity, message: String, location: Location,
-                related: [RelatedLocation] = [], identity: String = "", subjects: [Subject] = []) {
+                related: [RelatedLocation] = [], identity: String = "", subjects: [Subject] = [], fix: Fix? = nil) {
         self.ruleId = ruleId
         self.severity = severity
         self.message = message
@@ -71,6 +74,7 @@ public struct Finding: Sendable, Hashable {
         self.related = related
         self.identity = identity
         self.subjects = Array(Set(subjects)).sorted()
+        self.fix = fix
     }
 
     /// The deterministic report order: file, line, column, rule, message.

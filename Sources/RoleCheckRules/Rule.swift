@@ -39,10 +39,11 @@ public struct RuleContext {
     /// Reports a finding at a node. `severity` lowers (or raises) the rule's default for this
     /// finding only — for the doubtful cases a rule documents.
     public mutating func report(_ message: String, at node: Node, severity: Severity? = nil,
-                                related: [RelatedLocation] = [], identity: String? = nil, about subjects: [Subject] = []) {
+                                related: [RelatedLocation] = [], identity: String? = nil, about subjects: [Subject] = [],
+                                fix: Fix? = nil) {
         findings.append(Finding(ruleId: ruleId, severity: severity ?? defaultSeverity, message: message,
                                 location: Location(node: node), related: related,
-                                identity: identity ?? node.scalarText ?? "", subjects: subjects))
+                                identity: identity ?? node.scalarText ?? "", subjects: subjects, fix: fix))
     }
 
     /// Adds subjects to the finding already reported at `node`: one finding that stands for the
@@ -66,9 +67,10 @@ public struct RuleContext {
 
     /// Reports a finding at an explicit location.
     public mutating func report(_ message: String, at location: Location, severity: Severity? = nil,
-                                related: [RelatedLocation] = [], identity: String = "", about subjects: [Subject] = []) {
+                                related: [RelatedLocation] = [], identity: String = "", about subjects: [Subject] = [],
+                                fix: Fix? = nil) {
         findings.append(Finding(ruleId: ruleId, severity: severity ?? defaultSeverity, message: message,
-                                location: location, related: related, identity: identity, subjects: subjects))
+                                location: location, related: related, identity: identity, subjects: subjects, fix: fix))
     }
 }
 
