@@ -13,8 +13,12 @@ public struct OffsetMap: Sendable {
     private let linear: [Bool]
     private let innerEnd: Int
     private let outerEnd: Int
+    /// Whether every inner offset maps to its own place (false for `constant`): only then can an
+    /// edit of the inner text be written back into the outer one.
+    public let isExact: Bool
 
-    init(innerStarts: [Int], outerStarts: [Int], linear: [Bool], innerEnd: Int, outerEnd: Int) {
+    init(innerStarts: [Int], outerStarts: [Int], linear: [Bool], innerEnd: Int, outerEnd: Int, isExact: Bool = true) {
+        self.isExact = isExact
         self.innerStarts = innerStarts
         self.outerStarts = outerStarts
         self.linear = linear
@@ -24,7 +28,7 @@ public struct OffsetMap: Sendable {
 
     /// Every inner offset maps to one outer offset (used when the scalar's layout is not simple).
     public static func constant(_ outer: Int, innerLength: Int) -> OffsetMap {
-        OffsetMap(innerStarts: [0], outerStarts: [outer], linear: [false], innerEnd: innerLength, outerEnd: outer)
+        OffsetMap(innerStarts: [0], outerStarts: [outer], linear: [false], innerEnd: innerLength, outerEnd: outer, isExact: false)
     }
 
     /// Inner offset `k` is outer offset `outerStart + k`.
