@@ -138,18 +138,40 @@ public enum RuleMetadataParser {
                 let p = item.range.start
                 let at = "\(fileName):\(p.line):\(p.column)"
                 guard item.kind == .object else { return .failure(Failure(message: "\(at): an example must be a mapping")) }
-                for (k, _) in item.members where !["title", "file", "content", "files"].contains(k.string ?? "") {
+                for (k, _) in item.members where !["title", "file", "content", "files", "fixed"].contains(k.string ?? "") {
                     return .failure(Failure(message: "\(at): unknown key '\(k.string ?? "")' in an example"))
+                }
+                // `fixed` (the file after the rule's fix) belongs to triggering examples only.
+                func fixed(_ n: Node) -> Result<String?, Failure> {
+                    guard let f = n["fixed"] else { return .success(nil) }
+                    guard key == "triggering", let text = f.string else {
+                        let q = f.range.start
+                        return .failure(Failure(message: "\(fileName):\(q.line):\(q.column): 'fixed' must be a string, in a triggering example"))
+                    }
+                    return .success(text)
                 }
                 var files: [ExampleFile] = []
                 if let name = item["file"]?.string, let content = item["content"]?.string {
-                    files.append(ExampleFile(name: name, content: content))
+                    switch fixed(item) {
+                    case .success(let f): files.append(ExampleFile(name: name, content: content, fixed: f))
+                    case .failure(let e): return .failure(e)
+                    }
                 } else if let list = item["files"], list.kind == .array {
+                    if let f = item["fixed"] {
+                        let q = f.range.start
+                        return .failure(Failure(message: "\(fileName):\(q.line):\(q.column): with 'files', give 'fixed' per file"))
+                    }
                     for f in list.elements {
                         guard let name = f["file"]?.string, let content = f["content"]?.string else {
                             return .failure(Failure(message: "\(at): each of 'files' needs 'file' and 'content' strings"))
                         }
-                        files.append(ExampleFile(name: name, content: content))
+                        for (k, _) in f.members where !["file", "content", "fixed"].contains(k.string ?? "") {
+                            return .failure(Failure(message: "\(at): unknown key '\(k.string ?? "")' in an example's file"))
+                        }
+                        switch fixed(f) {
+                        case .success(let fx): files.append(ExampleFile(name: name, content: content, fixed: fx))
+                        case .failure(let e): return .failure(e)
+                        }
                     }
                 }
                 guard !files.isEmpty else {

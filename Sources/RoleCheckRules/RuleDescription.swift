@@ -6,13 +6,19 @@ import RoleCheckModel
 /// A file of a rule example. The file name's extension decides how it is read, as for real inputs.
 /// In a triggering example, each `↓` marks where a finding of the rule must start; the marker is
 /// removed before the example is linted.
+///
+/// A triggering example of a rule with a certain fix gives, for each file the fix changes, its
+/// `fixed` content: what `rolecheck fix` must turn the file into, byte for byte.
 public struct ExampleFile: Sendable, Hashable {
     public var name: String
     public var content: String
+    /// The file after `rolecheck fix` (only for files the rule's fix changes).
+    public var fixed: String?
 
-    public init(name: String, content: String) {
+    public init(name: String, content: String, fixed: String? = nil) {
         self.name = name
         self.content = content
+        self.fixed = fixed
     }
 
     public static let marker: Character = "↓"
@@ -31,6 +37,9 @@ public struct RuleExample: Sendable, Hashable {
         self.title = title
         self.files = files
     }
+
+    /// Whether the example shows the rule's fix.
+    public var isFixed: Bool { files.contains { $0.fixed != nil } }
 }
 
 /// Everything a rule says about itself: the single source is `rules/RCnnn.yaml`, embedded in the

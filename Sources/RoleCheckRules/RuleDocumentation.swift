@@ -41,6 +41,13 @@ public enum RuleDocumentation {
             let fence = file.content.contains("```") ? "````" : "```"
             out += "\(fence)\(lang)\n\(visible(file.content))\(file.content.hasSuffix("\n") ? "" : "\n")\(fence)\n\n"
         }
+        for file in example.files {
+            guard let fixed = file.fixed else { continue }
+            let lang = file.name.hasSuffix(".json") ? "json" : "yaml"
+            out += "`rolecheck fix` makes `\(file.name)`:\n\n"
+            let fence = fixed.contains("```") ? "````" : "```"
+            out += "\(fence)\(lang)\n\(visible(fixed))\(fixed.hasSuffix("\n") ? "" : "\n")\(fence)\n\n"
+        }
         return out
     }
 
@@ -79,6 +86,13 @@ public enum RuleDocumentation {
         for file in example.files {
             out += "    \(file.name)\n"
             for line in visible(file.content).split(separator: "\n", omittingEmptySubsequences: false).dropLast(file.content.hasSuffix("\n") ? 1 : 0) {
+                out += "      │ \(line)\n"
+            }
+        }
+        for file in example.files {
+            guard let fixed = file.fixed else { continue }
+            out += "    \(file.name), after rolecheck fix\n"
+            for line in visible(fixed).split(separator: "\n", omittingEmptySubsequences: false).dropLast(fixed.hasSuffix("\n") ? 1 : 0) {
                 out += "      │ \(line)\n"
             }
         }

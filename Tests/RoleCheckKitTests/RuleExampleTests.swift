@@ -63,6 +63,38 @@ import Testing
         }
     }
 
+    /// A triggering example with `fixed` files must be fixed into exactly those bytes (the other
+    /// files untouched), leave nothing of the rule to fix, and need no second run; one without
+    /// must be offered no fix by the rule (a fix is offered only where it is certain).
+    @Test(arguments: ruleIds)
+    func triggeringExamplesAreFixedAsDocumented(_ id: String) throws {
+        let rule = try #require(RuleCatalog.description(for: id))
+        for (i, example) in rule.triggering.enumerated() {
+            let label = "\(id) triggering example \(i + 1) (\(example.title ?? "untitled"))"
+            let inputs = example.files.map { LintInput.file(SourceFile(path: $0.name, text: $0.cleanContent)) }
+            let outcome = Fixer.run(Linter(), inputs: inputs) { $0.ruleId == id }
+            for file in example.files {
+                let after = outcome.inputs.compactMap { input -> [UInt8]? in
+                    if case .file(let f) = input, f.path == file.name { return f.bytes }
+                    return nil
+                }.first
+                let expected = file.fixed ?? file.cleanContent
+                #expect(after.map { String(decoding: $0, as: UTF8.self) } == expected,
+                        "\(label): \(file.name) after rolecheck fix differs from its documented form")
+            }
+            if example.isFixed {
+                #expect(!outcome.applied.isEmpty, "\(label): documents a fix, none was applied")
+                let left = outcome.report.findings.filter { $0.ruleId == id && $0.fix != nil }
+                #expect(left.isEmpty, "\(label): fixes still offered after fixing: \(left.map(\.message))")
+                #expect(!outcome.report.findings.contains { $0.ruleId == "RC001" }, "\(label): the fixed files do not parse")
+                let again = Fixer.run(Linter(), inputs: outcome.inputs) { $0.ruleId == id }
+                #expect(again.changes.isEmpty, "\(label): a second run changes \(again.changes.map(\.path))")
+            } else {
+                #expect(outcome.changes.isEmpty, "\(label): the rule offers a fix the example does not document (add `fixed`)")
+            }
+        }
+    }
+
     @Test(arguments: ruleIds)
     func nonTriggeringExamplesAreClean(_ id: String) throws {
         let rule = try #require(RuleCatalog.description(for: id))

@@ -151,6 +151,13 @@ public struct RC404StudioRoleLists: DocumentRule {
         }
     }
 
+    /// A duplicate's removal from the list that holds it.
+    static func removal(of item: Node) -> Fix? {
+        guard let list = item.parent, list.kind == .array,
+              let index = list.elements.firstIndex(where: { $0.isSame(item) }) else { return nil }
+        return Fix.of("remove the duplicate \(item.string ?? "entry")", [list.removingElement(at: index)])
+    }
+
     /// Items of a list of role ARNs: each a role ARN, no duplicates, at most five.
     func checkList(_ items: [Node], what: String, hardLimit: Bool, _ context: inout RuleContext) {
         checkList(items.map { ($0.string, $0) }, what: what, hardLimit: hardLimit, &context)
@@ -182,7 +189,7 @@ public struct RC404StudioRoleLists: DocumentRule {
                 context.report("\(what) lists \(text) twice; the duplicate adds nothing and counts toward the limit of \(Self.limit). Remove it",
                                at: item, severity: .warning,
                                related: [RelatedLocation(location: Location(node: first), message: "first listed here")],
-                               identity: "duplicate|\(text)")
+                               identity: "duplicate|\(text)", fix: Self.removal(of: item))
             } else {
                 seen[text.lowercased()] = item
             }

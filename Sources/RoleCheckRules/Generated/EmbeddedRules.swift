@@ -713,6 +713,8 @@ examples:
       file: policy.json
       content: |
         ↓{"Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::team-data/${aws:username}/*"}]}
+      fixed: |
+        {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::team-data/${aws:username}/*"}]}
     - title: The old version
       file: bucket-policy.json
       content: |
@@ -1893,6 +1895,14 @@ examples:
             }
           }
         }
+      fixed: |
+        {
+          "AuthorizationConfiguration": {
+            "IAMConfiguration": {
+              "EnableApplicationScopedIAMRole": true
+            }
+          }
+        }
     - title: No authorization section in the configuration of a cluster Studio offers runtime roles for (the finding points where the section belongs)
       files:
         - file: 111122223333-studio/security-configuration.yaml
@@ -1917,6 +1927,12 @@ examples:
           "SecurityConfiguration": "{\"AuthorizationConfiguration\":{\"IAMConfiguration\":{\"EnableApplicationScopedIAMRole\":↓false}}}",
           "CreationDateTime": "2024-03-01T10:15:00.000000+00:00"
         }
+      fixed: |
+        {
+          "Name": "studio-runtime-roles",
+          "SecurityConfiguration": "{\"AuthorizationConfiguration\":{\"IAMConfiguration\":{\"EnableApplicationScopedIAMRole\":true}}}",
+          "CreationDateTime": "2024-03-01T10:15:00.000000+00:00"
+        }
     - title: IAMConfiguration without the flag (YAML)
       file: security-configuration.yaml
       content: |
@@ -1926,10 +1942,20 @@ examples:
               PropagateSourceIdentity: true
           LakeFormationConfiguration:
             AuthorizedSessionTagValue: Amazon EMR
+      fixed: |
+        AuthorizationConfiguration:
+          IAMConfiguration:
+            ApplicationScopedIAMRoleConfiguration:
+              PropagateSourceIdentity: true
+            EnableApplicationScopedIAMRole: true
+          LakeFormationConfiguration:
+            AuthorizedSessionTagValue: Amazon EMR
     - title: The string "true" (a warning)
       file: security-configuration.json
       content: |
         {"AuthorizationConfiguration": {"IAMConfiguration": {"EnableApplicationScopedIAMRole": ↓"true"}}}
+      fixed: |
+        {"AuthorizationConfiguration": {"IAMConfiguration": {"EnableApplicationScopedIAMRole": true}}}
   non-triggering:
     - title: A Kerberos configuration that nothing uses for runtime roles (RC212 notes it instead)
       file: security-configuration.json
@@ -3161,6 +3187,15 @@ examples:
                "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [
                  {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:role/EMR_EC2_RuntimeRolesRole"}, "Action": ↓"sts:AssumeRole"}]}}
             ]}
+          fixed: |
+            {"RoleDetailList": [
+              {"RoleName": "EMR_EC2_RuntimeRolesRole", "Arn": "arn:aws:iam::111122223333:role/EMR_EC2_RuntimeRolesRole",
+               "RolePolicyList": [{"PolicyName": "AllowRuntimeRoleUsage", "PolicyDocument": {"Version": "2012-10-17", "Statement": [
+                 {"Effect": "Allow", "Action": ["sts:AssumeRole", "sts:TagSession"], "Resource": "arn:aws:iam::111122223333:role/emr-runtime-*"}]}}]},
+              {"RoleName": "emr-runtime-analyst", "Arn": "arn:aws:iam::111122223333:role/emr-runtime-analyst",
+               "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [
+                 {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:role/EMR_EC2_RuntimeRolesRole"}, "Action": ["sts:AssumeRole", "sts:TagSession"]}]}}
+            ]}
     - title: Without Lake Formation, a tag condition on sts:TagSession (a warning)
       files:
         - file: 111122223333-analytics/emr-configurations-DO_NOT_DELETE.json
@@ -3308,6 +3343,15 @@ examples:
               {"RoleName": "emr-runtime-analyst", "Arn": "arn:aws:iam::111122223333:role/emr-runtime-analyst",
                "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [
                  {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:role/EMR_EC2_RuntimeRolesRole"}, "Action": ↓["sts:AssumeRole", "sts:TagSession"]}]}}
+            ]}
+          fixed: |
+            {"RoleDetailList": [
+              {"RoleName": "EMR_EC2_RuntimeRolesRole", "Arn": "arn:aws:iam::111122223333:role/EMR_EC2_RuntimeRolesRole",
+               "RolePolicyList": [{"PolicyName": "AllowRuntimeRoleUsage", "PolicyDocument": {"Version": "2012-10-17", "Statement": [
+                 {"Effect": "Allow", "Action": ["sts:AssumeRole", "sts:TagSession", "sts:SetSourceIdentity"], "Resource": "arn:aws:iam::111122223333:role/emr-runtime-*"}]}}]},
+              {"RoleName": "emr-runtime-analyst", "Arn": "arn:aws:iam::111122223333:role/emr-runtime-analyst",
+               "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [
+                 {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:role/EMR_EC2_RuntimeRolesRole"}, "Action": ["sts:AssumeRole", "sts:TagSession", "sts:SetSourceIdentity"]}]}}
             ]}
     - title: A condition that admits one user only (a warning)
       files:
@@ -3627,6 +3671,16 @@ examples:
                "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [
                  {"Effect": "Allow", "Principal": {"Service": ↓"ec2.amazonaws.com"}, "Action": ["sts:AssumeRole", "sts:TagSession"]}]}}
             ]}
+          fixed: |
+            {"RoleDetailList": [
+              {"RoleName": "EMR_EC2_RuntimeRolesRole", "Arn": "arn:aws:iam::111122223333:role/EMR_EC2_RuntimeRolesRole",
+               "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]},
+               "RolePolicyList": [{"PolicyName": "AllowRuntimeRoleUsage", "PolicyDocument": {"Version": "2012-10-17", "Statement": [
+                 {"Effect": "Allow", "Action": ["sts:AssumeRole", "sts:TagSession"], "Resource": "arn:aws:iam::111122223333:role/emr-runtime-*"}]}}]},
+              {"RoleName": "emr-runtime-analyst", "Arn": "arn:aws:iam::111122223333:role/emr-runtime-analyst",
+               "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [
+                 {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:role/EMR_EC2_RuntimeRolesRole"}, "Action": ["sts:AssumeRole", "sts:TagSession"]}]}}
+            ]}
     - title: The trust names the cluster's EMR service role (YAML export)
       files:
         - file: 111122223333-analytics/emr-configurations-DO_NOT_DELETE.json
@@ -3654,6 +3708,20 @@ examples:
                     - Effect: Allow
                       Principal:
                         AWS: ↓arn:aws:iam::111122223333:role/emr-analytics-service-role
+                      Action: [sts:AssumeRole, sts:TagSession]
+          fixed: |
+            RoleDetailList:
+              - RoleName: EMR_EC2_RuntimeRolesRole
+                Arn: arn:aws:iam::111122223333:role/EMR_EC2_RuntimeRolesRole
+                RolePolicyList: []
+              - RoleName: emr-runtime-analyst
+                Arn: arn:aws:iam::111122223333:role/emr-runtime-analyst
+                AssumeRolePolicyDocument:
+                  Version: "2012-10-17"
+                  Statement:
+                    - Effect: Allow
+                      Principal:
+                        AWS: arn:aws:iam::111122223333:role/EMR_EC2_RuntimeRolesRole
                       Action: [sts:AssumeRole, sts:TagSession]
     - title: A template with no cluster, whose Studio role names the runtime role in its ExecutionRoleArn condition
       file: 111122223333-ml/template.yaml
@@ -3961,6 +4029,52 @@ examples:
           - Effect: Allow
             Action: ↓elasticmapreduce:*
             Resource: arn:aws:elasticmapreduce:us-east-1:111122223333:cluster/*
+    - title: The execution role of a domain whose Studio users get one runtime role (`rolecheck fix` adds the condition with the roles Studio offers)
+      files:
+        - file: 111122223333-analytics/describe-domain.json
+          content: |
+            {"DomainId": "d-abc123", "DomainArn": "arn:aws:sagemaker:us-east-1:111122223333:domain/d-abc123",
+             "DefaultUserSettings": {"ExecutionRole": "arn:aws:iam::111122223333:role/studio-execution-role", "StudioWebPortal": "ENABLED",
+               "JupyterLabAppSettings": {"EmrSettings": {"ExecutionRoleArns": ["arn:aws:iam::111122223333:role/emr-runtime-analyst"]}}}}
+        - file: 111122223333-analytics/describe-cluster.json
+          content: |
+            {"Cluster": {"Id": "j-2AXXXXXXGAPLF", "ClusterArn": "arn:aws:elasticmapreduce:us-east-1:111122223333:cluster/j-2AXXXXXXGAPLF",
+              "ReleaseLabel": "emr-6.15.0", "Applications": [{"Name": "Spark"}, {"Name": "Livy"}], "SecurityConfiguration": "runtime-roles",
+              "Ec2InstanceAttributes": {"IamInstanceProfile": "EMR_EC2_RuntimeRolesRole"}}}
+        - file: 111122223333-analytics/describe-security-configuration.json
+          content: |
+            {"Name": "runtime-roles", "SecurityConfiguration": "{\"AuthorizationConfiguration\":{\"IAMConfiguration\":{\"EnableApplicationScopedIAMRole\":true}}}"}
+        - file: 111122223333-analytics/iam.json
+          content: |
+            {"RoleDetailList": [
+              {"RoleName": "studio-execution-role", "Arn": "arn:aws:iam::111122223333:role/studio-execution-role",
+               "RolePolicyList": [{"PolicyName": "emr-access", "PolicyDocument": {"Version": "2012-10-17", "Statement": [
+                 {"Effect": "Allow", "Action": ↓"elasticmapreduce:GetClusterSessionCredentials", "Resource": "arn:aws:elasticmapreduce:us-east-1:111122223333:cluster/*"},
+                 {"Effect": "Allow", "Action": ["elasticmapreduce:ListClusters", "elasticmapreduce:DescribeCluster", "elasticmapreduce:ListInstanceGroups", "elasticmapreduce:DescribeSecurityConfiguration"], "Resource": "*"}]}}],
+               "AttachedManagedPolicies": []},
+              {"RoleName": "EMR_EC2_RuntimeRolesRole", "Arn": "arn:aws:iam::111122223333:role/EMR_EC2_RuntimeRolesRole",
+               "RolePolicyList": [{"PolicyName": "AllowRuntimeRoleUsage", "PolicyDocument": {"Version": "2012-10-17", "Statement": [
+                 {"Effect": "Allow", "Action": ["sts:AssumeRole", "sts:TagSession"], "Resource": "arn:aws:iam::111122223333:role/emr-runtime-*"}]}}],
+               "AttachedManagedPolicies": []},
+              {"RoleName": "emr-runtime-analyst", "Arn": "arn:aws:iam::111122223333:role/emr-runtime-analyst",
+               "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [
+                 {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:role/EMR_EC2_RuntimeRolesRole"}, "Action": ["sts:AssumeRole", "sts:TagSession"]}]}}
+            ]}
+          fixed: |
+            {"RoleDetailList": [
+              {"RoleName": "studio-execution-role", "Arn": "arn:aws:iam::111122223333:role/studio-execution-role",
+               "RolePolicyList": [{"PolicyName": "emr-access", "PolicyDocument": {"Version": "2012-10-17", "Statement": [
+                 {"Effect": "Allow", "Action": "elasticmapreduce:GetClusterSessionCredentials", "Resource": "arn:aws:elasticmapreduce:us-east-1:111122223333:cluster/*", "Condition": {"StringEquals": {"elasticmapreduce:ExecutionRoleArn": ["arn:aws:iam::111122223333:role/emr-runtime-analyst"]}}},
+                 {"Effect": "Allow", "Action": ["elasticmapreduce:ListClusters", "elasticmapreduce:DescribeCluster", "elasticmapreduce:ListInstanceGroups", "elasticmapreduce:DescribeSecurityConfiguration"], "Resource": "*"}]}}],
+               "AttachedManagedPolicies": []},
+              {"RoleName": "EMR_EC2_RuntimeRolesRole", "Arn": "arn:aws:iam::111122223333:role/EMR_EC2_RuntimeRolesRole",
+               "RolePolicyList": [{"PolicyName": "AllowRuntimeRoleUsage", "PolicyDocument": {"Version": "2012-10-17", "Statement": [
+                 {"Effect": "Allow", "Action": ["sts:AssumeRole", "sts:TagSession"], "Resource": "arn:aws:iam::111122223333:role/emr-runtime-*"}]}}],
+               "AttachedManagedPolicies": []},
+              {"RoleName": "emr-runtime-analyst", "Arn": "arn:aws:iam::111122223333:role/emr-runtime-analyst",
+               "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [
+                 {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:role/EMR_EC2_RuntimeRolesRole"}, "Action": ["sts:AssumeRole", "sts:TagSession"]}]}}
+            ]}
   non-triggering:
     - title: A managed policy used only as a permissions boundary (a boundary grants nothing)
       file: iam.json
@@ -4461,6 +4575,8 @@ examples:
         - file: 111122223333-analytics/describe-security-configuration.json
           content: |
             {"Name": "lf-runtime-roles", "SecurityConfiguration": "{\"AuthorizationConfiguration\":{\"IAMConfiguration\":{\"EnableApplicationScopedIAMRole\":true},\"LakeFormationConfiguration\":{\"AuthorizedSessionTagValue\":↓\"EMR\"}}}"}
+          fixed: |
+            {"Name": "lf-runtime-roles", "SecurityConfiguration": "{\"AuthorizationConfiguration\":{\"IAMConfiguration\":{\"EnableApplicationScopedIAMRole\":true},\"LakeFormationConfiguration\":{\"AuthorizedSessionTagValue\":\"Amazon EMR\"}}}"}
         - file: 111122223333-analytics/iam.json
           content: |
             {"RoleDetailList": [
@@ -4502,6 +4618,18 @@ examples:
                  {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:role/EMR_EC2_RuntimeRolesRole"}, "Action": "sts:AssumeRole"},
                  {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:role/EMR_EC2_RuntimeRolesRole"}, "Action": "sts:TagSession",
                   "Condition": {"StringEquals": {↓"aws:RequestTag/LakeFormationAuthorizedCaller": "Amazon EMR Studio"}}}]}}
+            ]}
+          fixed: |
+            {"RoleDetailList": [
+              {"RoleName": "EMR_EC2_RuntimeRolesRole", "Arn": "arn:aws:iam::111122223333:role/EMR_EC2_RuntimeRolesRole",
+               "RolePolicyList": [{"PolicyName": "AllowRuntimeRoleUsage", "PolicyDocument": {"Version": "2012-10-17", "Statement": [
+                 {"Effect": "Allow", "Action": ["sts:AssumeRole", "sts:TagSession"], "Resource": "arn:aws:iam::111122223333:role/emr-runtime-*"}]}}],
+               "AttachedManagedPolicies": []},
+              {"RoleName": "emr-runtime-analyst", "Arn": "arn:aws:iam::111122223333:role/emr-runtime-analyst",
+               "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [
+                 {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:role/EMR_EC2_RuntimeRolesRole"}, "Action": "sts:AssumeRole"},
+                 {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:role/EMR_EC2_RuntimeRolesRole"}, "Action": "sts:TagSession",
+                  "Condition": {"StringEquals": {"aws:RequestTag/LakeFormationAuthorizedCaller": "Amazon EMR"}}}]}}
             ]}
   non-triggering:
     - title: All three say Amazon EMR
@@ -5284,6 +5412,27 @@ examples:
                   ↓"arn:aws:iam::111122223333:role/emr-runtime-1",
                   "arn:aws:iam::111122223333:role/emr-runtime-4",
                   ↓"arn:aws:iam::111122223333:role/emr-runtime-5"
+                ]
+              }
+            }
+          }
+        }
+      fixed: |
+        {
+          "DomainId": "d-abcdefgh1234",
+          "UserProfileArn": "arn:aws:sagemaker:us-east-1:111122223333:user-profile/d-abcdefgh1234/alice",
+          "UserProfileName": "alice",
+          "UserSettings": {
+            "StudioWebPortal": "ENABLED",
+            "JupyterLabAppSettings": {
+              "EmrSettings": {
+                "AssumableRoleArns": ["emr-access-role"],
+                "ExecutionRoleArns": [
+                  "arn:aws:iam::111122223333:role/emr-runtime-1",
+                  "arn:aws:iam::111122223333:role/emr-runtime-2",
+                  "arn:aws:iam::111122223333:role/emr-runtime-3",
+                  "arn:aws:iam::111122223333:role/emr-runtime-4",
+                  "arn:aws:iam::111122223333:role/emr-runtime-5"
                 ]
               }
             }

@@ -46,22 +46,29 @@ public struct RC205SecurityConfigurationRuntimeRoles: DocumentRule {
         }
         guard let flag = iam["EnableApplicationScopedIAMRole"] else {
             context.report("runtime roles are off: IAMConfiguration has no EnableApplicationScopedIAMRole; \(config.fix("add EnableApplicationScopedIAMRole: true here"))",
-                           at: iam.keyNode ?? iam, identity: "EnableApplicationScopedIAMRole", about: [.entity(config.entity)])
+                           at: iam.keyNode ?? iam, identity: "EnableApplicationScopedIAMRole", about: [.entity(config.entity)],
+                           fix: Fix.of("add EnableApplicationScopedIAMRole: true to IAMConfiguration",
+                                       [iam.insertingMember("EnableApplicationScopedIAMRole", .bool(true))]))
             return
         }
         switch flag.kind {
         case .bool:
             if flag.bool == false {
                 context.report("runtime roles are off: EnableApplicationScopedIAMRole is false in \(subject); \(config.fix("set it to true"))",
-                               at: flag, about: [.entity(config.entity)])
+                               at: flag, about: [.entity(config.entity)], fix: Self.setTrue(flag))
             }
         case .string where flag.string?.lowercased() == "true":
             context.report("EnableApplicationScopedIAMRole is the string \"\(flag.string ?? "")\", not the boolean true that EMR documents; write true without quotes",
-                           at: flag, severity: .warning, about: [.entity(config.entity)])
+                           at: flag, severity: .warning, about: [.entity(config.entity)], fix: Self.setTrue(flag))
         default:
             context.report("runtime roles are off: EnableApplicationScopedIAMRole must be the boolean true, but it is \(describe(flag))",
                            at: flag, about: [.entity(config.entity)])
         }
+    }
+
+    /// The flag set to the boolean true (a CloudFormation template's YAML keeps its layout).
+    static func setTrue(_ flag: Node) -> Fix? {
+        Fix.of("set EnableApplicationScopedIAMRole to the boolean true", [flag.replaced(with: .bool(true))])
     }
 
     func describe(_ node: Node) -> String {

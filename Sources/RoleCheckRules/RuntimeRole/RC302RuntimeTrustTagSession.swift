@@ -26,7 +26,8 @@ public struct RC302RuntimeTrustTagSession: SetupRule {
             reported.insert("\(ip.name)|\(rt.name)")
             context.report("hop instance-profile role → runtime role: the trust policy of runtime role \(rt.name) does not let the instance-profile role \(ip.name) call sts:TagSession (\(result.because(about: trust))); \(failing != nil ? "the tags EMR sends without Lake Formation are not documented, so this condition may refuse the session and fail the connection" : "EMR tags the runtime role's session, so the connection fails"); \(RuntimeRoleTrust.fix(ip, "sts:TagSession"))\(doubt.note)",
                            at: at, severity: severity, related: ChainQuestions.related(f, except: at), identity: "\(ip.name)|\(rt.name)",
-                           about: RuntimeRoleTrust.subjects(f))
+                           about: RuntimeRoleTrust.subjects(f),
+                           fix: failing != nil ? nil : RuntimeRoleTrust.addActionFix("sts:TagSession", result, assume: assume, trust: trust))
         }
     }
 

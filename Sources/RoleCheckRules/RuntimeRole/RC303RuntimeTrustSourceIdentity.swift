@@ -29,7 +29,8 @@ public struct RC303RuntimeTrustSourceIdentity: SetupRule {
                 : "hop instance-profile role → runtime role: the cluster's security configuration propagates the source identity, but the trust policy of runtime role \(rt.name) does not let the instance-profile role \(ip.name) call sts:SetSourceIdentity (\(result.because(about: trust))); \(RuntimeRoleTrust.fix(ip, "sts:SetSourceIdentity"))"
             context.report(message,
                            at: at, severity: onIdentity ? .warning : nil, related: related, identity: "\(ip.name)|\(rt.name)",
-                           about: RuntimeRoleTrust.subjects(f))
+                           about: RuntimeRoleTrust.subjects(f),
+                           fix: onIdentity ? nil : RuntimeRoleTrust.addActionFix("sts:SetSourceIdentity", result, assume: assume, trust: trust))
         }
     }
 }

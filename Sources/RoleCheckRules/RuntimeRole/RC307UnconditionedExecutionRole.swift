@@ -22,7 +22,29 @@ public struct RC307UnconditionedExecutionRole: PolicyRule {
         return !op.isNegated && op.base != .null && op.qualifier != .forAllValues
     }
 
-    public func check(_ policy: PolicyDocument, _ context: inout RuleContext) {
+    public func check(_ document: ClassifiedDocument, in setup: Setup, _ context: inout RuleContext) {
+        checkPolicies(of: document, in: setup, &context) { policy, context in
+            check(policy, &context, offered: Self.offeredRuntimeRoles(holding: policy, in: setup))
+        }
+    }
+
+    public func check(_ policy: PolicyDocument, _ context: inout RuleContext) { check(policy, &context, offered: nil) }
+
+    /// The runtime roles Studio offers to the one role that holds this policy, when that is
+    /// known: the role calls GetClusterSessionCredentials in the chains of the inputs (as the
+    /// Studio execution role, or option 1's access role), and every chain's list is read.
+    static func offeredRuntimeRoles(holding policy: PolicyDocument, in setup: Setup) -> [String]? {
+        let managed = setup.resources.managedPolicies.filter { $0.document === policy }.map(\.arn)
+        let holders = setup.resources.roles.filter { role in
+            role.inlinePolicies.contains { $0 === policy } || role.attachedPolicyArns.contains { managed.contains($0.arn) }
+        }
+        guard holders.count == 1, let holder = holders.first else { return nil }
+        let chains = setup.chainFacts.filter { $0.caller === holder }
+        guard !chains.isEmpty else { return nil }
+        return Array(Set(chains.map(\.chain.runtimeRoleArn))).sorted()
+    }
+
+    func check(_ policy: PolicyDocument, _ context: inout RuleContext, offered: [String]?) {
         guard policy.kind == .identity else { return }
         for action in Self.actions {
             // A Deny on the action that excludes every role outside a list also limits it.
@@ -43,10 +65,26 @@ public struct RC307UnconditionedExecutionRole: PolicyRule {
                                    at: node, severity: .warning, identity: action)
                 } else {
                     context.report("\(s.label) of \(policy.label) allows \(action) without an \(Self.key) condition: whoever holds this policy can pass any runtime role to the cluster; add a condition such as \"StringLike\": {\"\(Self.key)\": [\"arn:aws:iam::ACCOUNT:role/team-runtime-*\"]}",
-                                   at: node, identity: action)
+                                   at: node, identity: action, fix: offered.flatMap { Self.fix(s, limitingTo: $0) })
                 }
             }
         }
+    }
+
+    /// The statement limited to the runtime roles Studio offers: `StringEquals` on the execution
+    /// role, added to the statement's `Condition` (made when it has none).
+    static func fix(_ s: PolicyStatement, limitingTo roles: [String]) -> Fix? {
+        let list = EditValue.array(roles.map { .string($0) })
+        let description = "allow it only for the runtime roles Studio offers: \(roles.map { StatementMatcher.roleName($0) }.joined(separator: ", "))"
+        guard let condition = s.node["Condition"] else {
+            return Fix.of(description, [s.node.insertingMember("Condition", .object([("StringEquals", .object([(key, list)]))]))])
+        }
+        guard condition.kind == .object else { return nil }
+        if let equals = condition["StringEquals"] {
+            guard equals.kind == .object, equals[key] == nil else { return nil }
+            return Fix.of(description, [equals.insertingMember(key, list)])
+        }
+        return Fix.of(description, [condition.insertingMember("StringEquals", .object([(key, list)]))])
     }
 
     static func covers(_ s: PolicyStatement, _ action: String) -> Bool {

@@ -9,6 +9,18 @@ public struct RC311LakeFormationTag: SetupRule {
     public init() {}
     static let expected = HopEvaluator.lakeFormationTag
 
+    /// The trust condition's one value (at `node`, its key or its value) replaced by "Amazon EMR".
+    static func acceptExpected(_ node: Node) -> Fix? {
+        let value = node.isKey ? node.parent.flatMap { p in node.string.flatMap { p[$0] } } : node
+        guard var target = value else { return nil }
+        if target.kind == .array {
+            guard target.count == 1, let only = target.elements.first else { return nil }
+            target = only
+        }
+        guard target.kind == .string else { return nil }
+        return Fix.of("make the condition accept \"\(expected)\"", [target.replaced(with: .string(expected))])
+    }
+
     public func check(_ setup: Setup, _ context: inout RuleContext) {
         var seen: Set<String> = []
         // A configured value other than "Amazon EMR" is one finding, at the value; the other ends
@@ -45,14 +57,16 @@ public struct RC311LakeFormationTag: SetupRule {
                 } else {
                     context.report("the trust policy of runtime role \(rt.name) allows sts:TagSession only with another LakeFormationAuthorizedCaller value than the \"\(tag.value)\" the cluster sends (\(failing.message)); make the condition accept \"\(Self.expected)\"\(wrongValue ? ", the value the security configuration should send" : ", the value the cluster sends")",
                                    at: node, related: [RelatedLocation(location: Location(node: tag.node), message: "the tag value the cluster sends")],
-                                   about: RuntimeRoleTrust.subjects(f))
+                                   about: RuntimeRoleTrust.subjects(f),
+                                   fix: wrongValue ? nil : Self.acceptExpected(node))
                 }
             }
         }
         for w in wrongValues {
             context.report("AuthorizedSessionTagValue is \"\(w.tag.value)\", but Lake Formation authorizes EMR sessions tagged \"\(Self.expected)\" (the value its application integration settings expect)\(w.related.isEmpty ? "" : ", and the Lake Formation settings or runtime-role trusts among the inputs expect it too"); set it to \"\(Self.expected)\" (in a new security configuration: a cluster's is fixed at launch)",
                            at: w.tag.node, related: w.related + ChainQuestions.related(w.facts, except: w.tag.node),
-                           about: w.facts.securityConfiguration.map { [.entity($0.entity)] } ?? [])
+                           about: w.facts.securityConfiguration.map { [.entity($0.entity)] } ?? [],
+                           fix: Fix.of("set AuthorizedSessionTagValue to \"\(Self.expected)\"", [w.tag.node.replaced(with: .string(Self.expected))]))
         }
     }
 }

@@ -28,21 +28,27 @@ extension PolicyRule {
 
     /// Runs the rule on each policy of the document, the findings about what each belongs to.
     func checkPolicies(of document: ClassifiedDocument, in setup: Setup, _ context: inout RuleContext) {
+        checkPolicies(of: document, in: setup, &context) { policy, context in check(policy, &context) }
+    }
+
+    /// The same, with the check each policy gets (a rule that also needs the setup).
+    func checkPolicies(of document: ClassifiedDocument, in setup: Setup, _ context: inout RuleContext,
+                       _ checkPolicy: (PolicyDocument, inout RuleContext) -> Void) {
         for policy in setup.policies(in: document) {
             // A boundary, an SCP and an RCP grant nothing: rules about grants leave them alone.
             if !judgesBoundaries && (setup.isBoundaryOnly(policy) || policy.origin == .organization) { continue }
             if !judgesAWSManaged && policy.origin == .awsManaged { continue }
             let before = context.findings.count
-            check(policy, &context)
+            checkPolicy(policy, &context)
             // A finding about a policy is about what the policy belongs to.
             if context.findings.count > before { context.attach(setup.ownerSubjects(of: policy), toFindingsFrom: before) }
         }
     }
 
-    /// Reports the problems the policy reader found for this rule.
-    func reportProblems(_ policy: PolicyDocument, _ context: inout RuleContext) {
+    /// Reports the problems the policy reader found for this rule, each with the fix `fix` gives.
+    func reportProblems(_ policy: PolicyDocument, _ context: inout RuleContext, fix: (PolicyProblem) -> Fix? = { _ in nil }) {
         for p in policy.problems where p.kind.rule == id && p.kind != .placeholder {
-            context.report("\(p.message) (\(policy.label))", at: p.node, severity: p.kind.severity, identity: p.message)
+            context.report("\(p.message) (\(policy.label))", at: p.node, severity: p.kind.severity, identity: p.message, fix: fix(p))
         }
     }
 }

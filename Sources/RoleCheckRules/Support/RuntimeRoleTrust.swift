@@ -72,12 +72,30 @@ enum RuntimeRoleTrust {
     /// call; else at the Action of the statement that lets the instance-profile role assume the
     /// role, where the missing action belongs.
     static func whereToAdd(_ result: EvaluationResult, assume: EvaluationResult, trust: PolicyDocument) -> Node {
-        let conditionMiss = result.reasons.contains {
+        let granting = grantingStatement(assume, trust)?.action?.node
+        return (conditionMiss(result, trust) ? nil : granting) ?? result.decidingNode(in: trust) ?? trust.root
+    }
+
+    /// Whether a condition of the trust refused the call (then the fix is the condition's, not
+    /// a missing action's, and it is the user's to decide).
+    static func conditionMiss(_ result: EvaluationResult, _ trust: PolicyDocument) -> Bool {
+        result.reasons.contains {
             guard $0.role == .doesNotApply, $0.policy === trust, case .condition? = $0.mismatch else { return false }
             return true
         }
-        let granting = assume.reasons.first { $0.role == .allows && $0.policy === trust }?.statement?.action?.node
-        return (conditionMiss ? nil : granting) ?? result.decidingNode(in: trust) ?? trust.root
+    }
+
+    /// The trust's statement that lets the instance-profile role assume the runtime role.
+    static func grantingStatement(_ assume: EvaluationResult, _ trust: PolicyDocument) -> PolicyStatement? {
+        assume.reasons.first { $0.role == .allows && $0.policy === trust }?.statement
+    }
+
+    /// The missing action added to the statement that admits the instance-profile role: certain
+    /// when no condition refused it (that statement already names the right principal).
+    static func addActionFix(_ action: String, _ result: EvaluationResult, assume: EvaluationResult, trust: PolicyDocument) -> Fix? {
+        guard !conditionMiss(result, trust) else { return nil }
+        return Fix.of("add \(action) to the Action of the trust statement that admits the instance-profile role",
+                      [TrustFixes.addingAction(action, to: grantingStatement(assume, trust))])
     }
 
     /// Every action the instance-profile role's session needs on the runtime role, in words.
