@@ -23,7 +23,7 @@ struct RoleCheckCommand: ParsableCommand {
         2 usage error, unreadable input, unwritable output.
         """,
         version: "rolecheck \(RoleCheck.version)\nIAM catalog: \(IAMCatalog.source), data of \(IAMCatalog.dataDate)",
-        subcommands: [Lint.self, Collect.self, Audit.self, Simulate.self, Graph.self, Rules.self, Explain.self, Docs.self],
+        subcommands: [Lint.self, FixCommand.self, Collect.self, Audit.self, Simulate.self, Graph.self, Rules.self, Explain.self, Docs.self],
         defaultSubcommand: nil
     )
 }
@@ -97,56 +97,17 @@ struct Lint: ParsableCommand {
             sink = .standardOutput
         }
 
-        var options = LintOptions()
-        options.configuration = try InputLoading.configuration(explicit: config, paths: paths)
-        // --fail-on, else the configuration's fail-on, else error.
-        let threshold = FailOn(rawValue: failOn?.rawValue ?? options.configuration?.failOn?.rawValue ?? "error")?.threshold
-        // --write-baseline records everything the run finds, so no baseline hides anything then.
-        if writeBaseline == nil, let path = baseline ?? options.configuration?.baselinePath {
-            switch Baseline.load(path: path) {
-            case .success(let b): options.baseline = b
-            case .failure(let e): throw UsageFailure(description: e.message)
-            }
-        }
-        let configuration = options.configuration
-        // Changed-files mode: only files are named and the configuration gives a setup context.
-        // The context completes the setup; only the named files' findings are reported.
-        let namedFiles = paths.filter { $0 != "-" && Inputs.isFile($0) }
-        // A `.tf` file is part of its directory's module: named alone, its directory is read too
-        // (the module's other files complete it) and only the named files are reported.
-        let namedTerraform = namedFiles.filter { $0.hasSuffix(".tf") }
-        let changedFilesMode = (!(configuration?.setup.context.isEmpty ?? true) || !namedTerraform.isEmpty)
-            && !paths.isEmpty && namedFiles.count == paths.count
-        var toCollect = paths
-        if changedFilesMode, let c = configuration {
-            toCollect += c.setup.context.map { PathPattern.normalize(c.baseDirectory == "." ? $0 : c.baseDirectory + "/" + $0) }
-        }
-        for f in namedTerraform {
-            let dir = f.contains("/") ? String(f[..<f.lastIndex(of: "/")!]) : "."
-            toCollect += InputLoading.terraformFiles(in: dir).filter { $0 != f }
-        }
-        options.terraformModuleReader = InputLoading.terraformModuleReader
-        var collected = try InputLoading.collect(toCollect, configuration: configuration)
-        let cwd = Terminal.currentDirectory() ?? "."
-        func fileKey(_ p: String) -> String { PathPattern.normalize(p.hasPrefix("/") ? p : cwd + "/" + p) }
-        if changedFilesMode {
-            // A file named and also found in the context is read once, under the name given.
-            var seen: Set<String> = []
-            collected.paths = collected.paths.filter { seen.insert(fileKey($0)).inserted }
-        }
-        let (inputs, readErrors) = InputLoading.read(collected.paths, stdinName: stdinFilename ?? "<stdin>",
-                                                     limit: options.limits.maxFileSize)
-        let inputErrors = collected.errors + readErrors
+        let prepared = try PreparedRun.prepare(paths: paths, config: config, failOn: failOn, baseline: baseline,
+                                               useBaseline: writeBaseline == nil, stdinFilename: stdinFilename)
+        let (options, threshold, inputs, inputErrors, configuration) =
+            (prepared.options, prepared.threshold, prepared.inputs, prepared.inputErrors, prepared.options.configuration)
 
         let analysis = Linter(options: options).analyze(inputs: inputs)
         var report = analysis.report
         // The process exits right after reporting: freeing the setup (every document, node and
         // policy of the run) object by object would cost more than the system reclaiming it.
         ProcessLifetime.keep(analysis.setup, inputs)
-        if changedFilesMode {
-            let named = Set(namedFiles.map(fileKey))
-            report.keepOnly(files: { named.contains(fileKey($0)) })
-        }
+        if let shown = prepared.shown { report.keepOnly(files: shown) }
         if let writeBaseline {
             let recorded = Baseline(findings: report.findings)
             do {
