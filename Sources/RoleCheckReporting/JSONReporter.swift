@@ -66,6 +66,8 @@ public struct JSONReporter: Sendable {
         ]
         // What the finding is about; written only when the rule says (an added key).
         if !f.subjects.isEmpty { members.append(("subjects", .array(f.subjects.map(Self.subject)))) }
+        // The certain fix (`rolecheck fix` applies it); written only when there is one.
+        if let fix = f.fix { members.append(("fix", Self.fix(fix))) }
         if let s = suppression {
             members.append(("suppression", .object([
                 ("kind", .string(s.kind)),
@@ -76,6 +78,26 @@ public struct JSONReporter: Sendable {
             ])))
         }
         return .object(members)
+    }
+
+    /// `{"description", "edits": [{file, line, column, endLine, endColumn, offset, endOffset, replacement}]}`:
+    /// the bytes `offset..<endOffset` of the file (an insertion when equal) replaced by `replacement`.
+    static func fix(_ fix: Fix) -> JSONValue {
+        .object([
+            ("description", .string(fix.description)),
+            ("edits", .array(fix.edits.map { e in
+                .object([
+                    ("file", .string(e.file)),
+                    ("line", .int(e.range.start.line)),
+                    ("column", .int(e.range.start.column)),
+                    ("endLine", .int(e.range.end.line)),
+                    ("endColumn", .int(e.range.end.column)),
+                    ("offset", .int(e.start)),
+                    ("endOffset", .int(e.end)),
+                    ("replacement", .string(e.replacement)),
+                ])
+            })),
+        ])
     }
 
     static func entity(_ e: EntityRef) -> JSONValue {

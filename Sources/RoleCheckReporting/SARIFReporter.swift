@@ -231,6 +231,28 @@ public struct SARIFReporter: Sendable {
                 ])
             })))
         }
+        if let fix = f.fix {
+            // A fix object (§3.55): the edits grouped by file, each a replacement (§3.57) whose
+            // deleted region is empty for an insertion; byte offsets beside lines and columns.
+            let files = fix.edits.reduce(into: [String]()) { if !$0.contains($1.file) { $0.append($1.file) } }
+            members.append(("fixes", .array([.object([
+                ("description", .object([("text", .string(fix.description))])),
+                ("artifactChanges", .array(files.map { file in
+                    .object([
+                        ("artifactLocation", artifactLocation(file)),
+                        ("replacements", .array(fix.edits.filter { $0.file == file }.map { e in
+                            var region = SARIFReporter.region(e.range)
+                            if case .object(var fields) = region {
+                                fields.append(("byteOffset", .int(e.start)))
+                                fields.append(("byteLength", .int(e.end - e.start)))
+                                region = .object(fields)
+                            }
+                            return .object([("deletedRegion", region), ("insertedContent", .object([("text", .string(e.replacement))]))])
+                        })),
+                    ])
+                })),
+            ])])))
+        }
         if let suppression {
             // A suppression object (§3.35): kind inSource for a comment, external for the
             // configuration and the baseline; the reason as justification; where it is written.
