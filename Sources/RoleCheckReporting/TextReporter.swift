@@ -41,6 +41,9 @@ public struct TextReporter: Sendable {
                 out += "  " + paint(ReportSupport.escapeForLog(ReportSupport.position(related.location)) + ":", Style.bold)
                     + " " + paint("note:", Style.note) + " " + ReportSupport.escapeForLog(related.message) + "\n"
             }
+            if let fix = finding.fix {
+                out += "  " + paint("fix:", Style.note) + " " + ReportSupport.escapeForLog(fix.description) + " (rolecheck fix applies it)\n"
+            }
         }
         out += paint(ReportSupport.summaryLine(report) + TextReporter.hiddenSuffix(report), Style.bold) + "\n"
         return out
