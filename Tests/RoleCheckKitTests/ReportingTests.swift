@@ -262,6 +262,7 @@ extension ReportingTests {
             dir/sec conf é.json:2:35: error[RC205]: \(message("RC205"))
             \t"EnableApplicationScopedIAMRole":false}}}
             \t                                 ^~~~~
+              fix: set EnableApplicationScopedIAMRole to the boolean true (rolecheck fix applies it)
             dup.json:1:1: note[RC003]: \(message("RC003"))
             {"a\\nb":1,
             ^
@@ -375,7 +376,15 @@ extension ReportingTests {
             #expect(findings.count == report.findings.count)
             for (node, finding) in zip(findings, report.findings) {
                 let keys = ["ruleId", "severity", "title", "message", "location", "relatedLocations", "fingerprint"]
-                #expect(Helpers.keys(node) == (finding.subjects.isEmpty ? keys : keys + ["subjects"]))
+                #expect(Helpers.keys(node) == keys + (finding.subjects.isEmpty ? [] : ["subjects"]) + (finding.fix == nil ? [] : ["fix"]))
+                if let fix = finding.fix {
+                    // The fix's edits as offsets, positions and replacement text.
+                    let edits = try #require(node["fix"]?["edits"]).elements
+                    #expect(node["fix"]?["description"]?.string == fix.description)
+                    #expect(edits.map { Helpers.int($0["offset"]) } == fix.edits.map(\.start))
+                    #expect(edits.map { Helpers.int($0["endOffset"]) } == fix.edits.map(\.end))
+                    #expect(edits.map { $0["replacement"]?.string } == fix.edits.map(\.replacement))
+                }
                 #expect((node["subjects"]?.elements.count ?? 0) == finding.subjects.count)
                 #expect(node["ruleId"]?.string == finding.ruleId)
                 #expect(node["severity"]?.string == finding.severity.rawValue)
