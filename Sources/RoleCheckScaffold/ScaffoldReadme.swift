@@ -52,7 +52,7 @@ struct ScaffoldReadme {
         s += "\n## Apply, in this order\n\n"
         s += "Each account's part is applied with that account's credentials. The Studio account comes first: "
         s += "IAM accepts a trust or bucket policy only when the roles it names exist"
-        s += r.dataAccount == nil ? ".\n" : ", and the data account's policies name Studio's roles.\n"
+        s += r.dataAccount == nil ? ".\n" : ", and the data account's policies name roles of the Studio account.\n"
         if let applyNote { s += "\n" + applyNote + "\n" }
         for (i, section) in sections.enumerated() {
             s += "\n### \(i + 1). \(section.account.title.prefix(1).uppercased() + section.account.title.dropFirst())\n\n"
@@ -64,7 +64,7 @@ struct ScaffoldReadme {
         s += "```console\n$ rolecheck lint DIR\n```\n\n"
         s += "reports no error and no warning, and one RC400 note per runtime role that names the arrangement (\(r.option.title))"
         s += r.option == .option3 && r.app == .jupyterlab
-            ? "; `rolecheck.yaml` accepts RC406 for this setup, with the reason given under Connect.\n"
+            ? "; `rolecheck.yaml` accepts RC406 and RC309 for this setup, with the reason given under Connect.\n"
             : ".\n"
         s += "Lint again after you change a document: rolecheck reads these files as they are.\n"
         return s
@@ -122,16 +122,17 @@ struct ScaffoldReadme {
             if r.option == .option3 {
                 return """
                 The JupyterLab app's EMR panel offers only runtime roles of the cluster's account, so it offers none \
-                for `\(r.clusterName)`: the runtime roles are in the data account (rolecheck reports this as RC406; \
-                `rolecheck.yaml` accepts it for this setup with that reason). Connect from a notebook of a private space instead:
+                for `\(r.clusterName)`: the runtime roles are in the data account (rolecheck reports this as RC406 \
+                and RC309; `rolecheck.yaml` accepts both for this setup with that reason). Connect from a notebook of a \
+                private space instead:
 
                 ```
                 %load_ext sagemaker_studio_analytics_extension.magics
                 %sm_analytics emr connect --cluster-id CLUSTER_ID --auth-type Basic_Access --emr-execution-role-arn \(role)
                 ```
 
-                where CLUSTER_ID is the cluster's ID (`j-…`, printed when it is created). If your users need the EMR \
-                panel, choose option 1 (cluster and runtime roles in one account) instead.
+                where CLUSTER_ID is the cluster's ID (`j-…`; `aws emr list-clusters --active` shows it). If your users \
+                need the EMR panel, choose option 1 (cluster and runtime roles in one account) instead.
                 """
             }
             var s = "Open Studio as `\(r.userProfile)`, start a private JupyterLab space, and connect to the cluster `\(r.clusterName)` "

@@ -176,10 +176,14 @@ struct TerraformRenderer {
                         .attribute("depends_on", .list(c.dependsOnPolicies.map { .raw("aws_iam_role_policy.\($0.role.name)_\($0.policy.replacing("-", with: "_"))") }
                             + [.raw("aws_iam_role_policy_attachment.\(c.serviceRole.name)_amazonemrservicepolicy_v2")])),
                      ])),
+                    (nil, HBlock(header: "output \"cluster_id\"", items: [
+                        .attribute("description", .string("The ID of the cluster \(c.name)")),
+                        .attribute("value", .raw(address(c.key) + ".id")),
+                    ])),
                 ]
                 files.append(ScaffoldFile(path: "\(folder)/emr.tf", contents: HCLEmitter.file(emr)))
                 docs.append(.init(path: "emr.tf#\(sc.key.name)", purpose: "the EMR security configuration `\(sc.name)`: runtime roles on, the caller's source identity propagated, in-transit encryption with the certificates at `\(r.certificates)`"))
-                docs.append(.init(path: "emr.tf#\(c.key.name)", purpose: "the cluster `\(c.name)`: `\(c.releaseLabel)`, \(c.applications.joined(separator: ", ")), one primary node, the instance profile, the service role and the security configuration"))
+                docs.append(.init(path: "emr.tf#\(c.key.name)", purpose: "the cluster `\(c.name)`: `\(c.releaseLabel)`, \(c.applications.joined(separator: ", ")), one primary node, the instance profile, the service role and the security configuration; its ID is the output `cluster_id`"))
             }
 
             // s3.tf: the bucket policy.

@@ -53,3 +53,8 @@ resource "aws_emr_cluster" "cluster" {
     aws_iam_role_policy_attachment.cluster_service_role_amazonemrservicepolicy_v2,
   ]
 }
+
+output "cluster_id" {
+  description = "The ID of the cluster studio-runtime-roles"
+  value       = aws_emr_cluster.cluster.id
+}
