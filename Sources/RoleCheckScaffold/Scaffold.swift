@@ -48,6 +48,7 @@ public enum ScaffoldWriter {
     /// already holds something is refused unless `force` is set; then the scaffold's files are
     /// overwritten and every other file is left as it was.
     public static func write(_ files: [ScaffoldFile], to directory: String, force: Bool) throws(ScaffoldError) -> Outcome {
+        guard !directory.isEmpty else { throw ScaffoldError("--output is empty; name the folder to write into") }
         let dir = directory.count > 1 && directory.hasSuffix("/") ? String(directory.dropLast()) : directory
         var st = stat()
         var existing: [String] = []

@@ -139,6 +139,10 @@ public struct ScaffoldRequest: Sendable {
         for r in roles where !seen.insert(r.lowercased()).inserted {
             throw ScaffoldError("--runtime-role \(r) is given twice (IAM role names are case-insensitive)")
         }
+        let derived = ["ec2-role", "service-role", "studio-role", "access-role"].map { "\(cluster)-\($0)" }
+        for r in roles where derived.contains(where: { $0.lowercased() == r.lowercased() }) {
+            throw ScaffoldError("--runtime-role \(r) is the name of one of the cluster's own roles (\(derived.joined(separator: ", "))); choose another name")
+        }
         if roles.count > Self.maxRuntimeRoles {
             throw ScaffoldError("at most \(Self.maxRuntimeRoles) runtime roles: Studio lists at most five runtime role ARNs (\(roles.count) given)")
         }
@@ -172,7 +176,7 @@ public struct ScaffoldRequest: Sendable {
         let clusterHome = option == .option1 ? other! : studioAccount
         let certificates = self.certificates ?? "s3://emr-certificates-\(clusterHome)-\(region)/\(cluster)/certs.zip"
         guard let certificateObject = Self.s3Object(certificates) else {
-            throw ScaffoldError("--tls-certificates \(certificates) is not an S3 object URI (s3://bucket/key.zip)")
+            throw ScaffoldError("--tls-certificates \(certificates) is not an S3 object URI (s3://bucket/key.zip, without wildcards, spaces or quotes)")
         }
         let release = releaseLabel ?? Self.defaultReleaseLabel
         guard let version = Self.releaseVersion(release) else {
@@ -264,8 +268,10 @@ public struct ScaffoldRequest: Sendable {
         let rest = uri.dropFirst(5)
         guard let slash = rest.firstIndex(of: "/") else { return nil }
         let bucket = String(rest[..<slash]), key = String(rest[rest.index(after: slash)...])
+        // No wildcards (in an IAM resource they would widen the grant) and nothing a shell or a
+        // template would read.
         guard isBucketName(bucket), !key.isEmpty, !key.hasSuffix("/"),
-              !key.contains(where: { $0 == " " || $0 == "\"" || $0 == "\\" || $0 == "$" || $0 == "`" || $0 == "'" || $0.isNewline }) else { return nil }
+              !key.contains(where: { " \"\\$`'*?{}".contains($0) || $0.isNewline }) else { return nil }
         return (bucket, key)
     }
 

@@ -266,6 +266,9 @@ import Testing
             ("--subnet-id subnet-xyz is not a subnet ID", { $0.subnetId = "subnet-xyz" }, .option1, .jupyterlab),
             ("--data-bucket Data_Bucket is not a valid S3 bucket name", { $0.dataBucket = "Data_Bucket" }, .option1, .jupyterlab),
             ("--tls-certificates s3://certs is not an S3 object URI", { $0.certificates = "s3://certs" }, .option1, .jupyterlab),
+            ("--tls-certificates s3://certs/emr/*.zip is not an S3 object URI", { $0.certificates = "s3://certs/emr/*.zip" }, .option1, .jupyterlab),
+            ("--runtime-role studio-runtime-roles-EC2-role is the name of one of the cluster's own roles",
+             { $0.runtimeRoles = ["studio-runtime-roles-EC2-role"] }, .option1, .jupyterlab),
             ("--release-label emr-6.9.0 is too old", { $0.releaseLabel = "emr-6.9.0" }, .option1, .jupyterlab),
             ("--release-label 7.1.0 is not an EMR release label", { $0.releaseLabel = "7.1.0" }, .option1, .jupyterlab),
             ("--user-profile -priya is not a valid user profile name", { $0.userProfile = "-priya" }, .option1, .jupyterlab),
@@ -314,6 +317,10 @@ import Testing
         let unknown = try CLITests().run(["scaffold", "--option", "4", "--app", "classic", "--studio-account", Self.studio,
                                           "--format", "cli", "--output", folder + "-bad"])
         #expect(unknown.status == 2)
+        let empty = try CLITests().run(["scaffold", "--option", "same-account", "--app", "classic", "--studio-account", Self.studio,
+                                        "--format", "cli", "--output", ""])
+        #expect(empty.status == 2)
+        #expect(empty.stderr.contains("--output is empty"), "\(empty.stderr)")
     }
 
     /// The CLI format's apply.sh is executable and valid shell.
