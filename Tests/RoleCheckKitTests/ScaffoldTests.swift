@@ -121,22 +121,30 @@ import Testing
 
     // MARK: cfn-lint
 
-    /// cfn-lint, found on PATH (.ci/run puts .venv-ci/bin first); nil when missing (a note, or
-    /// a failure under CI=true).
+    /// cfn-lint at the version requirements/test.txt pins: the package's .venv-ci (which .ci/run
+    /// creates) first, then PATH. Nil when there is none at that version (a note, or a failure
+    /// under CI=true): an older cfn-lint does not know every property the templates use.
     static let cfnLint: String? = {
-        for dir in (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":")
-        where FileManager.default.isExecutableFile(atPath: "\(dir)/cfn-lint") {
-            return "\(dir)/cfn-lint"
+        let requirements = TestSupport.readFile(TestSupport.packageRoot + "/requirements/test.txt").map { String(decoding: $0, as: UTF8.self) } ?? ""
+        let pin = requirements.split(separator: "\n").first { $0.hasPrefix("cfn-lint==") }.map { String($0.dropFirst("cfn-lint==".count)) }
+        var candidates = [TestSupport.packageRoot + "/.venv-ci/bin/cfn-lint"]
+        candidates += (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").map { "\($0)/cfn-lint" }
+        var seen: [String] = []
+        for path in candidates where FileManager.default.isExecutableFile(atPath: path) {
+            let version = (try? runCfnLint(path, ["--version"]).output)?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "?"
+            if let pin, version.hasSuffix(" " + pin) { return path }
+            seen.append("\(path) is \(version)")
         }
-        let what = "cfn-lint is not on PATH (requirements/test.txt pins it: python3 -m pip install -r requirements/test.txt)"
+        let what = "no cfn-lint \(pin ?? "?") (requirements/test.txt: python3 -m venv .venv-ci && .venv-ci/bin/pip install -r requirements/test.txt)"
+            + (seen.isEmpty ? "" : "; " + seen.joined(separator: ", "))
         if TestSupport.isCI { Issue.record("\(what), and CI=true requires it") } else { print("note: skipping the cfn-lint check: \(what)") }
         return nil
     }()
 
-    static func runCfnLint(_ cfnLint: String, _ templates: [String]) throws -> (status: Int32, output: String) {
+    static func runCfnLint(_ cfnLint: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: cfnLint)
-        process.arguments = ["--format", "parseable", "--"] + templates
+        process.arguments = arguments
         let out = Pipe()
         process.standardOutput = out
         process.standardError = out
@@ -159,7 +167,7 @@ import Testing
             }
         }
         #expect(templates.count == 28, "\(templates.count) templates") // 2 × (2 same-account + 6 × 2 cross-account)
-        let result = try Self.runCfnLint(cfnLint, templates)
+        let result = try Self.runCfnLint(cfnLint, ["--format", "parseable", "--"] + templates)
         #expect(result.status == 0, "cfn-lint:\n\(result.output)")
 
         // The check can fail: a property CloudFormation does not know is reported.
@@ -167,7 +175,7 @@ import Testing
         let text = String(decoding: try #require(TestSupport.readFile(templates[0])), as: UTF8.self)
         #expect(text.contains("ReleaseLabel: "))
         try text.replacing("ReleaseLabel: ", with: "ReleaseLabl: ").write(toFile: broken, atomically: true, encoding: .utf8)
-        let failing = try Self.runCfnLint(cfnLint, [broken])
+        let failing = try Self.runCfnLint(cfnLint, ["--format", "parseable", "--", broken])
         #expect(failing.status != 0 && failing.output.contains("ReleaseLabl"), "cfn-lint accepted a broken template:\n\(failing.output)")
     }
 
