@@ -39,6 +39,9 @@ let package = Package(
         // Collect: reads live accounts through the user's AWS CLI into the layout lint reads.
         .target(name: "RoleCheckCollect",
                 dependencies: ["RoleCheckCore", "RoleCheckDocuments", "RoleCheckIAM", "RoleCheckModel"]),
+        // Scaffold: writes a least-privilege setup for a documented arrangement (CLI documents,
+        // CloudFormation, Terraform). It builds documents only; its tests lint what it writes.
+        .target(name: "RoleCheckScaffold", dependencies: ["RoleCheckCore"]),
         // The library as the CLI, the benchmarks and the fuzzers use it: every layer re-exported.
         .target(name: "RoleCheckKit",
                 dependencies: ["RoleCheckCore", "RoleCheckDocuments", "RoleCheckIAM", "RoleCheckModel", "RoleCheckRules",
@@ -46,7 +49,7 @@ let package = Package(
         .executableTarget(
             name: "rolecheck",
             dependencies: [
-                "RoleCheckKit", "RoleCheckCollect",
+                "RoleCheckKit", "RoleCheckCollect", "RoleCheckScaffold",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -58,7 +61,8 @@ let package = Package(
         .testTarget(
             name: "RoleCheckKitTests",
             dependencies: ["RoleCheckKit", "RoleCheckCore", "RoleCheckDocuments", "RoleCheckIAM", "RoleCheckModel",
-                           "RoleCheckRules", "RoleCheckEngine", "RoleCheckReporting", "RoleCheckCollect"],
+                           "RoleCheckRules", "RoleCheckEngine", "RoleCheckReporting", "RoleCheckCollect",
+                           "RoleCheckScaffold"],
             exclude: ["Fixtures", "Snapshots"]
         ),
     ]

@@ -23,7 +23,7 @@ struct RoleCheckCommand: ParsableCommand {
         2 usage error, unreadable input, unwritable output.
         """,
         version: "rolecheck \(RoleCheck.version)\nIAM catalog: \(IAMCatalog.source), data of \(IAMCatalog.dataDate)",
-        subcommands: [Lint.self, FixCommand.self, Collect.self, Audit.self, Simulate.self, Graph.self, Rules.self, Explain.self, Docs.self],
+        subcommands: [Lint.self, FixCommand.self, ScaffoldCommand.self, Collect.self, Audit.self, Simulate.self, Graph.self, Rules.self, Explain.self, Docs.self],
         defaultSubcommand: nil
     )
 }
