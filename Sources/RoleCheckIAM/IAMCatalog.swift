@@ -215,6 +215,15 @@ public final class IAMCatalog: Sendable {
     /// For an overlay, the catalog underneath (the embedded one); nil otherwise.
     public let underlying: IAMCatalogInfo?
     private let prefixCache = Mutex<[String]?>(nil)
+    /// A number no other catalog of this process has: rules key their per-process caches by it.
+    public let serial: Int
+    private static let serials = Mutex(0)
+    private static func nextSerial() -> Int {
+        serials.withLock { n in
+            n += 1
+            return n
+        }
+    }
 
     /// The date of this catalog's AWS data (the overlay's, for an overlay): what messages cite.
     public var dataDate: String { info.date }
@@ -232,12 +241,14 @@ public final class IAMCatalog: Sendable {
         info = IAMCatalogInfo(source: layer.header.values["source"] ?? "", date: layer.header.values["date"] ?? "",
                               directory: nil, serviceCount: layer.header.sections["I"]?.count ?? 0)
         underlying = nil
+        serial = Self.nextSerial()
     }
 
     private init(layers: [IAMCatalogLayer], info: IAMCatalogInfo, underlying: IAMCatalogInfo?) {
         self.layers = layers
         self.info = info
         self.underlying = underlying
+        serial = Self.nextSerial()
     }
 
     /// Why a catalog file cannot be used.
