@@ -83,6 +83,9 @@ struct Lint: ParsableCommand {
     @Option(name: .customLong("write-baseline"), help: ArgumentHelp("Record the findings of this run in a baseline file, then report as if it were in use.", valueName: "file"))
     var writeBaseline: String?
 
+    @Option(help: ArgumentHelp("An IAM catalog directory (from rolecheck catalog update) laid over the embedded catalog (default: the configuration's catalog, else none).", valueName: "dir"))
+    var catalog: String?
+
     func validate() throws {
         if paths.isEmpty { throw ValidationError("name at least one file or folder to lint") }
         if paths.filter({ $0 == "-" }).count > 1 { throw ValidationError("standard input (-) can be named only once") }
@@ -99,6 +102,7 @@ struct Lint: ParsableCommand {
 
         var options = LintOptions()
         options.configuration = try InputLoading.configuration(explicit: config, paths: paths)
+        options.catalog = try InputLoading.catalog(explicit: catalog, configuration: options.configuration)
         // --fail-on, else the configuration's fail-on, else error.
         let threshold = FailOn(rawValue: failOn?.rawValue ?? options.configuration?.failOn?.rawValue ?? "error")?.threshold
         // --write-baseline records everything the run finds, so no baseline hides anything then.
