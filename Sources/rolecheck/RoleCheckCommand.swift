@@ -23,7 +23,8 @@ struct RoleCheckCommand: ParsableCommand {
         2 usage error, unreadable input, unwritable output.
         """,
         version: "rolecheck \(RoleCheck.version)\nIAM catalog: \(IAMCatalog.source), data of \(IAMCatalog.dataDate)",
-        subcommands: [Lint.self, Collect.self, Audit.self, Simulate.self, Graph.self, Rules.self, Explain.self, Docs.self],
+        subcommands: [Lint.self, Collect.self, Audit.self, Simulate.self, Graph.self, Rules.self, Explain.self, Docs.self,
+                      CatalogCommand.self],
         defaultSubcommand: nil
     )
 }
