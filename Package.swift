@@ -36,9 +36,14 @@ let package = Package(
         .target(name: "RoleCheckReporting",
                 dependencies: ["RoleCheckCore", "RoleCheckDocuments", "RoleCheckIAM", "RoleCheckModel", "RoleCheckRules",
                                "RoleCheckEngine"]),
-        // Collect: reads live accounts through the user's AWS CLI into the layout lint reads.
+        // The system libcurl, loaded with dlopen only when `catalog update` fetches over HTTP (linking
+        // it, or FoundationNetworking, would load some thirty libraries at every start).
+        .target(name: "CCurlShim",
+                linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]),
+        // Collect: reads live accounts through the user's AWS CLI into the layout lint reads; fetches
+        // AWS's service reference for `catalog update`.
         .target(name: "RoleCheckCollect",
-                dependencies: ["RoleCheckCore", "RoleCheckDocuments", "RoleCheckIAM", "RoleCheckModel"]),
+                dependencies: ["RoleCheckCore", "RoleCheckDocuments", "RoleCheckIAM", "RoleCheckModel", "CCurlShim"]),
         // The library as the CLI, the benchmarks and the fuzzers use it: every layer re-exported.
         .target(name: "RoleCheckKit",
                 dependencies: ["RoleCheckCore", "RoleCheckDocuments", "RoleCheckIAM", "RoleCheckModel", "RoleCheckRules",

@@ -1,8 +1,6 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import Synchronization
+import CCurlShim
 import RoleCheckCore
 import RoleCheckDocuments
 import RoleCheckIAM
@@ -362,119 +360,63 @@ public struct CatalogUpdate: Sendable {
     }
 }
 
-/// One GET with a size limit, a time limit and no redirect away from the URL's origin.
-final class Download: NSObject, URLSessionDataDelegate, @unchecked Sendable {
+/// One GET with a size limit and time limits, through the system libcurl (loaded on first use);
+/// redirects are followed only on the URL's own scheme, host and port, at most five.
+struct Download {
     let url: URL
     let limit: Int
     let timeout: Double
     let budget: CatalogUpdate.Budget
     let userAgent: String
-    private let state = Mutex(State())
-    private let finished = DispatchSemaphore(value: 0)
-
-    struct State {
-        var data = Data()
-        var status: Int?
-        var failure: CatalogUpdate.Failure?
-        var error: String?
-    }
-
-    init(url: URL, limit: Int, timeout: Double, budget: CatalogUpdate.Budget, userAgent: String) {
-        self.userAgent = userAgent
-        self.url = url
-        self.limit = limit
-        self.timeout = timeout
-        self.budget = budget
-    }
 
     func run() throws -> [UInt8] {
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.timeoutIntervalForRequest = timeout
-        configuration.timeoutIntervalForResource = max(timeout * 10, 300)
-        configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
-        configuration.urlCache = nil
-        configuration.httpCookieStorage = nil
-        configuration.httpShouldSetCookies = false
-        let session = URLSession(configuration: configuration, delegate: self, delegateQueue: nil)
-        var request = URLRequest(url: url)
-        request.setValue("application/json", forHTTPHeaderField: "Accept")
-        request.setValue(userAgent, forHTTPHeaderField: "User-Agent")
-        session.dataTask(with: request).resume()
-        finished.wait()
-        session.finishTasksAndInvalidate()
-        let s = state.withLock { $0 }
-        let where_ = url.absoluteString
-        if let f = s.failure { throw f }
-        if let e = s.error { throw CatalogUpdate.Failure(kind: .network, description: "\(where_): \(e)") }
-        guard let status = s.status else { throw CatalogUpdate.Failure(kind: .network, description: "\(where_): no response") }
-        guard status == 200 else {
-            throw CatalogUpdate.Failure(kind: .network, description: "\(where_): HTTP status \(status) (\(HTTPURLResponse.localizedString(forStatusCode: status)))")
-        }
-        return [UInt8](s.data)
-    }
-
-    func tooLarge() -> CatalogUpdate.Failure {
-        CatalogUpdate.Failure(kind: .data, description: "\(url.absoluteString): larger than the \(limit)-byte limit for one file (--max-file-size)")
-    }
-
-    func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive response: URLResponse,
-                    completionHandler: @escaping @Sendable (URLSession.ResponseDisposition) -> Void) {
-        let status = (response as? HTTPURLResponse)?.statusCode
-        let expected = response.expectedContentLength
-        let refuse = state.withLock { s -> Bool in
-            s.status = status
-            if expected > Int64(limit) { s.failure = tooLarge() }
-            return s.failure != nil || status != 200
-        }
-        completionHandler(refuse ? .cancel : .allow)
-    }
-
-    func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {
-        let over = state.withLock { s -> Bool in
-            guard s.failure == nil else { return true }
-            if s.data.count + data.count > limit {
-                s.failure = tooLarge()
-                return true
+        var current = url
+        for _ in 0...5 {
+            var result = rc_fetch_result()
+            let idle = max(1, Int(timeout.rounded(.up)))
+            rc_fetch(current.absoluteString, limit, idle, max(idle * 10, 300), userAgent, &result)
+            defer { rc_fetch_free(&result) }
+            let here = current.absoluteString
+            let error = withUnsafeBytes(of: &result.error) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            switch result.outcome {
+            case 0: break
+            case 1: throw CatalogUpdate.Failure(kind: .usage, description: "\(here): \(error)")
+            case 3: throw CatalogUpdate.Failure(kind: .data, description: "\(here): larger than the \(limit)-byte limit for one file (--max-file-size)")
+            case 4: throw CatalogUpdate.Failure(kind: .network, description: "\(here): no answer within \(idle) s (--timeout)")
+            default: throw CatalogUpdate.Failure(kind: .network, description: "\(here): \(error.isEmpty ? "the transfer failed" : error)")
             }
-            do {
-                try budget.spend(data.count, on: url.absoluteString)
-            } catch let f as CatalogUpdate.Failure {
-                s.failure = f
-                return true
-            } catch {
-                return true
-            }
-            s.data.append(data)
-            return false
-        }
-        if over { dataTask.cancel() }
-    }
-
-    func urlSession(_ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
-                    newRequest request: URLRequest, completionHandler: @escaping @Sendable (URLRequest?) -> Void) {
-        if let target = request.url, CatalogUpdate.sameOrigin(target, url) {
-            completionHandler(request)
-            return
-        }
-        state.withLock {
-            $0.failure = CatalogUpdate.Failure(kind: .network, description: "\(url.absoluteString): redirected to \(request.url?.absoluteString ?? "?"), away from \(CatalogUpdate.originText(url)); not followed")
-        }
-        completionHandler(nil)
-    }
-
-    func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: Error?) {
-        state.withLock { s in
-            if let error, s.failure == nil, s.status == 200 || s.status == nil {
-                let e = error as NSError
-                if e.domain == NSURLErrorDomain && e.code == NSURLErrorTimedOut {
-                    s.error = "no answer within \(Int(timeout)) s (--timeout)"
-                } else if e.domain == NSURLErrorDomain && e.code == NSURLErrorCancelled {
-                    s.error = s.error ?? "cancelled"
-                } else {
-                    s.error = e.localizedDescription
+            let status = result.http_code
+            if (300..<400).contains(status) {
+                let location = withUnsafeBytes(of: &result.redirect) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+                guard let target = URL(string: location, relativeTo: current)?.absoluteURL, CatalogUpdate.sameOrigin(target, url) else {
+                    throw CatalogUpdate.Failure(kind: .network, description: "\(here): redirected to \(location.isEmpty ? "nowhere" : location), away from \(CatalogUpdate.originText(url)); not followed")
                 }
+                current = target
+                continue
             }
+            guard status == 200 else {
+                throw CatalogUpdate.Failure(kind: .network, description: "\(here): HTTP status \(status)\(Self.reason(status).map { " (\($0))" } ?? "")")
+            }
+            let bytes = result.data.map { [UInt8](UnsafeBufferPointer(start: $0, count: result.size)) } ?? []
+            try budget.spend(bytes.count, on: here)
+            return bytes
         }
-        finished.signal()
+        throw CatalogUpdate.Failure(kind: .network, description: "\(url.absoluteString): more than five redirects")
+    }
+
+    static func reason(_ status: Int) -> String? {
+        switch status {
+        case 400: "bad request"
+        case 401: "unauthorized"
+        case 403: "forbidden"
+        case 404: "not found"
+        case 408: "request timeout"
+        case 429: "too many requests"
+        case 500: "internal server error"
+        case 502: "bad gateway"
+        case 503: "service unavailable"
+        case 504: "gateway timeout"
+        default: nil
+        }
     }
 }
