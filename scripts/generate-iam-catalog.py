@@ -107,7 +107,7 @@ def read_global_keys(path: pathlib.Path):
 
 
 SERVICE_REFERENCE_BASE = "https://servicereference.us-east-1.amazonaws.com/v1/"
-PREFIX = re.compile(r"[a-z0-9._-]+")
+PREFIX = re.compile(r"[A-Za-z0-9._-]+")
 ACTION_NAME = re.compile(r"[\x21-\x7e]+")
 LEVEL_FLAGS = {"P": "IsPermissionManagement", "T": "IsTaggingOnly", "W": "IsWrite", "L": "IsList"}
 
@@ -194,6 +194,7 @@ def read_service(obj, where: str) -> dict:
     obj_of(obj, "a service's file")
     prefix = clean(obj.get("Name"), f"{where} Name")
     expect(PREFIX.fullmatch(prefix) is not None and len(prefix) <= 128, f"service name {prefix!r} is not a service prefix")
+    prefix = ascii_lower(prefix)  # IAM prefixes are case-insensitive; the catalog keeps lower case
     version = obj.get("Version")
     expect(version is None or (isinstance(version, str) and (version == "v1" or version.startswith("v1."))),
            f"service reference version {version!r} is not one rolecheck reads (v1.x)")

@@ -152,14 +152,16 @@ public enum ServiceReference {
             return s
         }
 
-        /// A service prefix: lower-case ASCII letters, digits, `-`, `_` and `.`.
+        /// A service prefix: ASCII letters, digits, `-`, `_` and `.`, lower-cased (IAM prefixes
+        /// are case-insensitive; the catalog keeps them in lower case).
         func prefix(_ node: Node) throws -> String {
             let s = try text(node, what: "a service name")
             guard !s.isEmpty, s.utf8.count <= 128,
-                  s.utf8.allSatisfy({ ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2D || $0 == 0x5F || $0 == 0x2E }) else {
-                throw fail(node, "service name \(quoted(s)) is not a service prefix (lower-case letters, digits, '-', '_' and '.')")
+                  s.utf8.allSatisfy({ ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x30 && $0 <= 0x39)
+                                      || $0 == 0x2D || $0 == 0x5F || $0 == 0x2E }) else {
+                throw fail(node, "service name \(quoted(s)) is not a service prefix (letters, digits, '-', '_' and '.')")
             }
-            return s
+            return Wildcard.asciiLowered(s)
         }
 
         /// A condition key name: not empty, none of `| , * ?`.

@@ -55,6 +55,10 @@ struct ServiceReferenceTests {
         let entries = try ServiceReference.parseServiceList(Self.file("service-list.json")).get()
         #expect(entries.map(\.service) == ["ledgerlake", "sts"])
         #expect(entries[1].url == "https://servicereference.us-east-1.amazonaws.com/v1/sts/sts.json")
+        // Prefixes are case-insensitive: the catalog keeps them in lower case.
+        let upper = try ServiceReference.parseService(SourceFile(path: "s", text: #"{"Name": "STS", "Actions": [{"Name": "GetX"}]}"#),
+                                                      expectedPrefix: "sts").get()
+        #expect(upper.prefix == "sts" && upper.name == "sts")
     }
 
     @Test func accessLevelsComeFromTheAnnotations() throws {
@@ -179,7 +183,7 @@ struct ServiceReferenceTests {
         ("{\"Name\": \"sts\", \"Actions\": [", "sts.json:1:", "invalid JSON"),
         ("[]", "sts.json:1:1:", "must be an object"),
         ("{\"Actions\": []}", "sts.json:1:1:", "\"Name\" is missing"),
-        ("{\"Name\": \"STS\"}", "sts.json:1:10:", "not a service prefix"),
+        ("{\"Name\": \"s t s\"}", "sts.json:1:10:", "not a service prefix"),
         ("{\"Name\": \"iam\"}", "sts.json:1:10:", "calls this file's service sts, but its Name is iam"),
         ("{\"Name\": \"sts\", \"Version\": \"v2.0\"}", "sts.json:1:28:", "version \"v2.0\" is not one rolecheck reads"),
         ("{\"Name\": \"sts\", \"Actions\": {}}", "sts.json:1:28:", "Actions must be an array"),
@@ -208,6 +212,7 @@ struct ServiceReferenceTests {
         ("[7]", "list:1:2:", "must be an object"),
         ("[{\"service\": \"s3\"}]", "list:1:2:", "\"url\" is missing"),
         ("[{\"service\": \"S 3\", \"url\": \"x\"}]", "list:1:14:", "not a service prefix"),
+        ("[{\"service\": \"s3\", \"url\": \"a\"}, {\"service\": \"S3\", \"url\": \"b\"}]", "list:1:45:", "service s3 is listed twice"),
         ("[{\"service\": \"s3\", \"url\": \"a\"}, {\"service\": \"s3\", \"url\": \"b\"}]", "list:1:45:", "listed twice (first at line 1, column 14)"),
     ])
     func aBrokenServiceListIsAnErrorThatSaysWhere(_ json: String, _ position: String, _ message: String) {
