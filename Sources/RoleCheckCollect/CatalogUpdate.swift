@@ -231,12 +231,23 @@ public struct CatalogUpdate: Sendable {
         case .remote(let u): listLocation = .remote(u)
         case .local(let list, _): listLocation = .local(list)
         }
-        let listName = listLocation.display
         let budget = Budget(limit: options.maxTotalSize)
 
-        // Check the output first: a folder that cannot be written fails before any download.
-        try prepareOutput()
+        // Check the output first: a folder that cannot be written fails before any download. A
+        // folder made for this run is removed again when the run fails (if still empty).
+        let created = try prepareOutput()
+        do {
+            return try fetchAndWrite(origin: origin, listLocation: listLocation, budget: budget, progress: progress)
+        } catch {
+            if created { rmdir(options.output) }
+            throw error
+        }
+    }
 
+    func fetchAndWrite(origin: Origin, listLocation: Location, budget: Budget,
+                       progress: @escaping @Sendable (Int, Int) -> Void) throws -> Outcome {
+        let date = options.date
+        let listName = listLocation.display
         let listBytes = try read(listLocation, budget: budget)
         let entries: [ServiceReference.ListEntry]
         switch ServiceReference.parseServiceList(SourceFile(path: listName, bytes: listBytes)) {
@@ -314,12 +325,15 @@ public struct CatalogUpdate: Sendable {
 
     // MARK: Output
 
-    func prepareOutput() throws {
+    /// Makes sure the output directory exists and is writable; true when it was created now.
+    func prepareOutput() throws -> Bool {
         let dir = options.output
         var isDirectory: ObjCBool = false
+        var created = false
         if FileManager.default.fileExists(atPath: dir, isDirectory: &isDirectory) {
             guard isDirectory.boolValue else { throw Failure(kind: .output, description: "--output \(dir): exists and is not a directory") }
         } else {
+            created = true
             do {
                 try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
             } catch {
@@ -329,6 +343,7 @@ public struct CatalogUpdate: Sendable {
         guard FileManager.default.isWritableFile(atPath: dir) else {
             throw Failure(kind: .output, description: "--output \(dir): the directory is not writable")
         }
+        return created
     }
 
     /// Writes the catalog beside its final name, then renames it into place.

@@ -159,7 +159,8 @@ import Glibc
         let missing = try run(["catalog", "update", "--source", site.dir + "/local2", "--output", site.temporary("y")])
         #expect(missing.status == 3)
         #expect(missing.stderr.contains("\(site.dir)/local2/v1/sts/sts.json: cannot be read"), "\(missing.stderr)")
-        #expect(!FileManager.default.fileExists(atPath: site.temporary("y") + "/iam-catalog.txt"))
+        // The output folder this run made is gone again.
+        #expect(!FileManager.default.fileExists(atPath: site.temporary("y")))
     }
 
     @Test func usageErrorsExitTwo() throws {
