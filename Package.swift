@@ -36,9 +36,14 @@ let package = Package(
         .target(name: "RoleCheckReporting",
                 dependencies: ["RoleCheckCore", "RoleCheckDocuments", "RoleCheckIAM", "RoleCheckModel", "RoleCheckRules",
                                "RoleCheckEngine"]),
-        // Collect: reads live accounts through the user's AWS CLI into the layout lint reads.
+        // The system libcurl, loaded with dlopen only when `catalog update` fetches over HTTP (linking
+        // it, or FoundationNetworking, would load some thirty libraries at every start).
+        .target(name: "CCurlShim",
+                linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]),
+        // Collect: reads live accounts through the user's AWS CLI into the layout lint reads; fetches
+        // AWS's service reference for `catalog update`.
         .target(name: "RoleCheckCollect",
-                dependencies: ["RoleCheckCore", "RoleCheckDocuments", "RoleCheckIAM", "RoleCheckModel"]),
+                dependencies: ["RoleCheckCore", "RoleCheckDocuments", "RoleCheckIAM", "RoleCheckModel", "CCurlShim"]),
         // Scaffold: writes a least-privilege setup for a documented arrangement (CLI documents,
         // CloudFormation, Terraform). It builds documents only; its tests lint what it writes.
         .target(name: "RoleCheckScaffold", dependencies: ["RoleCheckCore"]),

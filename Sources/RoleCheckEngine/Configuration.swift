@@ -37,6 +37,11 @@ public struct Configuration: Sendable {
     public var baseline: String?
     /// `suppressions`: findings hidden by file, JSON pointer and rule.
     public var suppressions: [ConfiguredSuppression] = []
+    /// `catalog`: an IAM catalog directory (relative to the configuration) laid over the embedded
+    /// catalog, used when `--catalog` is not given.
+    public var catalog: String?
+    /// Where `catalog` is written (`rolecheck.yaml:4:10`), for messages about it.
+    public var catalogPosition: String?
 
     public init(path: String, baseDirectory: String) {
         self.path = path
@@ -48,6 +53,13 @@ public struct Configuration: Sendable {
         guard let baseline else { return nil }
         if baseline.hasPrefix("/") || baseDirectory == "." { return baseline }
         return (baseDirectory.hasSuffix("/") ? baseDirectory : baseDirectory + "/") + baseline
+    }
+
+    /// The catalog directory's path, resolved against the configuration's folder.
+    public var catalogPath: String? {
+        guard let catalog else { return nil }
+        if catalog.hasPrefix("/") || baseDirectory == "." { return catalog }
+        return (baseDirectory.hasSuffix("/") ? baseDirectory : baseDirectory + "/") + catalog
     }
 
     /// Whether a file found below a named folder is linted: it matches an `include` pattern (or
@@ -144,7 +156,7 @@ public enum ConfigurationLoader {
         config.setup.baseDirectory = config.baseDirectory
         guard let root = loaded.documents.first?.root, !root.isNull else { return .success(config) }
         guard root.kind == .object else { return fail("the configuration must be a mapping", root) }
-        let knownKeys = ["setup", "rules", "fail-on", "include", "exclude", "extensions", "baseline", "suppressions"]
+        let knownKeys = ["setup", "rules", "fail-on", "include", "exclude", "extensions", "baseline", "suppressions", "catalog"]
         for (key, _) in root.members where !knownKeys.contains(key.string ?? "") {
             return fail("unknown key '\(key.scalarText ?? "")' (known: \(knownKeys.joined(separator: ", ")))", key)
         }
@@ -197,6 +209,14 @@ public enum ConfigurationLoader {
         if let baseline = root["baseline"] {
             guard let b = baseline.string, !b.isEmpty else { return fail("'baseline' must be the path of a baseline file", baseline) }
             config.baseline = b
+        }
+        if let catalog = root["catalog"] {
+            guard let c = catalog.string, !c.isEmpty else {
+                return fail("'catalog' must be the path of a catalog directory (rolecheck catalog update --output DIR writes one)", catalog)
+            }
+            config.catalog = c
+            let p = catalog.range.start
+            config.catalogPosition = "\(path):\(p.line):\(p.column)"
         }
         if let suppressions = root["suppressions"] {
             guard suppressions.kind == .array else {

@@ -17,14 +17,17 @@ public struct LintReport: Sendable {
     /// Findings hidden by a suppression or the baseline, in report order: not in `findings`, not
     /// counted for the exit code, written to SARIF and JSON with their suppression.
     public var suppressed: [SuppressedFinding]
+    /// The IAM catalog the IAM rules judged by (reports say which, and of what date).
+    public var catalog: IAMCatalog
 
     public init(findings: [Finding], files: [SourceFile], documentCount: Int, recognizedDocumentCount: Int,
-                suppressed: [SuppressedFinding] = []) {
+                suppressed: [SuppressedFinding] = [], catalog: IAMCatalog = .shared) {
         self.findings = findings
         self.files = files
         self.documentCount = documentCount
         self.recognizedDocumentCount = recognizedDocumentCount
         self.suppressed = suppressed
+        self.catalog = catalog
     }
 
     /// Findings hidden by a comment or the configuration's `suppressions`.

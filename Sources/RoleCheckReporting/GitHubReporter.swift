@@ -81,6 +81,7 @@ public struct GitHubReporter: Sendable {
             }
         }
         out += "rolecheck: " + ReportSupport.summaryLine(report) + "\n"
+        if let catalog = ReportSupport.catalogLine(report) { out += GitHubReporter.safeLogLine("rolecheck: " + catalog) + "\n" }
         return out
     }
 

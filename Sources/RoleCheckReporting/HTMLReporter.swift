@@ -182,10 +182,8 @@ private struct Page {
         chains()
         findings()
         ruleSection()
-        out += "<footer><p>Written by \(RoleCheck.name) \(RoleCheck.version) (IAM catalog: "
-        HTMLText.append(IAMCatalog.source, to: &out)
-        out += ", data of "
-        HTMLText.append(IAMCatalog.dataDate, to: &out)
+        out += "<footer><p>Written by \(RoleCheck.name) \(RoleCheck.version) ("
+        HTMLText.append(CatalogDirectory.describe(report.catalog), to: &out)
         out += "). This page loads nothing: no script, style sheet, font or image from anywhere.</p></footer>\n"
         out += "</div>\n</body>\n</html>\n"
         return out

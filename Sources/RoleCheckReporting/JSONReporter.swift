@@ -27,7 +27,7 @@ public struct JSONReporter: Sendable {
             ("tool", .object([
                 ("name", .string(RoleCheck.name)),
                 ("version", .string(RoleCheck.version)),
-                ("iamCatalog", .object([("source", .string(IAMCatalog.source)), ("date", .string(IAMCatalog.dataDate))])),
+                ("iamCatalog", ReportSupport.catalogValue(report.catalog)),
             ])),
             ("findings", .array(report.findings.map { finding($0) })),
         ]

@@ -21,6 +21,15 @@ enum ReportSupport {
             + "\(count(report.count(.note), "note")) \(scope)"
     }
 
+    /// The line that names a `--catalog` overlay (`IAM catalog: DIR (…), over the embedded one of
+    /// DATE`), printed after the summary; nil for the embedded catalog, which `--version` states.
+    static func catalogLine(_ report: LintReport) -> String? {
+        report.catalog.info.directory == nil ? nil : CatalogDirectory.describe(report.catalog)
+    }
+
+    /// The catalog as reports write it (`CatalogDirectory.jsonValue`).
+    static func catalogValue(_ catalog: IAMCatalog) -> JSONValue { CatalogDirectory.jsonValue(catalog) }
+
     /// `path:line:col`.
     static func position(_ location: Location) -> String {
         "\(location.file):\(location.range.start.line):\(location.range.start.column)"

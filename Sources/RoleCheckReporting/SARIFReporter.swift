@@ -68,12 +68,14 @@ public struct SARIFReporter: Sendable {
             // The IAM catalog the IAM rules judged by, as a tool extension with its date.
             ("extensions", .array([.object([
                 ("name", .string("aws-iam-catalog")),
-                ("version", .string(IAMCatalog.dataDate)),
-                ("fullName", .string(IAMCatalog.source)),
+                ("version", .string(report.catalog.info.date)),
+                ("fullName", .string(report.catalog.info.source)),
                 ("informationUri", .string("https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html")),
             ])])),
             ])),
         ]
+        // Which IAM catalog the IAM rules judged by, as the JSON report's tool.iamCatalog says it.
+        run.append(("properties", .object([("iamCatalog", ReportSupport.catalogValue(report.catalog))])))
         if let root = srcRoot.map(SARIFReporter.baseURI) {
             run.append(("originalUriBaseIds", .object([("%SRCROOT%", .object([("uri", .string(root))]))])))
         }

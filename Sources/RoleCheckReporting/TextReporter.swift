@@ -46,6 +46,7 @@ public struct TextReporter: Sendable {
             }
         }
         out += paint(ReportSupport.summaryLine(report) + TextReporter.hiddenSuffix(report), Style.bold) + "\n"
+        if let catalog = ReportSupport.catalogLine(report) { out += catalog + "\n" }
         return out
     }
 

@@ -25,15 +25,18 @@ public protocol SetupRule: Rule {
 public struct RuleContext {
     public let ruleId: String
     public let defaultSeverity: Severity
+    /// The IAM catalog of the run: the embedded one, or a `--catalog` overlay.
+    public let catalog: IAMCatalog
     public private(set) var findings: [Finding] = []
 
-    public init(ruleId: String, defaultSeverity: Severity) {
+    public init(ruleId: String, defaultSeverity: Severity, catalog: IAMCatalog = .shared) {
         self.ruleId = ruleId
         self.defaultSeverity = defaultSeverity
+        self.catalog = catalog
     }
 
-    public init(rule: RuleID) {
-        self.init(ruleId: rule.rawValue, defaultSeverity: RuleCatalog.defaultSeverity(rule.rawValue))
+    public init(rule: RuleID, catalog: IAMCatalog = .shared) {
+        self.init(ruleId: rule.rawValue, defaultSeverity: RuleCatalog.defaultSeverity(rule.rawValue), catalog: catalog)
     }
 
     /// Reports a finding at a node. `severity` lowers (or raises) the rule's default for this

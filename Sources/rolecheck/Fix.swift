@@ -47,6 +47,9 @@ struct FixCommand: ParsableCommand {
     @Option(help: "The configuration file (default: rolecheck.yaml or .rolecheck.yaml at the root of a linted folder, else upward from here).")
     var config: String?
 
+    @Option(help: ArgumentHelp("An IAM catalog directory (from rolecheck catalog update) laid over the embedded catalog (default: the configuration's catalog, else none).", valueName: "dir"))
+    var catalog: String?
+
     @Option(help: ArgumentHelp("Leave alone the findings this baseline file holds (default: the configuration's baseline).", valueName: "file"))
     var baseline: String?
 
@@ -61,7 +64,7 @@ struct FixCommand: ParsableCommand {
 
     func run() throws {
         let prepared = try PreparedRun.prepare(paths: paths, config: config, failOn: failOn, baseline: baseline,
-                                               useBaseline: true, stdinFilename: nil)
+                                               useBaseline: true, stdinFilename: nil, catalog: catalog)
         let wanted = Set(rules)
         let shown = prepared.shown
         let outcome = Fixer.run(Linter(options: prepared.options), inputs: prepared.inputs) { finding in

@@ -26,6 +26,7 @@ struct Graph: ParsableCommand {
         let sink = try output.map { try OutputSink.file($0) } ?? .standardOutput
         var options = LintOptions()
         options.configuration = try InputLoading.configuration(explicit: config, paths: paths)
+        options.catalog = try InputLoading.catalog(explicit: nil, configuration: options.configuration)
         options.terraformModuleReader = InputLoading.terraformModuleReader
         let configuration = options.configuration
         let collected = try InputLoading.collect(paths, configuration: configuration)

@@ -12,6 +12,24 @@ enum InputLoading {
         }
     }
 
+    /// The IAM catalog of the run: `--catalog DIR`, else the configuration's `catalog`, else the
+    /// embedded one. A directory that cannot be used is a usage failure (exit 2).
+    static func catalog(explicit: String?, configuration: Configuration?) throws -> IAMCatalog {
+        let given: (path: String, option: String)?
+        if let explicit {
+            given = (explicit, "--catalog")
+        } else if let c = configuration, let path = c.catalogPath {
+            given = (path, "\(c.catalogPosition ?? c.path): catalog")
+        } else {
+            given = nil
+        }
+        guard let given else { return .shared }
+        switch CatalogDirectory.load(given.path, option: given.option) {
+        case .success(let catalog): return catalog
+        case .failure(let e): throw UsageFailure(description: e.message)
+        }
+    }
+
     /// Expands the paths (the configuration's include/exclude and extra extensions applied). A run
     /// that finds nothing to read is a usage failure (exit 2) that says what it skipped.
     static func collect(_ paths: [String], configuration: Configuration?) throws -> Inputs.Collected {

@@ -14,9 +14,10 @@ struct PreparedRun {
     var shown: ((String) -> Bool)?
 
     static func prepare(paths: [String], config: String?, failOn: FailOn?, baseline: String?, useBaseline: Bool,
-                        stdinFilename: String?) throws -> PreparedRun {
+                        stdinFilename: String?, catalog: String? = nil) throws -> PreparedRun {
         var options = LintOptions()
         options.configuration = try InputLoading.configuration(explicit: config, paths: paths)
+        options.catalog = try InputLoading.catalog(explicit: catalog, configuration: options.configuration)
         let threshold = FailOn(rawValue: failOn?.rawValue ?? options.configuration?.failOn?.rawValue ?? "error")?.threshold
         // --write-baseline records everything the run finds, so no baseline hides anything then.
         if useBaseline, let path = baseline ?? options.configuration?.baselinePath {

@@ -23,7 +23,8 @@ struct RoleCheckCommand: ParsableCommand {
         2 usage error, unreadable input, unwritable output.
         """,
         version: "rolecheck \(RoleCheck.version)\nIAM catalog: \(IAMCatalog.source), data of \(IAMCatalog.dataDate)",
-        subcommands: [Lint.self, FixCommand.self, ScaffoldCommand.self, Collect.self, Audit.self, Simulate.self, Graph.self, Rules.self, Explain.self, Docs.self],
+        subcommands: [Lint.self, FixCommand.self, ScaffoldCommand.self, Collect.self, Audit.self, Simulate.self, Graph.self, Rules.self, Explain.self, Docs.self,
+                      CatalogCommand.self],
         defaultSubcommand: nil
     )
 }
@@ -83,6 +84,9 @@ struct Lint: ParsableCommand {
     @Option(name: .customLong("write-baseline"), help: ArgumentHelp("Record the findings of this run in a baseline file, then report as if it were in use.", valueName: "file"))
     var writeBaseline: String?
 
+    @Option(help: ArgumentHelp("An IAM catalog directory (from rolecheck catalog update) laid over the embedded catalog (default: the configuration's catalog, else none).", valueName: "dir"))
+    var catalog: String?
+
     func validate() throws {
         if paths.isEmpty { throw ValidationError("name at least one file or folder to lint") }
         if paths.filter({ $0 == "-" }).count > 1 { throw ValidationError("standard input (-) can be named only once") }
@@ -98,7 +102,8 @@ struct Lint: ParsableCommand {
         }
 
         let prepared = try PreparedRun.prepare(paths: paths, config: config, failOn: failOn, baseline: baseline,
-                                               useBaseline: writeBaseline == nil, stdinFilename: stdinFilename)
+                                               useBaseline: writeBaseline == nil, stdinFilename: stdinFilename,
+                                               catalog: catalog)
         let (options, threshold, inputs, inputErrors, configuration) =
             (prepared.options, prepared.threshold, prepared.inputs, prepared.inputErrors, prepared.options.configuration)
 

@@ -41,6 +41,9 @@ struct Simulate: ParsableCommand {
     @Option(help: "Output format.")
     var format: Format = .text
 
+    @Option(help: ArgumentHelp("An IAM catalog directory (from rolecheck catalog update) laid over the embedded catalog; it decides whether --action is known.", valueName: "dir"))
+    var catalog: String?
+
     func validate() throws {
         if !action.contains(":") && action != "*" {
             throw ValidationError("--action must be service:Action, such as sts:AssumeRole")
@@ -67,6 +70,7 @@ struct Simulate: ParsableCommand {
     }
 
     func run() throws {
+        let iamCatalog = try InputLoading.catalog(explicit: catalog, configuration: nil)
         let ctx: RequestContext
         switch Simulation.context(context) {
         case .success(let c): ctx = c
@@ -81,7 +85,13 @@ struct Simulate: ParsableCommand {
         let request = AccessRequest(principal: principal, action: action, resource: resource,
                                     resourceAccount: resourceAccount, context: ctx)
         let result = Evaluator.evaluate(request, policies)
-        Terminal.writeOutput(format == .text ? Simulation.text(request, result) : Simulation.json(request, result))
+        // An action the catalog does not know is allowed or denied as written, but is most often
+        // a typo (or newer than the catalog): say so beside the answer.
+        if let note = Simulation.unknownActionNote(action, catalog: iamCatalog) {
+            Terminal.writeError("rolecheck: note: \(note)\n")
+        }
+        Terminal.writeOutput(format == .text ? Simulation.text(request, result, catalog: iamCatalog)
+                                             : Simulation.json(request, result, catalog: iamCatalog))
         if !result.allowed { throw ExitCode(Exit.findings) }
     }
 }

@@ -113,7 +113,7 @@ import Testing
 
     @Test(arguments: [
         ("setup:\n  acounts: {}\n", "cfg/rolecheck.yaml:2:3: unknown key 'acounts' in setup (known: accounts, paths, policies, context, require-runtime-roles)"),
-        ("rulez: {}\n", "cfg/rolecheck.yaml:1:1: unknown key 'rulez' (known: setup, rules, fail-on, include, exclude, extensions, baseline, suppressions)"),
+        ("rulez: {}\n", "cfg/rolecheck.yaml:1:1: unknown key 'rulez' (known: setup, rules, fail-on, include, exclude, extensions, baseline, suppressions, catalog)"),
         ("rules: {RC999: off}\n", "cfg/rolecheck.yaml:1:9: unknown rule 'RC999' in rules (rolecheck rules lists them)"),
         ("rules:\n  RC205: fatal\n", "cfg/rolecheck.yaml:2:10: the setting of RC205 must be off, error, warning or note"),
         ("rules: [RC205]\n", "cfg/rolecheck.yaml:1:8: 'rules' maps rule ids to off, error, warning or note"),

@@ -23,6 +23,13 @@ enum TestSupport {
 
     static var isCI: Bool { getenv("CI").map { String(cString: $0) } == "true" }
 
+    /// An executable found on PATH, or nil.
+    static func which(_ name: String) -> String? {
+        let path = getenv("PATH").map { String(cString: $0) } ?? ""
+        for dir in path.split(separator: ":") where access("\(dir)/\(name)", X_OK) == 0 { return "\(dir)/\(name)" }
+        return nil
+    }
+
     /// A folder of the third-party data beside the clone (`../shared/data/<name>`, or
     /// `$ROLECHECK_SHARED_DATA/<name>`). Nil when it is missing outside CI (the caller skips and
     /// says so); under `CI=true` a missing corpus is a test failure.

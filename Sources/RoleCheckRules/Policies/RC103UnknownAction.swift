@@ -4,15 +4,13 @@ import RoleCheckDocuments
 import RoleCheckIAM
 import RoleCheckModel
 
-/// RC103: an action or service prefix the embedded IAM catalog does not know.
+/// RC103: an action or service prefix the run's IAM catalog does not know.
 public struct RC103UnknownAction: PolicyRule {
     public let id: RuleID = .RC103
     public init() {}
 
-    static var catalogNote: String { "IAM catalog of \(IAMCatalog.dataDate)" }
-
     /// Suggestions are costly (edit distances over a service's actions) and the same unknown
-    /// names recur across policies: each is worked out once per process.
+    /// names recur across policies: each is worked out once per process and catalog.
     static let suggestionCache = Mutex<[String: String]>([:])
 
     static func suggestion(_ key: String, _ compute: () -> String?) -> String {
@@ -22,21 +20,22 @@ public struct RC103UnknownAction: PolicyRule {
         return value
     }
 
-    /// The verdict for each action text (nil: known), worked out once per process: the same
-    /// actions recur across thousands of policies.
+    /// The verdict for each action text (nil: known), worked out once per process and catalog:
+    /// the same actions recur across thousands of policies.
     static let verdictCache = Mutex<[String: String?]>([:])
 
     public func check(_ policy: PolicyDocument, _ context: inout RuleContext) {
         for s in policy.statements {
             guard let block = s.action else { continue }
             for v in block.values where v.text != "*" {
-                let cached = Self.verdictCache.withLock { $0[v.text] }
+                let key = "\(context.catalog.serial)|\(v.text)"
+                let cached = Self.verdictCache.withLock { $0[key] }
                 let verdict: String?
                 if let cached {
                     verdict = cached
                 } else {
-                    verdict = Self.verdict(v.text)
-                    Self.verdictCache.withLock { $0[v.text] = .some(verdict) }
+                    verdict = Self.verdict(v.text, context.catalog)
+                    Self.verdictCache.withLock { $0[key] = .some(verdict) }
                 }
                 if let verdict { context.report(verdict, at: v.node) }
             }
@@ -44,8 +43,11 @@ public struct RC103UnknownAction: PolicyRule {
     }
 
     /// The message for an action the catalog does not know, or nil.
-    static func verdict(_ text: String) -> String? {
-        let catalog = IAMCatalog.shared
+    static func verdict(_ text: String, _ catalog: IAMCatalog) -> String? {
+        let catalogNote = "IAM catalog of \(catalog.dataDate)"
+        func suggestion(_ key: String, _ compute: () -> String?) -> String {
+            Self.suggestion("\(catalog.serial)|\(key)", compute)
+        }
         let parts = text.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
         guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else { return nil } // RC101's
         let service = String(parts[0]), name = String(parts[1])

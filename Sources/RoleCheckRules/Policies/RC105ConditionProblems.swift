@@ -13,7 +13,7 @@ public struct RC105ConditionProblems: PolicyRule {
 
     public func check(_ policy: PolicyDocument, _ context: inout RuleContext) {
         reportProblems(policy, &context)
-        let catalog = IAMCatalog.shared
+        let catalog = context.catalog
         for s in policy.statements where !s.conditions.isEmpty {
             let actions = resolvedActions(s, catalog)
             for c in s.conditions {
@@ -21,7 +21,7 @@ public struct RC105ConditionProblems: PolicyRule {
                 let types = catalog.conditionKeyTypes(c.key)
                 if types.isEmpty {
                     if !catalog.isKnownConditionKey(c.key) {
-                        context.report("condition key \"\(c.key)\" is unknown to the IAM catalog of \(IAMCatalog.dataDate)\(suggestion(c.key, catalog)); if it is misspelt, no request carries it and \(Self.holdsWhenAbsent(c, op) ? "the condition always holds" : "the condition never holds")",
+                        context.report("condition key \"\(c.key)\" is unknown to the IAM catalog of \(catalog.dataDate)\(suggestion(c.key, catalog)); if it is misspelt, no request carries it and \(Self.holdsWhenAbsent(c, op) ? "the condition always holds" : "the condition never holds")",
                                        at: c.keyNode, severity: .warning, identity: c.key)
                         continue
                     }
@@ -29,7 +29,7 @@ public struct RC105ConditionProblems: PolicyRule {
                           !actions.contains(where: { catalog.conditionKey(c.key, appliesTo: $0) }),
                           Self.attachedToSomeAction(c.key, catalog) {
                     let shown = actions.prefix(3).map(\.fullName).joined(separator: ", ") + (actions.count > 3 ? ", …" : "")
-                    context.report("condition key \"\(c.key)\" applies to none of the statement's actions (\(shown)): requests for them never carry it, so \(Self.holdsWhenAbsent(c, op) ? "the condition always holds and restricts nothing" : "the statement never applies") (IAM catalog of \(IAMCatalog.dataDate))",
+                    context.report("condition key \"\(c.key)\" applies to none of the statement's actions (\(shown)): requests for them never carry it, so \(Self.holdsWhenAbsent(c, op) ? "the condition always holds and restricts nothing" : "the statement never applies") (IAM catalog of \(catalog.dataDate))",
                                    at: c.keyNode, severity: .warning, identity: c.key)
                 }
                 if let mismatch = typeMismatch(op, types: types, key: c.key) {
@@ -47,15 +47,16 @@ public struct RC105ConditionProblems: PolicyRule {
     /// Whether the catalog attaches a key to at least one action of the key's own service. The
     /// reference defines a few keys it attaches to no action (`aws-marketplace:AgreementType`,
     /// which AWS's own policies use); for those "applies to none of the actions" would be a
-    /// guess, so they are not judged. Decided once per key and process.
+    /// guess, so they are not judged. Decided once per key, catalog and process.
     static let attachedCache = Mutex<[String: Bool]>([:])
 
     static func attachedToSomeAction(_ key: String, _ catalog: IAMCatalog) -> Bool {
         let lowered = Wildcard.asciiLowered(key)
-        if let known = attachedCache.withLock({ $0[lowered] }) { return known }
+        let cacheKey = "\(catalog.serial)|\(lowered)"
+        if let known = attachedCache.withLock({ $0[cacheKey] }) { return known }
         let prefix = lowered.split(separator: ":", maxSplits: 1).first.map(String.init) ?? ""
         let attached = catalog.service(prefix)?.actions.contains { catalog.conditionKey(key, appliesTo: $0) } ?? true
-        attachedCache.withLock { $0[lowered] = attached }
+        attachedCache.withLock { $0[cacheKey] = attached }
         return attached
     }
 

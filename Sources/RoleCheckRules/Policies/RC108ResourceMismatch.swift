@@ -11,7 +11,7 @@ public struct RC108ResourceMismatch: PolicyRule {
     public init() {}
 
     public func check(_ policy: PolicyDocument, _ context: inout RuleContext) {
-        let catalog = IAMCatalog.shared
+        let catalog = context.catalog
         for s in policy.statements {
             guard let actions = s.action, !actions.negated, let resources = s.resource, !resources.negated,
                   !resources.values.contains(where: { $0.text == "*" }), !resources.values.isEmpty else { continue }
@@ -28,7 +28,7 @@ public struct RC108ResourceMismatch: PolicyRule {
                     let shown = types.prefix(3).map { "\($0.name) (\($0.arnTemplate))" }.joined(separator: ", ")
                     detail = "\(matched.count == 1 ? example.fullName : "its actions") take\(matched.count == 1 ? "s" : "") \(shown)"
                 }
-                context.report("\"\(v.text)\" in \(s.label) of \(policy.label) matches none of the statement's resources, so the statement \(effect) nothing for it: \(detail) (IAM catalog of \(IAMCatalog.dataDate); resource types added since would change this)",
+                context.report("\"\(v.text)\" in \(s.label) of \(policy.label) matches none of the statement's resources, so the statement \(effect) nothing for it: \(detail) (IAM catalog of \(catalog.dataDate); resource types added since would change this)",
                                at: v.node, identity: v.text)
             }
         }
@@ -40,11 +40,13 @@ public struct RC108ResourceMismatch: PolicyRule {
     }
 
     /// For an action text: whether the catalog knows it, and the resource types of the actions it
-    /// names (the union: one of them matching a resource is enough). Decided once per process.
+    /// names (the union: one of them matching a resource is enough). Decided once per process and
+    /// catalog.
     static let typesCache = Mutex<[String: (known: Bool, types: [IAMResourceType])]>([:])
 
     static func resourceTypes(_ text: String, _ catalog: IAMCatalog) -> (known: Bool, types: [IAMResourceType]) {
-        if let cached = typesCache.withLock({ $0[text] }) { return cached }
+        let key = "\(catalog.serial)|\(text)"
+        if let cached = typesCache.withLock({ $0[key] }) { return cached }
         let matched = matching(text, catalog)
         var seen: Set<IAMResourceType> = []
         var types: [IAMResourceType] = []
@@ -52,7 +54,7 @@ public struct RC108ResourceMismatch: PolicyRule {
             for type in catalog.resourceTypes(for: action) where seen.insert(type).inserted { types.append(type) }
         }
         let entry = (known: !matched.isEmpty, types: types)
-        typesCache.withLock { $0[text] = entry }
+        typesCache.withLock { $0[key] = entry }
         return entry
     }
 
