@@ -126,8 +126,11 @@ extension Node {
 extension Document {
     // MARK: Layout
 
+    /// The text's line break, as its first line ends (`\n` when it has one line).
     var newline: String {
-        text.contains(0x0D) && !text.contains(0x0A) ? "\r" : text.firstRange(of: [0x0D, 0x0A]) != nil ? "\r\n" : "\n"
+        guard let i = text.firstIndex(where: { $0 == 0x0A || $0 == 0x0D }) else { return "\n" }
+        if text[i] == 0x0A { return "\n" }
+        return i + 1 < text.count && text[i + 1] == 0x0A ? "\r\n" : "\r"
     }
 
     /// Whether a container is written in flow style (`[…]`, `{…}`, always so in JSON).
@@ -144,6 +147,8 @@ extension Document {
     }
 
     func line(of offset: Int) -> Int {
+        // A file's lines are indexed once (binary search); an embedded text is short.
+        if case .file = origin { return file.position(ofOffset: offset).line }
         var n = 0
         var i = 0
         let end = min(offset, text.count)

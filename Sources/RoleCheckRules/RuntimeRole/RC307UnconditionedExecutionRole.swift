@@ -24,27 +24,28 @@ public struct RC307UnconditionedExecutionRole: PolicyRule {
 
     public func check(_ document: ClassifiedDocument, in setup: Setup, _ context: inout RuleContext) {
         checkPolicies(of: document, in: setup, &context) { policy, context in
-            check(policy, &context, offered: Self.offeredRuntimeRoles(holding: policy, in: setup))
+            // Worked out only for a finding (most policies have none).
+            check(policy, &context) { Self.offeredRuntimeRoles(holding: policy, in: setup) }
         }
     }
 
-    public func check(_ policy: PolicyDocument, _ context: inout RuleContext) { check(policy, &context, offered: nil) }
+    public func check(_ policy: PolicyDocument, _ context: inout RuleContext) { check(policy, &context) { nil } }
 
     /// The runtime roles Studio offers to the one role that holds this policy, when that is
     /// known: the role calls GetClusterSessionCredentials in the chains of the inputs (as the
     /// Studio execution role, or option 1's access role), and every chain's list is read.
     static func offeredRuntimeRoles(holding policy: PolicyDocument, in setup: Setup) -> [String]? {
-        let managed = setup.resources.managedPolicies.filter { $0.document === policy }.map(\.arn)
-        let holders = setup.resources.roles.filter { role in
-            role.inlinePolicies.contains { $0 === policy } || role.attachedPolicyArns.contains { managed.contains($0.arn) }
+        let holders = setup.ownerSubjects(of: policy).compactMap { subject -> String? in
+            if case .entity(let e) = subject, e.kind == .role { return e.id }
+            return nil
         }
         guard holders.count == 1, let holder = holders.first else { return nil }
-        let chains = setup.chainFacts.filter { $0.caller === holder }
+        let chains = setup.chainFacts.filter { $0.caller?.entity.id == holder }
         guard !chains.isEmpty else { return nil }
         return Array(Set(chains.map(\.chain.runtimeRoleArn))).sorted()
     }
 
-    func check(_ policy: PolicyDocument, _ context: inout RuleContext, offered: [String]?) {
+    func check(_ policy: PolicyDocument, _ context: inout RuleContext, offered: () -> [String]?) {
         guard policy.kind == .identity else { return }
         for action in Self.actions {
             // A Deny on the action that excludes every role outside a list also limits it.
@@ -65,7 +66,7 @@ public struct RC307UnconditionedExecutionRole: PolicyRule {
                                    at: node, severity: .warning, identity: action)
                 } else {
                     context.report("\(s.label) of \(policy.label) allows \(action) without an \(Self.key) condition: whoever holds this policy can pass any runtime role to the cluster; add a condition such as \"StringLike\": {\"\(Self.key)\": [\"arn:aws:iam::ACCOUNT:role/team-runtime-*\"]}",
-                                   at: node, identity: action, fix: offered.flatMap { Self.fix(s, limitingTo: $0) })
+                                   at: node, identity: action, fix: offered().flatMap { Self.fix(s, limitingTo: $0) })
                 }
             }
         }
