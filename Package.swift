@@ -32,7 +32,7 @@ let package = Package(
         // Engine: runs the rules; configuration, suppressions, baselines, simulation.
         .target(name: "RoleCheckEngine",
                 dependencies: ["RoleCheckCore", "RoleCheckDocuments", "RoleCheckIAM", "RoleCheckModel", "RoleCheckRules"]),
-        // Reporting: text, JSON, SARIF, GitHub, HTML, the setup graph.
+        // Reporting: text, JSON, SARIF, GitHub, GitLab Code Quality, JUnit, HTML, the setup graph.
         .target(name: "RoleCheckReporting",
                 dependencies: ["RoleCheckCore", "RoleCheckDocuments", "RoleCheckIAM", "RoleCheckModel", "RoleCheckRules",
                                "RoleCheckEngine"]),

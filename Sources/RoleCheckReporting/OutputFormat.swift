@@ -15,6 +15,10 @@ public enum OutputFormat: String, CaseIterable, Sendable {
     case sarif
     /// GitHub Actions workflow commands and a step summary (`GitHubReporter`).
     case github
+    /// GitLab Code Quality JSON for the merge-request widget (`GitLabReporter`).
+    case gitlab
+    /// JUnit XML for the test tabs of Jenkins, Azure DevOps, CircleCI and GitLab (`JUnitReporter`).
+    case junit
     /// One self-contained page for people: summary, chain pictures, findings, filters (`HTMLReporter`).
     case html
 }

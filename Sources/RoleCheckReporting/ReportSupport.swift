@@ -66,6 +66,20 @@ enum ReportSupport {
         return out
     }
 
+    /// A finding's path as CI systems want it, relative to the repository: without leading `./`,
+    /// and, when it is absolute and below `root` (the working directory), relative to `root`.
+    /// Other absolute paths are kept as they are. Compared byte by byte, so no Unicode
+    /// normalisation changes a path.
+    static func repositoryPath(_ path: String, root: String?) -> String {
+        let p = strippingDotSlash(path)
+        guard p.hasPrefix("/"), var r = root, r.hasPrefix("/") else { return p }
+        while r.count > 1 && r.hasSuffix("/") { r.removeLast() }
+        let prefix = Array((r == "/" ? "/" : r + "/").utf8)
+        let bytes = Array(p.utf8)
+        guard bytes.count > prefix.count, bytes.starts(with: prefix) else { return p }
+        return String(decoding: bytes[prefix.count...], as: UTF8.self)
+    }
+
     /// A path as a repository-relative path: without leading `./` (any number of them).
     static func strippingDotSlash(_ path: String) -> String {
         var p = Substring(path)

@@ -143,6 +143,10 @@ struct Lint: ParsableCommand {
             rendered = JSONReporter().render(report)
         case .sarif:
             rendered = SARIFReporter(srcRoot: Terminal.currentDirectory().map { $0.hasSuffix("/") ? $0 : $0 + "/" }).render(report)
+        case .gitlab:
+            rendered = GitLabReporter(root: Terminal.currentDirectory()).render(report)
+        case .junit:
+            rendered = JUnitReporter(failureThreshold: threshold, root: Terminal.currentDirectory()).render(report)
         case .github:
             let out = GitHubReporter().render(report, graph: SetupGraph.build(analysis.setup, findings: report.findings))
             rendered = out.log

@@ -188,7 +188,7 @@ import Testing
     }
 
     @Test func outputIsDeterministic() throws {
-        for format in ["text", "json", "sarif", "github", "html"] {
+        for format in ["text", "json", "sarif", "github", "gitlab", "junit", "html"] {
             let a = try run(["lint", "samples", "--format", format])
             let b = try run(["lint", "samples", "--format", format])
             #expect(a.stdout.utf8.count > 1_000)
@@ -214,6 +214,26 @@ import Testing
         #expect(r.stdout.contains("::error file=samples/security-configuration/broken/runtime-roles-disabled.json,line=4"))
         let summary = try String(contentsOfFile: path, encoding: .utf8)
         #expect(summary.contains("RC205"))
+    }
+
+    /// GitLab and JUnit reports from the command line: the exit code is lint's; paths named
+    /// absolutely below the working directory are written relative to it; JUnit fails the
+    /// findings at or above --fail-on.
+    @Test func gitlabAndJUnitFormats() throws {
+        let broken = "samples/security-configuration/broken/runtime-roles-disabled.json"
+        let gitlab = try run(["lint", TestSupport.packageRoot + "/" + broken, "--format", "gitlab"])
+        #expect(gitlab.status == 1)
+        let issues = try JSONParser.parse(file: SourceFile(path: "gl.json", text: gitlab.stdout)).get().root
+        #expect(issues.elements.map { $0["location"]?["path"]?.string } == [broken])
+        #expect(issues.elements.map { $0["severity"]?.string } == ["critical"])
+        let quoted = "samples/security-configuration/broken/runtime-roles-quoted.yaml"
+        let warnOnly = try run(["lint", quoted, "--format", "junit"])
+        #expect(warnOnly.status == 0)
+        #expect(warnOnly.stdout.contains("failures=\"0\"") && !warnOnly.stdout.contains("<failure "))
+        let failOnWarning = try run(["lint", quoted, "--format", "junit", "--fail-on", "warning"])
+        #expect(failOnWarning.status == 1)
+        #expect(failOnWarning.stdout.contains("<testsuite name=\"\(quoted)\" tests=\"1\" failures=\"1\""))
+        #expect(failOnWarning.stdout.contains("<failure message=\"EnableApplicationScopedIAMRole is the string"))
     }
 
     @Test func rulesExplainAndVersion() throws {

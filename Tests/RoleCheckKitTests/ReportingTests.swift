@@ -12,7 +12,7 @@ import Testing
 import Glibc
 #endif
 
-/// The reporters: text, JSON, SARIF, GitHub (`swift test --filter ReportingTests`).
+/// The reporters: text, JSON, SARIF, GitHub, GitLab, JUnit (`swift test --filter ReportingTests`).
 @Suite struct ReportingTests {}
 
 // MARK: - Fixtures and helpers

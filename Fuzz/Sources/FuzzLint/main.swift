@@ -3,9 +3,9 @@ import RoleCheckKit
 
 // The whole pipeline on one document: recognise, model, every rule, then every reporter. The first
 // byte picks the file name (and so the format the loader assumes); the rest is the content.
-// Checks: each finding's range is inside the file, the JSON report is JSON, the HTML report opens
-// no markup from the input, and linting twice gives byte-identical JSON (the output is
-// deterministic).
+// Checks: each finding's range is inside the file, the JSON and GitLab reports are JSON, the JUnit
+// report holds only characters XML 1.0 allows, the HTML report opens no markup from the input, and
+// linting twice gives byte-identical JSON (the output is deterministic).
 private let names = ["input.json", "input.yaml", "template.yaml", "plan.json", "rolecheck-input", "trust-policy.json",
                      "111122223333-data/get-account-authorization-details.json", "stack.template.json"]
 
@@ -42,6 +42,18 @@ public func fuzzLint(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     // Our JSON output must be JSON by our own strict parser.
     if case .failure(let error) = JSONParser.parse(file: SourceFile(path: "report.json", text: json)) {
         fatalError("the JSON report is not JSON: \(error.message) at \(error.offset)")
+    }
+    // The CI formats: GitLab's report is JSON; the JUnit report holds only characters XML 1.0 allows.
+    let gitlab = GitLabReporter(root: "/").render(report)
+    if case .failure(let error) = JSONParser.parse(file: SourceFile(path: "gitlab.json", text: gitlab)) {
+        fatalError("the GitLab report is not JSON: \(error.message) at \(error.offset)")
+    }
+    let junit = JUnitReporter(failureThreshold: .warning).render(report)
+    if let bad = junit.unicodeScalars.first(where: { u in
+        !(u == "\t" || u == "\n" || u == "\r" || (0x20...0xD7FF).contains(u.value) || (0xE000...0xFFFD).contains(u.value)
+          || u.value >= 0x10000)
+    }) {
+        fatalError("the JUnit report holds U+\(String(bad.value, radix: 16)), which XML 1.0 cannot")
     }
     let again = linter.lint(files: [SourceFile(path: name, bytes: bytes)])
     if JSONReporter().render(again) != json {
