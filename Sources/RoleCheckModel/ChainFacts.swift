@@ -4,7 +4,10 @@ import RoleCheckDocuments
 import RoleCheckIAM
 
 /// A chain with the resources it runs through resolved and its hops decided, shared by the chain rules.
-public struct ChainFacts: Sendable {
+/// A class: every chain rule walks every chain, and copying a struct of a dozen references (each
+/// retained and released) for each step cost more than the rules' own work. Its hops are set
+/// once, while the setup builds its chains under a lock, and never change after.
+public final class ChainFacts: @unchecked Sendable {
     public let chain: Chain
     public let runtimeRole: RoleResource?
     public let instanceProfileRole: RoleResource?
@@ -14,6 +17,17 @@ public struct ChainFacts: Sendable {
     public let accessRole: RoleResource?
     /// The hops of the chain with their questions decided, in the order a connection takes them.
     public package(set) var hops: [Hop] = []
+
+    init(chain: Chain, runtimeRole: RoleResource?, instanceProfileRole: RoleResource?, instanceProfile: InstanceProfileResource?,
+         securityConfiguration: SecurityConfiguration?, studioRole: RoleResource?, accessRole: RoleResource?) {
+        self.chain = chain
+        self.runtimeRole = runtimeRole
+        self.instanceProfileRole = instanceProfileRole
+        self.instanceProfile = instanceProfile
+        self.securityConfiguration = securityConfiguration
+        self.studioRole = studioRole
+        self.accessRole = accessRole
+    }
 
     /// Who calls `GetClusterSessionCredentials`: the access role in option 1, else the Studio
     /// execution role.
@@ -60,7 +74,7 @@ extension Setup {
             if let cache { return cache }
             let r = resources
             let evaluator = HopEvaluator(r)
-            var facts = ChainBuilder.chains(r, contexts: studioContexts).map { chain -> ChainFacts in
+            let facts = ChainBuilder.chains(r, contexts: studioContexts).map { chain -> ChainFacts in
                 let (ipRole, profile) = r.instanceProfileRole(of: chain.cluster)
                 let configs = chain.cluster.securityConfigurationName.map { name in
                     r.securityConfigurations(named: name).filter { $0.account == nil || $0.account == chain.cluster.account }
@@ -70,7 +84,7 @@ extension Setup {
                                   studioRole: chain.studio.executionRoleArn.flatMap { r.role(arn: $0) },
                                   accessRole: chain.accessRole.flatMap { r.role(arn: $0.arn) })
             }
-            for i in facts.indices { facts[i].hops = evaluator.hops(facts[i]) }
+            for f in facts { f.hops = evaluator.hops(f) }
             cache = facts
             return facts
         }
