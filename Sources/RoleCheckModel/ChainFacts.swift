@@ -74,7 +74,7 @@ extension Setup {
             if let cache { return cache }
             let r = resources
             let evaluator = HopEvaluator(r)
-            let facts = ChainBuilder.chains(r, contexts: studioContexts).map { chain -> ChainFacts in
+            var facts = ChainBuilder.chains(r, contexts: studioContexts).map { chain -> ChainFacts in
                 let (ipRole, profile) = r.instanceProfileRole(of: chain.cluster)
                 let configs = chain.cluster.securityConfigurationName.map { name in
                     r.securityConfigurations(named: name).filter { $0.account == nil || $0.account == chain.cluster.account }
@@ -84,6 +84,7 @@ extension Setup {
                                   studioRole: chain.studio.executionRoleArn.flatMap { r.role(arn: $0) },
                                   accessRole: chain.accessRole.flatMap { r.role(arn: $0.arn) })
             }
+            if let focus, focusNarrowsChains(focus) { facts = facts.filter { $0.runsThrough(focus, r) } }
             for f in facts { f.hops = evaluator.hops(f) }
             cache = facts
             return facts
@@ -91,3 +92,38 @@ extension Setup {
     }
 }
 
+
+extension Setup {
+    /// Whether chains can be left out for a focus: not when a focused file holds what any chain
+    /// may run through without naming it (a bucket policy, Lake Formation's settings, an
+    /// organisation's policies, a collection manifest): then every chain is decided.
+    func focusNarrowsChains(_ focus: (String) -> Bool) -> Bool {
+        let global: Set<DocumentKind> = [.getBucketPolicy, .dataLakeSettings, .organizationPolicies, .collectManifest]
+        if documents.contains(where: { global.contains($0.kind) && focus($0.document.file.path) }) { return false }
+        if resources.bucketPolicies.contains(where: { focus($0.policy.root.document.file.path) }) { return false }
+        if resources.lakeFormation.contains(where: { focus($0.node.document.file.path) }) { return false }
+        return true
+    }
+}
+
+extension ChainFacts {
+    /// Whether the chain runs through a focused file: its Studio context and lists, its cluster,
+    /// its roles (with their trust, inline, attached and boundary policies), its instance profile
+    /// and its security configuration. A finding about a chain is located in one of those, so a
+    /// chain that touches no focused file can only have findings that are not reported.
+    func runsThrough(_ focus: (String) -> Bool, _ r: SetupResources) -> Bool {
+        func hit(_ n: Node?) -> Bool { n.map { focus($0.document.file.path) } ?? false }
+        let s = chain.studio
+        if hit(s.node) || hit(s.preloadNode) || hit(s.executionRoleNode) || hit(s.sourceIdentityNode) { return true }
+        if s.runtimeRoles.contains(where: { hit($0.list.node) }) || s.accessRoles.contains(where: { hit($0.node) }) { return true }
+        if hit(chain.runtimeRoleNode) || hit(chain.accessRole?.node) || hit(chain.cluster.node) { return true }
+        if hit(instanceProfile?.node) || hit(securityConfiguration?.configuration) || hit(securityConfiguration?.nameNode) { return true }
+        for role in [runtimeRole, instanceProfileRole, studioRole, accessRole].compactMap({ $0 }) {
+            if hit(role.node) || hit(role.trust?.root) { return true }
+            if role.attachedPolicyArns.contains(where: { hit($0.node) }) { return true }
+            if r.identityPolicies(of: role).policies.contains(where: { hit($0.root) }) { return true }
+            if let boundary = role.boundaryArn, let m = r.managedPolicies.first(where: { $0.arn == boundary }), hit(m.document.root) { return true }
+        }
+        return false
+    }
+}

@@ -25,6 +25,10 @@ public final class Setup: Sendable {
     /// Accounts whose IAM the inputs show whole (a get-account-authorization-details export): a
     /// role of such an account that the inputs do not hold does not exist.
     public let completeAccounts: Set<String>
+    /// Changed-files mode: the files whose findings are reported (nil: every file). Work whose
+    /// findings can only land in other files may be skipped (`chainFacts` leaves out the chains
+    /// that run through none of these files).
+    public let focus: (@Sendable (String) -> Bool)?
     private let policiesByDocument: [ObjectIdentifier: [PolicyDocument]]
 
     /// The policies read from one input document.
@@ -32,8 +36,9 @@ public final class Setup: Sendable {
         policiesByDocument[ObjectIdentifier(document.document)] ?? []
     }
 
-    public init(documents: [ClassifiedDocument], model: ModelBuilder) {
+    public init(documents: [ClassifiedDocument], model: ModelBuilder, focus: (@Sendable (String) -> Bool)? = nil) {
         self.documents = documents
+        self.focus = focus
         self.byKind = Dictionary(grouping: documents, by: \.kind)
         self.embeddedDocuments = model.embeddedDocuments
         self.policies = model.policies

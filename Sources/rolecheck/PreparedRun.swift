@@ -58,6 +58,9 @@ struct PreparedRun {
         if changedFilesMode {
             let named = Set(namedFiles.map(fileKey))
             shown = { named.contains(fileKey($0)) }
+            // The rules ask for every node they look at: the inputs' paths are matched once.
+            let focused = Set(inputs.map(\.path).filter { named.contains(fileKey($0)) })
+            options.focus = { focused.contains($0) }
         }
         return PreparedRun(options: options, threshold: threshold, inputs: inputs, inputErrors: collected.errors + readErrors,
                            shown: shown)
