@@ -40,10 +40,43 @@ public enum Effect: String, Sendable {
     case deny = "Deny"
 }
 
-/// A string of a policy with the node it came from.
+/// A string of a policy, as the node it came from. The model keeps no copy of the text: it is
+/// read from the document's bytes when asked for (an organisation's policies hold millions of
+/// values, most of which no rule ever reads as a string).
 public struct PolicyValue: Sendable {
-    public let text: String
     public let node: Node
+
+    init(node: Node) {
+        self.node = node
+    }
+
+    /// The value's text: a string's value; in YAML also an unquoted number or boolean; in a
+    /// condition any scalar.
+    public var text: String { node.scalarText ?? "" }
+
+    /// Whether a node is a value's text: a string; in YAML also an unquoted number or boolean,
+    /// which YAML tools such as CloudFormation turn into strings (`AWS: 111122223333`).
+    static func isText(_ n: Node) -> Bool {
+        n.kind == .string || (n.document.format == .yaml && (n.kind == .number || n.kind == .bool))
+    }
+
+    /// The values a node holds: itself when it is text, its text elements when it is a list.
+    static func values(of node: Node) -> [PolicyValue] {
+        if node.kind == .array { return node.elements.filter(isText).map(PolicyValue.init(node:)) }
+        return isText(node) ? [PolicyValue(node: node)] : []
+    }
+
+    /// Whether the value holds `${`, the start of a policy variable (read from the bytes).
+    var hasVariable: Bool {
+        node.withValueBytes { bytes in
+            var previous: UInt8 = 0
+            for b in bytes {
+                if previous == UInt8(ascii: "$") && b == UInt8(ascii: "{") { return true }
+                previous = b
+            }
+            return false
+        }
+    }
 }
 
 /// `Action`/`NotAction` or `Resource`/`NotResource`.
@@ -51,20 +84,26 @@ public final class ValueBlock: Sendable {
     public let negated: Bool
     public let keyNode: Node
     public let node: Node
-    public let values: [PolicyValue]
-    /// The values as the evaluator matches them (ASCII-lowered for actions), computed once.
-    let patterns: [String]
+    /// Whether the evaluator matches the values ASCII-lowered (actions).
+    let lowered: Bool
     /// Whether any value holds a policy variable (`${…}`).
     let hasVariables: Bool
 
-    init(negated: Bool, keyNode: Node, node: Node, values: [PolicyValue], lowered: Bool) {
+    init(negated: Bool, keyNode: Node, node: Node, lowered: Bool) {
         self.negated = negated
         self.keyNode = keyNode
         self.node = node
-        self.values = values
-        self.patterns = values.map { lowered ? Wildcard.asciiLowered($0.text) : $0.text }
-        self.hasVariables = values.contains { PolicyParser.hasVariable($0.text) }
+        self.lowered = lowered
+        self.hasVariables = PolicyValue.values(of: node).contains { $0.hasVariable }
     }
+
+    /// The values: the string, or the strings of the list (elements that are not strings are
+    /// grammar problems and are left out). Read from the node when asked for, not kept.
+    public var values: [PolicyValue] { PolicyValue.values(of: node) }
+
+    /// The values as the evaluator matches them (ASCII-lowered for actions). Worked out when a
+    /// statement is evaluated, not kept: only the policies of a setup's chains are evaluated.
+    var patterns: [String] { values.map { lowered ? Wildcard.asciiLowered($0.text) : $0.text } }
 }
 
 /// `Principal`/`NotPrincipal`.
@@ -74,23 +113,36 @@ public final class PrincipalBlock: Sendable {
     public let node: Node
     /// `"Principal": "*"`.
     public let isWildcardString: Bool
-    /// `AWS`, `Service`, `Federated`, `CanonicalUser` → values.
-    public let entries: [(type: String, values: [PolicyValue])]
+    /// `AWS`, `Service`, `Federated`, `CanonicalUser` → values, in document order (other types
+    /// are grammar problems and are left out). Read from the node when asked for, not kept.
+    public var entries: [(type: String, values: [PolicyValue])] {
+        guard !isWildcardString, node.kind == .object else { return [] }
+        var out: [(type: String, values: [PolicyValue])] = []
+        for (typeKey, list) in node.members {
+            guard let type = typeKey.string, PolicyParser.principalTypes.contains(type) else { continue }
+            out.append((type, PolicyValue.values(of: list)))
+        }
+        return out
+    }
     enum EntryType { case aws, service, other }
 
-    /// Every value with what it denotes, parsed once for the evaluator.
-    let parsed: [(type: EntryType, identity: PrincipalIdentity, text: String)]
+    /// Every value with what it denotes, for the evaluator (parsed when a trust is evaluated, not
+    /// kept: most of an organisation's trust policies never are).
+    var parsed: [(type: EntryType, identity: PrincipalIdentity, text: String)] {
+        entries.flatMap { e in
+            let type: EntryType = e.type == "AWS" ? .aws : e.type == "Service" ? .service : .other
+            return e.values.map { v in
+                let text = v.text
+                return (type, PrincipalIdentity.parse(text), text)
+            }
+        }
+    }
 
-    init(negated: Bool, keyNode: Node, node: Node, isWildcardString: Bool, entries: [(type: String, values: [PolicyValue])]) {
+    init(negated: Bool, keyNode: Node, node: Node, isWildcardString: Bool) {
         self.negated = negated
         self.keyNode = keyNode
         self.node = node
         self.isWildcardString = isWildcardString
-        self.entries = entries
-        self.parsed = entries.flatMap { e in
-            let type: EntryType = e.type == "AWS" ? .aws : e.type == "Service" ? .service : .other
-            return e.values.map { (type, PrincipalIdentity.parse($0.text), $0.text) }
-        }
     }
 
     /// Whether it names everyone: `"*"` or `{"AWS": "*"}` (or `"*"` in a list).
@@ -108,9 +160,10 @@ public final class ConditionEntry: Sendable {
     public let key: String
     public let keyNode: Node
     public let values: [PolicyValue]
-    /// The key ASCII-lowered and the values' texts, computed once for the evaluator.
+    /// The key ASCII-lowered, computed once for the evaluator.
     let loweredKey: String
-    let texts: [String]
+    /// The values' texts (read from the document when evaluated).
+    var texts: [String] { values.map(\.text) }
     /// Whether a value holds a policy variable.
     let hasVariables: Bool
     /// The values read once for the operator's family: CIDR blocks, numbers, dates (nil where a
@@ -126,8 +179,7 @@ public final class ConditionEntry: Sendable {
         self.keyNode = keyNode
         self.values = values
         self.loweredKey = Wildcard.asciiLowered(key)
-        self.texts = values.map(\.text)
-        self.hasVariables = values.contains { PolicyParser.hasVariable($0.text) }
+        self.hasVariables = values.contains { $0.hasVariable }
         switch op?.family {
         case .ipAddress?:
             ipBlocks = values.map { IPBlock.parse($0.text) }
@@ -273,16 +325,6 @@ struct PolicyParser {
     ]
     static let principalTypes: Set<String> = ["AWS", "Service", "Federated", "CanonicalUser"]
 
-    /// Whether a value holds `${`, the start of a policy variable.
-    static func hasVariable(_ text: String) -> Bool {
-        var previous: UInt8 = 0
-        for b in text.utf8 {
-            if previous == UInt8(ascii: "$") && b == UInt8(ascii: "{") { return true }
-            previous = b
-        }
-        return false
-    }
-
     /// Whether an unknown element name is a likely misspelling of a known one.
     static func isNear(_ name: String, _ known: String) -> Bool {
         Wildcard.asciiLowered(name) == Wildcard.asciiLowered(known)
@@ -313,7 +355,7 @@ struct PolicyParser {
             }
             if name == "Version" {
                 if let text = text(value) {
-                    version = PolicyValue(text: text, node: value)
+                    version = PolicyValue(node: value)
                     if text == "2008-10-17" {
                         problem(.version, "Version is 2008-10-17: policy variables such as ${aws:username} are read as literal text; use \"2012-10-17\"", value)
                     } else if text != "2012-10-17" {
@@ -363,7 +405,7 @@ struct PolicyParser {
         var sid: PolicyValue?
         if let s = node["Sid"] {
             if let text = s.string {
-                sid = PolicyValue(text: text, node: s)
+                sid = PolicyValue(node: s)
                 if kind == .identity && !text.isEmpty && !text.unicodeScalars.allSatisfy({ ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) }) {
                     problem(.grammar, "Sid \"\(text)\" may hold only letters and digits (A-Z, a-z, 0-9) in an identity policy", s)
                 }
@@ -433,11 +475,11 @@ struct PolicyParser {
         var values: [PolicyValue] = []
         switch value.kind {
         case _ where value.kind != .array && text(value) != nil:
-            values.append(PolicyValue(text: text(value)!, node: value))
+            values.append(PolicyValue(node: value))
         case .array:
             if value.count == 0 { problem(.grammar, "\(name) is an empty array", value) }
             for e in value.elements {
-                if let t = text(e) { values.append(PolicyValue(text: t, node: e)) } else {
+                if text(e) != nil { values.append(PolicyValue(node: e)) } else {
                     problem(.grammar, "each \(name) value must be a string, not \(e.kind.withArticle)", e)
                 }
             }
@@ -449,7 +491,7 @@ struct PolicyParser {
         } else {
             for v in values { checkResourceSyntax(v, name) }
         }
-        return ValueBlock(negated: negated, keyNode: key, node: value, values: values, lowered: positive == "Action")
+        return ValueBlock(negated: negated, keyNode: key, node: value, lowered: positive == "Action")
     }
 
     mutating func checkActionSyntax(_ v: PolicyValue, _ element: String) {
@@ -538,14 +580,13 @@ struct PolicyParser {
             if value.string != "*" {
                 problem(.grammar, "\(name) must be \"*\" or an object such as {\"AWS\": \"arn:aws:iam::111122223333:role/name\"}, not \"\(value.string!)\"", value)
             }
-            return PrincipalBlock(negated: negated, keyNode: key, node: value, isWildcardString: value.string == "*", entries: [])
+            return PrincipalBlock(negated: negated, keyNode: key, node: value, isWildcardString: value.string == "*")
         }
         guard value.kind == .object else {
             problem(.grammar, "\(name) must be \"*\" or an object, not \(value.kind.withArticle)", value)
-            return PrincipalBlock(negated: negated, keyNode: key, node: value, isWildcardString: false, entries: [])
+            return PrincipalBlock(negated: negated, keyNode: key, node: value, isWildcardString: false)
         }
         if value.count == 0 { problem(.grammar, "\(name) is an empty object", value) }
-        var entries: [(type: String, values: [PolicyValue])] = []
         for (typeKey, list) in value.members {
             let type = typeKey.string ?? ""
             if !Self.principalTypes.contains(type) {
@@ -553,12 +594,12 @@ struct PolicyParser {
                 continue
             }
             var values: [PolicyValue] = []
-            if list.kind != .array, let t = text(list) {
-                values.append(PolicyValue(text: t, node: list))
+            if list.kind != .array, text(list) != nil {
+                values.append(PolicyValue(node: list))
             } else if list.kind == .array {
                 if list.count == 0 { problem(.grammar, "\(name).\(type) is an empty array", list) }
                 for e in list.elements {
-                    if let t = text(e) { values.append(PolicyValue(text: t, node: e)) } else {
+                    if text(e) != nil { values.append(PolicyValue(node: e)) } else {
                         problem(.grammar, "each \(name).\(type) value must be a string, not \(e.kind.withArticle)", e)
                     }
                 }
@@ -566,9 +607,8 @@ struct PolicyParser {
                 problem(.grammar, "\(name).\(type) must be a string or an array of strings, not \(list.kind.withArticle)", list)
             }
             for v in values { checkPrincipalSyntax(v, type: type) }
-            entries.append((type, values))
         }
-        return PrincipalBlock(negated: negated, keyNode: key, node: value, isWildcardString: false, entries: entries)
+        return PrincipalBlock(negated: negated, keyNode: key, node: value, isWildcardString: false)
     }
 
     mutating func checkPrincipalSyntax(_ v: PolicyValue, type: String) {
@@ -637,12 +677,12 @@ struct PolicyParser {
                 var values: [PolicyValue] = []
                 switch valueNode.kind {
                 case .string, .number, .bool:
-                    values.append(PolicyValue(text: valueNode.scalarText ?? "", node: valueNode))
+                    values.append(PolicyValue(node: valueNode))
                 case .array:
                     if valueNode.count == 0 { problem(.grammar, "condition key \(keyNode.string ?? "") has an empty list of values", valueNode) }
                     for e in valueNode.elements {
                         if e.kind == .string || e.kind == .number || e.kind == .bool {
-                            values.append(PolicyValue(text: e.scalarText ?? "", node: e))
+                            values.append(PolicyValue(node: e))
                         } else {
                             problem(.grammar, "condition values must be strings, numbers or booleans, not \(e.kind.withArticle)", e)
                         }
