@@ -7,7 +7,7 @@ public final class SourceFile: Sendable {
     /// The path as reported in findings (relative to the working directory when possible), or `<stdin>`.
     public let path: String
     public let bytes: [UInt8]
-    private let lineStartsCache = Mutex<[Int]?>(nil)
+    private let lineStartsCache = Mutex<[UInt32]?>(nil)
 
     public init(path: String, bytes: [UInt8]) {
         self.path = path
@@ -24,20 +24,22 @@ public final class SourceFile: Sendable {
     }
 
     /// Offsets at which lines start. A line ends at `\n`, `\r\n` or a lone `\r` (as in YAML).
-    public var lineStarts: [Int] {
+    /// 32-bit, as the parsers' offsets are (inputs are at most `ParseLimits.maxFileSize`): an
+    /// organisation's exports have millions of lines.
+    public var lineStarts: [UInt32] {
         lineStartsCache.withLock { cache in
             if let cache { return cache }
-            var starts = [0]
+            var starts: [UInt32] = [0]
             bytes.withUnsafeBufferPointer { buf in
                 var i = 0
                 let n = buf.count
                 while i < n {
                     let b = buf[i]
                     if b == 0x0A {
-                        starts.append(i + 1)
+                        starts.append(UInt32(truncatingIfNeeded: i + 1))
                     } else if b == 0x0D {
                         if i + 1 < n && buf[i + 1] == 0x0A { i += 1 }
-                        starts.append(i + 1)
+                        starts.append(UInt32(truncatingIfNeeded: i + 1))
                     }
                     i += 1
                 }
@@ -54,9 +56,9 @@ public final class SourceFile: Sendable {
         var lo = 0, hi = starts.count - 1
         while lo < hi {
             let mid = (lo + hi + 1) / 2
-            if starts[mid] <= offset { lo = mid } else { hi = mid - 1 }
+            if Int(starts[mid]) <= offset { lo = mid } else { hi = mid - 1 }
         }
-        var lineStart = starts[lo]
+        var lineStart = Int(starts[lo])
         if lo == 0 { lineStart = min(bomLength, offset) }
         var column = 1
         var i = lineStart
@@ -71,9 +73,9 @@ public final class SourceFile: Sendable {
     public func lineText(_ line: Int) -> String {
         let starts = lineStarts
         guard line >= 1 && line <= starts.count else { return "" }
-        var s = starts[line - 1]
+        var s = Int(starts[line - 1])
         if line == 1 { s = bomLength }
-        var e = line < starts.count ? starts[line] : bytes.count
+        var e = line < starts.count ? Int(starts[line]) : bytes.count
         while e > s && (bytes[e - 1] == 0x0A || bytes[e - 1] == 0x0D) { e -= 1 }
         return String(decoding: bytes[s..<e], as: UTF8.self)
     }
