@@ -82,16 +82,16 @@ public struct PolicyValue: Sendable {
 /// `Action`/`NotAction` or `Resource`/`NotResource`.
 public final class ValueBlock: Sendable {
     public let negated: Bool
-    public let keyNode: Node
     public let node: Node
+    /// The member's key (`Action`, `NotResource` …): the record just before its value.
+    public var keyNode: Node { node.memberKey }
     /// Whether the evaluator matches the values ASCII-lowered (actions).
     let lowered: Bool
     /// Whether any value holds a policy variable (`${…}`).
     let hasVariables: Bool
 
-    init(negated: Bool, keyNode: Node, node: Node, lowered: Bool) {
+    init(negated: Bool, node: Node, lowered: Bool) {
         self.negated = negated
-        self.keyNode = keyNode
         self.node = node
         self.lowered = lowered
         self.hasVariables = PolicyValue.values(of: node).contains { $0.hasVariable }
@@ -109,8 +109,9 @@ public final class ValueBlock: Sendable {
 /// `Principal`/`NotPrincipal`.
 public final class PrincipalBlock: Sendable {
     public let negated: Bool
-    public let keyNode: Node
     public let node: Node
+    /// The member's key (`Principal` or `NotPrincipal`): the record just before its value.
+    public var keyNode: Node { node.memberKey }
     /// `"Principal": "*"`.
     public let isWildcardString: Bool
     /// `AWS`, `Service`, `Federated`, `CanonicalUser` → values, in document order (other types
@@ -138,9 +139,8 @@ public final class PrincipalBlock: Sendable {
         }
     }
 
-    init(negated: Bool, keyNode: Node, node: Node, isWildcardString: Bool) {
+    init(negated: Bool, node: Node, isWildcardString: Bool) {
         self.negated = negated
-        self.keyNode = keyNode
         self.node = node
         self.isWildcardString = isWildcardString
     }
@@ -201,28 +201,32 @@ public final class PolicyStatement: Sendable {
     public let node: Node
     /// Position in the `Statement` list (0-based).
     public let index: Int
-    public let sid: PolicyValue?
     public let effect: Effect?
-    public let effectNode: Node?
     public let principal: PrincipalBlock?
     public let action: ValueBlock?
     public let resource: ValueBlock?
     public let conditions: [ConditionEntry]
-    public let conditionNode: Node?
 
-    init(node: Node, index: Int, sid: PolicyValue?, effect: Effect?, effectNode: Node?, principal: PrincipalBlock?,
-         action: ValueBlock?, resource: ValueBlock?, conditions: [ConditionEntry], conditionNode: Node?) {
+    init(node: Node, index: Int, effect: Effect?, principal: PrincipalBlock?,
+         action: ValueBlock?, resource: ValueBlock?, conditions: [ConditionEntry]) {
         self.node = node
         self.index = index
-        self.sid = sid
         self.effect = effect
-        self.effectNode = effectNode
         self.principal = principal
         self.action = action
         self.resource = resource
         self.conditions = conditions
-        self.conditionNode = conditionNode
     }
+
+    // Nodes looked up in the statement when asked for (a statement has a handful of members),
+    // not kept: the model of an organisation holds hundreds of thousands of statements.
+
+    /// `Sid`, when it is a string.
+    public var sid: PolicyValue? { node["Sid"].flatMap { $0.kind == .string ? PolicyValue(node: $0) : nil } }
+    /// The `Effect` value, whatever it holds.
+    public var effectNode: Node? { node["Effect"] }
+    /// The `Condition` value, whatever it holds.
+    public var conditionNode: Node? { node["Condition"] }
 
     /// "statement 2" or "statement \"AllowAssumeRole\"" for messages.
     public var label: String { sid.map { "statement \"\($0.text)\"" } ?? "statement \(index + 1)" }
@@ -402,10 +406,8 @@ struct PolicyParser {
                 problem(.grammar, "unknown statement element \"\(name)\"" + Self.suggestion(name, among: Self.statementKeys), key)
             }
         }
-        var sid: PolicyValue?
         if let s = node["Sid"] {
             if let text = s.string {
-                sid = PolicyValue(node: s)
                 if kind == .identity && !text.isEmpty && !text.unicodeScalars.allSatisfy({ ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) }) {
                     problem(.grammar, "Sid \"\(text)\" may hold only letters and digits (A-Z, a-z, 0-9) in an identity policy", s)
                 }
@@ -433,10 +435,9 @@ struct PolicyParser {
             problem(.grammar, "a trust policy may not have \(r.negated ? "NotResource" : "Resource"): the resource is the role itself", r.keyNode)
         }
         let principal = parsePrincipal(node)
-        let (conditions, conditionNode) = parseConditions(node)
-        return PolicyStatement(node: node, index: index, sid: sid, effect: effect, effectNode: effectNode,
-                               principal: principal, action: action, resource: resource, conditions: conditions,
-                               conditionNode: conditionNode)
+        let conditions = parseConditions(node).0
+        return PolicyStatement(node: node, index: index, effect: effect, principal: principal, action: action,
+                               resource: resource, conditions: conditions)
     }
 
     /// A string value; in YAML also an unquoted number or boolean, which YAML tools such as
@@ -459,7 +460,7 @@ struct PolicyParser {
         if p != nil, let n {
             problem(.grammar, "a statement may have \(positive) or \(negative), not both", n.key)
         }
-        guard let (key, value) = p ?? n else {
+        guard let (_, value) = p ?? n else {
             // A misspelt element (already reported, with a suggestion) is the cause; say it once.
             let misspelt = statement.members.contains { m in
                 guard let k = m.key.string, !Self.statementKeys.contains(k) else { return false }
@@ -491,7 +492,7 @@ struct PolicyParser {
         } else {
             for v in values { checkResourceSyntax(v, name) }
         }
-        return ValueBlock(negated: negated, keyNode: key, node: value, lowered: positive == "Action")
+        return ValueBlock(negated: negated, node: value, lowered: positive == "Action")
     }
 
     mutating func checkActionSyntax(_ v: PolicyValue, _ element: String) {
@@ -580,11 +581,11 @@ struct PolicyParser {
             if value.string != "*" {
                 problem(.grammar, "\(name) must be \"*\" or an object such as {\"AWS\": \"arn:aws:iam::111122223333:role/name\"}, not \"\(value.string!)\"", value)
             }
-            return PrincipalBlock(negated: negated, keyNode: key, node: value, isWildcardString: value.string == "*")
+            return PrincipalBlock(negated: negated, node: value, isWildcardString: value.string == "*")
         }
         guard value.kind == .object else {
             problem(.grammar, "\(name) must be \"*\" or an object, not \(value.kind.withArticle)", value)
-            return PrincipalBlock(negated: negated, keyNode: key, node: value, isWildcardString: false)
+            return PrincipalBlock(negated: negated, node: value, isWildcardString: false)
         }
         if value.count == 0 { problem(.grammar, "\(name) is an empty object", value) }
         for (typeKey, list) in value.members {
@@ -608,7 +609,7 @@ struct PolicyParser {
             }
             for v in values { checkPrincipalSyntax(v, type: type) }
         }
-        return PrincipalBlock(negated: negated, keyNode: key, node: value, isWildcardString: false)
+        return PrincipalBlock(negated: negated, node: value, isWildcardString: false)
     }
 
     mutating func checkPrincipalSyntax(_ v: PolicyValue, type: String) {
