@@ -280,23 +280,59 @@ public enum PolicyOrigin: Sendable, Hashable {
     case organization
 }
 
+/// What a policy's label is made of.
+package enum PolicyLabel: Sendable {
+    case text(String)
+    /// "trust policy of role NAME", NAME from the origin (`.trust(role:)`).
+    case roleTrust
+    /// "inline policy NAME of role ROLE": NAME is the string `PolicyName` names (`?` when it is
+    /// not a string), ROLE from the origin (`.inlineRole(role:)`).
+    case roleInline(policyName: Node?)
+
+    /// Whether two labels are made of the same parts (without writing their texts).
+    package func same(as other: PolicyLabel) -> Bool {
+        switch (self, other) {
+        case (.text(let a), .text(let b)): return a == b
+        case (.roleTrust, .roleTrust): return true
+        case (.roleInline(let a), .roleInline(let b)):
+            guard let a, let b else { return a == nil && b == nil }
+            return a.document === b.document && a.index == b.index
+        default: return false
+        }
+    }
+
+    package func text(origin: PolicyOrigin) -> String {
+        switch (self, origin) {
+        case (.text(let s), _): return s
+        case (.roleTrust, .trust(let role)): return "trust policy of role \(role)"
+        case (.roleInline(let name), .inlineRole(let role)): return "inline policy \(name?.string ?? "?") of role \(role)"
+        case (.roleTrust, _): return "trust policy"
+        case (.roleInline(let name), _): return "inline policy \(name?.string ?? "?")"
+        }
+    }
+}
+
 /// A policy document read from the positioned tree.
 public final class PolicyDocument: Sendable {
     public let root: Node
     public let kind: PolicyKind
     public let origin: PolicyOrigin
     /// What the policy is, for messages: "trust policy of role EMR_EC2_DefaultRole".
-    public let label: String
+    /// What the policy is, for messages: "trust policy of role EMR_EC2_DefaultRole". A role's
+    /// policy keeps only what its label is made of (the role's name is in `origin`), and the text
+    /// is written when asked for: an organisation has hundreds of thousands of them.
+    public var label: String { labelSource.text(origin: origin) }
+    package let labelSource: PolicyLabel
     public let version: PolicyValue?
     public let statements: [PolicyStatement]
     public let problems: [PolicyProblem]
 
-    init(root: Node, kind: PolicyKind, origin: PolicyOrigin, label: String, version: PolicyValue?,
+    init(root: Node, kind: PolicyKind, origin: PolicyOrigin, label: PolicyLabel, version: PolicyValue?,
          statements: [PolicyStatement], problems: [PolicyProblem]) {
         self.root = root
         self.kind = kind
         self.origin = origin
-        self.label = label
+        self.labelSource = label
         self.version = version
         self.statements = statements
         self.problems = problems
@@ -307,6 +343,10 @@ public final class PolicyDocument: Sendable {
     public let variablesEnabled: Bool
 
     public static func parse(_ root: Node, kind: PolicyKind, label: String, origin: PolicyOrigin = .standalone) -> PolicyDocument {
+        parse(root, kind: kind, label: .text(label), origin: origin)
+    }
+
+    package static func parse(_ root: Node, kind: PolicyKind, label: PolicyLabel, origin: PolicyOrigin) -> PolicyDocument {
         var parser = PolicyParser(kind: kind, origin: origin)
         return parser.parse(root, label: label)
     }
@@ -345,7 +385,7 @@ struct PolicyParser {
         problems.append(PolicyProblem(kind: kind, message: message, node: node))
     }
 
-    mutating func parse(_ root: Node, label: String) -> PolicyDocument {
+    mutating func parse(_ root: Node, label: PolicyLabel) -> PolicyDocument {
         guard root.kind == .object else {
             problem(.grammar, "a policy must be a JSON object, not \(root.kind.withArticle)", root)
             return PolicyDocument(root: root, kind: kind, origin: origin, label: label, version: nil, statements: [], problems: problems)
