@@ -307,6 +307,10 @@ public struct Node: Sendable {
 
     public var isKey: Bool { record.flags & NodeRecord.flagKey != 0 }
 
+    /// For a value of an object's member, its key: the record just before it (keys are scalar
+    /// records, so a member is always key, value). Unlike `keyNode`, it does not check.
+    package var memberKey: Node { Node(document: document, index: Int(index) - 1) }
+
     /// Number of descendant records (0 for scalars).
     package var size: Int { isContainer ? Int(record.a) : 0 }
 

@@ -149,6 +149,9 @@ public struct Linter: Sendable {
         for doc in classified { model.add(doc) }
         findings.append(contentsOf: model.problems.map(\.finding))
         let setup = Setup(documents: classified, model: model, focus: options.focus)
+        // The builder's own indexes (roles by account and name, policies waiting to be taken)
+        // are not needed once the setup holds its own: free them before the rules run.
+        model = ModelBuilder()
 
         findings.append(contentsOf: duplicateKeyFindings(documents + setup.embeddedDocuments))
 

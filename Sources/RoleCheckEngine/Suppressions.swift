@@ -147,9 +147,9 @@ enum SuppressionScanner {
         let scalars = scalarRanges(documents)
         let starts = file.lineStarts
         func lineBounds(_ line: Int) -> (Int, Int) {
-            var s = starts[line - 1]
+            var s = Int(starts[line - 1])
             if line == 1 { s = max(s, file.bomLength) }
-            var e = line < starts.count ? starts[line] : bytes.count
+            var e = line < starts.count ? Int(starts[line]) : bytes.count
             while e > s && (bytes[e - 1] == 0x0A || bytes[e - 1] == 0x0D) { e -= 1 }
             return (s, e)
         }

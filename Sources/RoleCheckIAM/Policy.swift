@@ -40,57 +40,109 @@ public enum Effect: String, Sendable {
     case deny = "Deny"
 }
 
-/// A string of a policy with the node it came from.
+/// A string of a policy, as the node it came from. The model keeps no copy of the text: it is
+/// read from the document's bytes when asked for (an organisation's policies hold millions of
+/// values, most of which no rule ever reads as a string).
 public struct PolicyValue: Sendable {
-    public let text: String
     public let node: Node
+
+    init(node: Node) {
+        self.node = node
+    }
+
+    /// The value's text: a string's value; in YAML also an unquoted number or boolean; in a
+    /// condition any scalar.
+    public var text: String { node.scalarText ?? "" }
+
+    /// Whether a node is a value's text: a string; in YAML also an unquoted number or boolean,
+    /// which YAML tools such as CloudFormation turn into strings (`AWS: 111122223333`).
+    static func isText(_ n: Node) -> Bool {
+        n.kind == .string || (n.document.format == .yaml && (n.kind == .number || n.kind == .bool))
+    }
+
+    /// The values a node holds: itself when it is text, its text elements when it is a list.
+    static func values(of node: Node) -> [PolicyValue] {
+        if node.kind == .array { return node.elements.filter(isText).map(PolicyValue.init(node:)) }
+        return isText(node) ? [PolicyValue(node: node)] : []
+    }
+
+    /// Whether the value holds `${`, the start of a policy variable (read from the bytes).
+    var hasVariable: Bool {
+        node.withValueBytes { bytes in
+            var previous: UInt8 = 0
+            for b in bytes {
+                if previous == UInt8(ascii: "$") && b == UInt8(ascii: "{") { return true }
+                previous = b
+            }
+            return false
+        }
+    }
 }
 
 /// `Action`/`NotAction` or `Resource`/`NotResource`.
 public final class ValueBlock: Sendable {
     public let negated: Bool
-    public let keyNode: Node
     public let node: Node
-    public let values: [PolicyValue]
-    /// The values as the evaluator matches them (ASCII-lowered for actions), computed once.
-    let patterns: [String]
+    /// The member's key (`Action`, `NotResource` …): the record just before its value.
+    public var keyNode: Node { node.memberKey }
+    /// Whether the evaluator matches the values ASCII-lowered (actions).
+    let lowered: Bool
     /// Whether any value holds a policy variable (`${…}`).
     let hasVariables: Bool
 
-    init(negated: Bool, keyNode: Node, node: Node, values: [PolicyValue], lowered: Bool) {
+    init(negated: Bool, node: Node, lowered: Bool) {
         self.negated = negated
-        self.keyNode = keyNode
         self.node = node
-        self.values = values
-        self.patterns = values.map { lowered ? Wildcard.asciiLowered($0.text) : $0.text }
-        self.hasVariables = values.contains { PolicyParser.hasVariable($0.text) }
+        self.lowered = lowered
+        self.hasVariables = PolicyValue.values(of: node).contains { $0.hasVariable }
     }
+
+    /// The values: the string, or the strings of the list (elements that are not strings are
+    /// grammar problems and are left out). Read from the node when asked for, not kept.
+    public var values: [PolicyValue] { PolicyValue.values(of: node) }
+
+    /// The values as the evaluator matches them (ASCII-lowered for actions). Worked out when a
+    /// statement is evaluated, not kept: only the policies of a setup's chains are evaluated.
+    var patterns: [String] { values.map { lowered ? Wildcard.asciiLowered($0.text) : $0.text } }
 }
 
 /// `Principal`/`NotPrincipal`.
 public final class PrincipalBlock: Sendable {
     public let negated: Bool
-    public let keyNode: Node
     public let node: Node
+    /// The member's key (`Principal` or `NotPrincipal`): the record just before its value.
+    public var keyNode: Node { node.memberKey }
     /// `"Principal": "*"`.
     public let isWildcardString: Bool
-    /// `AWS`, `Service`, `Federated`, `CanonicalUser` → values.
-    public let entries: [(type: String, values: [PolicyValue])]
+    /// `AWS`, `Service`, `Federated`, `CanonicalUser` → values, in document order (other types
+    /// are grammar problems and are left out). Read from the node when asked for, not kept.
+    public var entries: [(type: String, values: [PolicyValue])] {
+        guard !isWildcardString, node.kind == .object else { return [] }
+        var out: [(type: String, values: [PolicyValue])] = []
+        for (typeKey, list) in node.members {
+            guard let type = typeKey.string, PolicyParser.principalTypes.contains(type) else { continue }
+            out.append((type, PolicyValue.values(of: list)))
+        }
+        return out
+    }
     enum EntryType { case aws, service, other }
 
-    /// Every value with what it denotes, parsed once for the evaluator.
-    let parsed: [(type: EntryType, identity: PrincipalIdentity, text: String)]
+    /// Every value with what it denotes, for the evaluator (parsed when a trust is evaluated, not
+    /// kept: most of an organisation's trust policies never are).
+    var parsed: [(type: EntryType, identity: PrincipalIdentity, text: String)] {
+        entries.flatMap { e in
+            let type: EntryType = e.type == "AWS" ? .aws : e.type == "Service" ? .service : .other
+            return e.values.map { v in
+                let text = v.text
+                return (type, PrincipalIdentity.parse(text), text)
+            }
+        }
+    }
 
-    init(negated: Bool, keyNode: Node, node: Node, isWildcardString: Bool, entries: [(type: String, values: [PolicyValue])]) {
+    init(negated: Bool, node: Node, isWildcardString: Bool) {
         self.negated = negated
-        self.keyNode = keyNode
         self.node = node
         self.isWildcardString = isWildcardString
-        self.entries = entries
-        self.parsed = entries.flatMap { e in
-            let type: EntryType = e.type == "AWS" ? .aws : e.type == "Service" ? .service : .other
-            return e.values.map { (type, PrincipalIdentity.parse($0.text), $0.text) }
-        }
     }
 
     /// Whether it names everyone: `"*"` or `{"AWS": "*"}` (or `"*"` in a list).
@@ -108,9 +160,10 @@ public final class ConditionEntry: Sendable {
     public let key: String
     public let keyNode: Node
     public let values: [PolicyValue]
-    /// The key ASCII-lowered and the values' texts, computed once for the evaluator.
+    /// The key ASCII-lowered, computed once for the evaluator.
     let loweredKey: String
-    let texts: [String]
+    /// The values' texts (read from the document when evaluated).
+    var texts: [String] { values.map(\.text) }
     /// Whether a value holds a policy variable.
     let hasVariables: Bool
     /// The values read once for the operator's family: CIDR blocks, numbers, dates (nil where a
@@ -126,8 +179,7 @@ public final class ConditionEntry: Sendable {
         self.keyNode = keyNode
         self.values = values
         self.loweredKey = Wildcard.asciiLowered(key)
-        self.texts = values.map(\.text)
-        self.hasVariables = values.contains { PolicyParser.hasVariable($0.text) }
+        self.hasVariables = values.contains { $0.hasVariable }
         switch op?.family {
         case .ipAddress?:
             ipBlocks = values.map { IPBlock.parse($0.text) }
@@ -149,28 +201,32 @@ public final class PolicyStatement: Sendable {
     public let node: Node
     /// Position in the `Statement` list (0-based).
     public let index: Int
-    public let sid: PolicyValue?
     public let effect: Effect?
-    public let effectNode: Node?
     public let principal: PrincipalBlock?
     public let action: ValueBlock?
     public let resource: ValueBlock?
     public let conditions: [ConditionEntry]
-    public let conditionNode: Node?
 
-    init(node: Node, index: Int, sid: PolicyValue?, effect: Effect?, effectNode: Node?, principal: PrincipalBlock?,
-         action: ValueBlock?, resource: ValueBlock?, conditions: [ConditionEntry], conditionNode: Node?) {
+    init(node: Node, index: Int, effect: Effect?, principal: PrincipalBlock?,
+         action: ValueBlock?, resource: ValueBlock?, conditions: [ConditionEntry]) {
         self.node = node
         self.index = index
-        self.sid = sid
         self.effect = effect
-        self.effectNode = effectNode
         self.principal = principal
         self.action = action
         self.resource = resource
         self.conditions = conditions
-        self.conditionNode = conditionNode
     }
+
+    // Nodes looked up in the statement when asked for (a statement has a handful of members),
+    // not kept: the model of an organisation holds hundreds of thousands of statements.
+
+    /// `Sid`, when it is a string.
+    public var sid: PolicyValue? { node["Sid"].flatMap { $0.kind == .string ? PolicyValue(node: $0) : nil } }
+    /// The `Effect` value, whatever it holds.
+    public var effectNode: Node? { node["Effect"] }
+    /// The `Condition` value, whatever it holds.
+    public var conditionNode: Node? { node["Condition"] }
 
     /// "statement 2" or "statement \"AllowAssumeRole\"" for messages.
     public var label: String { sid.map { "statement \"\($0.text)\"" } ?? "statement \(index + 1)" }
@@ -224,23 +280,59 @@ public enum PolicyOrigin: Sendable, Hashable {
     case organization
 }
 
+/// What a policy's label is made of.
+package enum PolicyLabel: Sendable {
+    case text(String)
+    /// "trust policy of role NAME", NAME from the origin (`.trust(role:)`).
+    case roleTrust
+    /// "inline policy NAME of role ROLE": NAME is the string `PolicyName` names (`?` when it is
+    /// not a string), ROLE from the origin (`.inlineRole(role:)`).
+    case roleInline(policyName: Node?)
+
+    /// Whether two labels are made of the same parts (without writing their texts).
+    package func same(as other: PolicyLabel) -> Bool {
+        switch (self, other) {
+        case (.text(let a), .text(let b)): return a == b
+        case (.roleTrust, .roleTrust): return true
+        case (.roleInline(let a), .roleInline(let b)):
+            guard let a, let b else { return a == nil && b == nil }
+            return a.document === b.document && a.index == b.index
+        default: return false
+        }
+    }
+
+    package func text(origin: PolicyOrigin) -> String {
+        switch (self, origin) {
+        case (.text(let s), _): return s
+        case (.roleTrust, .trust(let role)): return "trust policy of role \(role)"
+        case (.roleInline(let name), .inlineRole(let role)): return "inline policy \(name?.string ?? "?") of role \(role)"
+        case (.roleTrust, _): return "trust policy"
+        case (.roleInline(let name), _): return "inline policy \(name?.string ?? "?")"
+        }
+    }
+}
+
 /// A policy document read from the positioned tree.
 public final class PolicyDocument: Sendable {
     public let root: Node
     public let kind: PolicyKind
     public let origin: PolicyOrigin
     /// What the policy is, for messages: "trust policy of role EMR_EC2_DefaultRole".
-    public let label: String
+    /// What the policy is, for messages: "trust policy of role EMR_EC2_DefaultRole". A role's
+    /// policy keeps only what its label is made of (the role's name is in `origin`), and the text
+    /// is written when asked for: an organisation has hundreds of thousands of them.
+    public var label: String { labelSource.text(origin: origin) }
+    package let labelSource: PolicyLabel
     public let version: PolicyValue?
     public let statements: [PolicyStatement]
     public let problems: [PolicyProblem]
 
-    init(root: Node, kind: PolicyKind, origin: PolicyOrigin, label: String, version: PolicyValue?,
+    init(root: Node, kind: PolicyKind, origin: PolicyOrigin, label: PolicyLabel, version: PolicyValue?,
          statements: [PolicyStatement], problems: [PolicyProblem]) {
         self.root = root
         self.kind = kind
         self.origin = origin
-        self.label = label
+        self.labelSource = label
         self.version = version
         self.statements = statements
         self.problems = problems
@@ -251,6 +343,10 @@ public final class PolicyDocument: Sendable {
     public let variablesEnabled: Bool
 
     public static func parse(_ root: Node, kind: PolicyKind, label: String, origin: PolicyOrigin = .standalone) -> PolicyDocument {
+        parse(root, kind: kind, label: .text(label), origin: origin)
+    }
+
+    package static func parse(_ root: Node, kind: PolicyKind, label: PolicyLabel, origin: PolicyOrigin) -> PolicyDocument {
         var parser = PolicyParser(kind: kind, origin: origin)
         return parser.parse(root, label: label)
     }
@@ -273,16 +369,6 @@ struct PolicyParser {
     ]
     static let principalTypes: Set<String> = ["AWS", "Service", "Federated", "CanonicalUser"]
 
-    /// Whether a value holds `${`, the start of a policy variable.
-    static func hasVariable(_ text: String) -> Bool {
-        var previous: UInt8 = 0
-        for b in text.utf8 {
-            if previous == UInt8(ascii: "$") && b == UInt8(ascii: "{") { return true }
-            previous = b
-        }
-        return false
-    }
-
     /// Whether an unknown element name is a likely misspelling of a known one.
     static func isNear(_ name: String, _ known: String) -> Bool {
         Wildcard.asciiLowered(name) == Wildcard.asciiLowered(known)
@@ -299,7 +385,7 @@ struct PolicyParser {
         problems.append(PolicyProblem(kind: kind, message: message, node: node))
     }
 
-    mutating func parse(_ root: Node, label: String) -> PolicyDocument {
+    mutating func parse(_ root: Node, label: PolicyLabel) -> PolicyDocument {
         guard root.kind == .object else {
             problem(.grammar, "a policy must be a JSON object, not \(root.kind.withArticle)", root)
             return PolicyDocument(root: root, kind: kind, origin: origin, label: label, version: nil, statements: [], problems: problems)
@@ -313,7 +399,7 @@ struct PolicyParser {
             }
             if name == "Version" {
                 if let text = text(value) {
-                    version = PolicyValue(text: text, node: value)
+                    version = PolicyValue(node: value)
                     if text == "2008-10-17" {
                         problem(.version, "Version is 2008-10-17: policy variables such as ${aws:username} are read as literal text; use \"2012-10-17\"", value)
                     } else if text != "2012-10-17" {
@@ -360,10 +446,8 @@ struct PolicyParser {
                 problem(.grammar, "unknown statement element \"\(name)\"" + Self.suggestion(name, among: Self.statementKeys), key)
             }
         }
-        var sid: PolicyValue?
         if let s = node["Sid"] {
             if let text = s.string {
-                sid = PolicyValue(text: text, node: s)
                 if kind == .identity && !text.isEmpty && !text.unicodeScalars.allSatisfy({ ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) }) {
                     problem(.grammar, "Sid \"\(text)\" may hold only letters and digits (A-Z, a-z, 0-9) in an identity policy", s)
                 }
@@ -391,10 +475,9 @@ struct PolicyParser {
             problem(.grammar, "a trust policy may not have \(r.negated ? "NotResource" : "Resource"): the resource is the role itself", r.keyNode)
         }
         let principal = parsePrincipal(node)
-        let (conditions, conditionNode) = parseConditions(node)
-        return PolicyStatement(node: node, index: index, sid: sid, effect: effect, effectNode: effectNode,
-                               principal: principal, action: action, resource: resource, conditions: conditions,
-                               conditionNode: conditionNode)
+        let conditions = parseConditions(node).0
+        return PolicyStatement(node: node, index: index, effect: effect, principal: principal, action: action,
+                               resource: resource, conditions: conditions)
     }
 
     /// A string value; in YAML also an unquoted number or boolean, which YAML tools such as
@@ -417,7 +500,7 @@ struct PolicyParser {
         if p != nil, let n {
             problem(.grammar, "a statement may have \(positive) or \(negative), not both", n.key)
         }
-        guard let (key, value) = p ?? n else {
+        guard let (_, value) = p ?? n else {
             // A misspelt element (already reported, with a suggestion) is the cause; say it once.
             let misspelt = statement.members.contains { m in
                 guard let k = m.key.string, !Self.statementKeys.contains(k) else { return false }
@@ -433,11 +516,11 @@ struct PolicyParser {
         var values: [PolicyValue] = []
         switch value.kind {
         case _ where value.kind != .array && text(value) != nil:
-            values.append(PolicyValue(text: text(value)!, node: value))
+            values.append(PolicyValue(node: value))
         case .array:
             if value.count == 0 { problem(.grammar, "\(name) is an empty array", value) }
             for e in value.elements {
-                if let t = text(e) { values.append(PolicyValue(text: t, node: e)) } else {
+                if text(e) != nil { values.append(PolicyValue(node: e)) } else {
                     problem(.grammar, "each \(name) value must be a string, not \(e.kind.withArticle)", e)
                 }
             }
@@ -449,7 +532,7 @@ struct PolicyParser {
         } else {
             for v in values { checkResourceSyntax(v, name) }
         }
-        return ValueBlock(negated: negated, keyNode: key, node: value, values: values, lowered: positive == "Action")
+        return ValueBlock(negated: negated, node: value, lowered: positive == "Action")
     }
 
     mutating func checkActionSyntax(_ v: PolicyValue, _ element: String) {
@@ -538,14 +621,13 @@ struct PolicyParser {
             if value.string != "*" {
                 problem(.grammar, "\(name) must be \"*\" or an object such as {\"AWS\": \"arn:aws:iam::111122223333:role/name\"}, not \"\(value.string!)\"", value)
             }
-            return PrincipalBlock(negated: negated, keyNode: key, node: value, isWildcardString: value.string == "*", entries: [])
+            return PrincipalBlock(negated: negated, node: value, isWildcardString: value.string == "*")
         }
         guard value.kind == .object else {
             problem(.grammar, "\(name) must be \"*\" or an object, not \(value.kind.withArticle)", value)
-            return PrincipalBlock(negated: negated, keyNode: key, node: value, isWildcardString: false, entries: [])
+            return PrincipalBlock(negated: negated, node: value, isWildcardString: false)
         }
         if value.count == 0 { problem(.grammar, "\(name) is an empty object", value) }
-        var entries: [(type: String, values: [PolicyValue])] = []
         for (typeKey, list) in value.members {
             let type = typeKey.string ?? ""
             if !Self.principalTypes.contains(type) {
@@ -553,12 +635,12 @@ struct PolicyParser {
                 continue
             }
             var values: [PolicyValue] = []
-            if list.kind != .array, let t = text(list) {
-                values.append(PolicyValue(text: t, node: list))
+            if list.kind != .array, text(list) != nil {
+                values.append(PolicyValue(node: list))
             } else if list.kind == .array {
                 if list.count == 0 { problem(.grammar, "\(name).\(type) is an empty array", list) }
                 for e in list.elements {
-                    if let t = text(e) { values.append(PolicyValue(text: t, node: e)) } else {
+                    if text(e) != nil { values.append(PolicyValue(node: e)) } else {
                         problem(.grammar, "each \(name).\(type) value must be a string, not \(e.kind.withArticle)", e)
                     }
                 }
@@ -566,9 +648,8 @@ struct PolicyParser {
                 problem(.grammar, "\(name).\(type) must be a string or an array of strings, not \(list.kind.withArticle)", list)
             }
             for v in values { checkPrincipalSyntax(v, type: type) }
-            entries.append((type, values))
         }
-        return PrincipalBlock(negated: negated, keyNode: key, node: value, isWildcardString: false, entries: entries)
+        return PrincipalBlock(negated: negated, node: value, isWildcardString: false)
     }
 
     mutating func checkPrincipalSyntax(_ v: PolicyValue, type: String) {
@@ -637,12 +718,12 @@ struct PolicyParser {
                 var values: [PolicyValue] = []
                 switch valueNode.kind {
                 case .string, .number, .bool:
-                    values.append(PolicyValue(text: valueNode.scalarText ?? "", node: valueNode))
+                    values.append(PolicyValue(node: valueNode))
                 case .array:
                     if valueNode.count == 0 { problem(.grammar, "condition key \(keyNode.string ?? "") has an empty list of values", valueNode) }
                     for e in valueNode.elements {
                         if e.kind == .string || e.kind == .number || e.kind == .bool {
-                            values.append(PolicyValue(text: e.scalarText ?? "", node: e))
+                            values.append(PolicyValue(node: e))
                         } else {
                             problem(.grammar, "condition values must be strings, numbers or booleans, not \(e.kind.withArticle)", e)
                         }

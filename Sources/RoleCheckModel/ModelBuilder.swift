@@ -177,10 +177,15 @@ public struct ModelBuilder {
 
     @discardableResult
     mutating func addPolicy(_ node: Node, kind: PolicyKind, label: String, origin: PolicyOrigin, in doc: ClassifiedDocument) -> PolicyDocument? {
+        addPolicy(node, kind: kind, label: .text(label), origin: origin, in: doc)
+    }
+
+    @discardableResult
+    mutating func addPolicy(_ node: Node, kind: PolicyKind, label: PolicyLabel, origin: PolicyOrigin, in doc: ClassifiedDocument) -> PolicyDocument? {
         guard let root = embeddedObject(node, what: "the policy string", in: doc) else { return nil }
         let policy: PolicyDocument
         if let ready = prefetched.removeValue(forKey: root.index), ready.root.document === root.document,
-           ready.kind == kind, ready.label == label, ready.origin == origin {
+           ready.kind == kind, ready.origin == origin, ready.labelSource.same(as: label) {
             policy = ready
         } else {
             policy = PolicyDocument.parse(root, kind: kind, label: label, origin: origin)
@@ -195,7 +200,7 @@ public struct ModelBuilder {
     /// label and origin are the ones it would have parsed with. Policies held in strings are left
     /// to `addPolicy`, which reports what is wrong with them.
     mutating func prefetchRolePolicies(_ root: Node) {
-        var jobs: [(node: Node, kind: PolicyKind, label: String, origin: PolicyOrigin)] = []
+        var jobs: [(node: Node, kind: PolicyKind, label: PolicyLabel, origin: PolicyOrigin)] = []
         for role in root["RoleDetailList"]?.elements ?? [] {
             guard let name = role["RoleName"]?.string else { continue }
             jobs += Self.policySources(ofRole: role, named: name).filter { $0.node.kind == .object }

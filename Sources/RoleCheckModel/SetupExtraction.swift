@@ -53,14 +53,15 @@ extension ModelBuilder {
     /// A role object's trust policy and inline policies, with the kind, label and origin each is
     /// read with (by `addRole`, and ahead of it by `prefetchRolePolicies`).
     static func policySources(ofRole roleNode: Node, named name: String)
-        -> [(node: Node, kind: PolicyKind, label: String, origin: PolicyOrigin)] {
-        var out: [(node: Node, kind: PolicyKind, label: String, origin: PolicyOrigin)] = []
+        -> [(node: Node, kind: PolicyKind, label: PolicyLabel, origin: PolicyOrigin)] {
+        var out: [(node: Node, kind: PolicyKind, label: PolicyLabel, origin: PolicyOrigin)] = []
         if let trust = roleNode["AssumeRolePolicyDocument"] {
-            out.append((trust, .trust, "trust policy of role \(name)", .trust(role: name)))
+            out.append((trust, .trust, .roleTrust, .trust(role: name)))
         }
         for item in roleNode["RolePolicyList"]?.elements ?? [] {
             if let d = item["PolicyDocument"] {
-                out.append((d, .identity, "inline policy \(item["PolicyName"]?.string ?? "?") of role \(name)", .inlineRole(role: name)))
+                let policyName = item["PolicyName"]
+                out.append((d, .identity, .roleInline(policyName: policyName?.kind == .string ? policyName : nil), .inlineRole(role: name)))
             }
         }
         return out

@@ -642,9 +642,9 @@ private struct Page {
     /// Byte bounds of a line, without its terminator.
     func lineBounds(_ file: SourceFile, _ line: Int) -> (Int, Int) {
         let starts = file.lineStarts
-        var s = starts[line - 1]
+        var s = Int(starts[line - 1])
         if line == 1 { s = file.bomLength }
-        var e = line < starts.count ? starts[line] : file.bytes.count
+        var e = line < starts.count ? Int(starts[line]) : file.bytes.count
         while e > s && (file.bytes[e - 1] == 0x0A || file.bytes[e - 1] == 0x0D) { e -= 1 }
         return (s, e)
     }

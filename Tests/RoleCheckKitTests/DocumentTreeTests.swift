@@ -123,6 +123,48 @@ struct DocumentTreeTests {
         #expect(err.offset == 1)
     }
 
+    /// Positions and line texts come from a sparse line index (every 64th line's start); they
+    /// must be those of a full index, on every byte of a file longer than several strides, with
+    /// mixed line endings (a `\r\n` split across a stride boundary included), a BOM, empty lines
+    /// and multi-byte characters.
+    @Test(arguments: [true, false])
+    func positionsAndLinesMatchAFullLineIndex(_ bom: Bool) {
+        var text = bom ? "\u{FEFF}" : ""
+        let endings = ["\n", "\r\n", "\r", "\n\n", "\r\r\n"]
+        for i in 0..<300 { text += String(repeating: "é", count: i % 3) + "line \(i)" + endings[i % endings.count] }
+        text += "last"
+        let file = SourceFile(path: "lines.txt", text: text)
+        let bytes = file.bytes
+        // The reference: every line start, by the same rule (\n, \r\n or a lone \r ends a line).
+        var starts = [0]
+        var i = 0
+        while i < bytes.count {
+            if bytes[i] == 0x0A { starts.append(i + 1) } else if bytes[i] == 0x0D {
+                if i + 1 < bytes.count && bytes[i + 1] == 0x0A { i += 1 }
+                starts.append(i + 1)
+            }
+            i += 1
+        }
+        #expect(file.lineStarts.map(Int.init) == starts)
+        #expect(starts.count > 5 * 64)
+        var mismatches = 0
+        for offset in 0...bytes.count {
+            let line = starts.lastIndex { $0 <= offset }!
+            let lineStart = line == 0 ? min(file.bomLength, offset) : starts[line]
+            let column = 1 + bytes[lineStart..<offset].filter { $0 & 0xC0 != 0x80 }.count
+            if file.position(ofOffset: offset) != SourcePosition(line: line + 1, column: column, offset: offset) { mismatches += 1 }
+        }
+        #expect(mismatches == 0)
+        for line in 1...starts.count {
+            var s = line == 1 ? file.bomLength : starts[line - 1]
+            s = min(s, bytes.count)
+            var e = line < starts.count ? starts[line] : bytes.count
+            while e > s && (bytes[e - 1] == 0x0A || bytes[e - 1] == 0x0D) { e -= 1 }
+            #expect(file.lineText(line) == String(decoding: bytes[s..<e], as: UTF8.self), "line \(line)")
+        }
+        #expect(file.lineText(0) == "" && file.lineText(starts.count + 1) == "")
+    }
+
     // MARK: Positions in YAML
 
     @Test func yamlPositionsCountUnicodeScalars() throws {
