@@ -115,7 +115,7 @@ struct Audit: ParsableCommand {
         var args = [folder, "--format", format.rawValue]
         if let output { args += ["--output", output] }
         if let failOn { args += ["--fail-on", failOn] }
-        var lint = try Lint.parse(args)
+        let lint = try Lint.parse(args)
         try lint.run()
     }
 }

@@ -91,19 +91,9 @@ struct FixCommand: ParsableCommand {
             }
             Terminal.writeOutput(out)
         } else {
-            let rendered: String
-            switch format {
-            case .json: rendered = JSONReporter().render(report)
-            case .sarif: rendered = SARIFReporter(srcRoot: Terminal.currentDirectory().map { $0.hasSuffix("/") ? $0 : $0 + "/" }).render(report)
-            default:
-                let useColor: Bool
-                switch color {
-                case .always: useColor = true
-                case .never: useColor = false
-                case .auto: useColor = Terminal.isTerminal(1) && Terminal.env("NO_COLOR") == nil
-                }
-                rendered = quiet ? TextReporter(color: useColor).renderQuiet(report) : TextReporter(color: useColor).render(report)
-            }
+            let rendered = ReportRendering.render(
+                report, format: format, quiet: quiet, color: color.resolved(toStandardOutput: true), threshold: prepared.threshold,
+                setup: outcome.setup, configuration: prepared.options.configuration).text
             Terminal.writeOutput(rendered)
         }
         Terminal.writeError(Self.summary(outcome, written: write))

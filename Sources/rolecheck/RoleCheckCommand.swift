@@ -128,33 +128,9 @@ struct Lint: ParsableCommand {
             report.findings = report.findings.filter { $0.severity >= threshold }
         }
 
-        let rendered: String
-        var summary: String?
-        switch format {
-        case .text:
-            let useColor: Bool
-            switch color {
-            case .always: useColor = true
-            case .never: useColor = false
-            case .auto: useColor = output == nil && Terminal.isTerminal(1) && Terminal.env("NO_COLOR") == nil
-            }
-            rendered = quiet ? TextReporter(color: useColor).renderQuiet(report) : TextReporter(color: useColor).render(report)
-        case .json:
-            rendered = JSONReporter().render(report)
-        case .sarif:
-            rendered = SARIFReporter(srcRoot: Terminal.currentDirectory().map { $0.hasSuffix("/") ? $0 : $0 + "/" }).render(report)
-        case .gitlab:
-            rendered = GitLabReporter(root: Terminal.currentDirectory()).render(report)
-        case .junit:
-            rendered = JUnitReporter(failureThreshold: threshold, root: Terminal.currentDirectory()).render(report)
-        case .github:
-            let out = GitHubReporter().render(report, graph: SetupGraph.build(analysis.setup, findings: report.findings))
-            rendered = out.log
-            summary = out.summary
-        case .html:
-            rendered = HTMLReporter(setup: configuration?.setup)
-                .render(report, graph: SetupGraph.build(analysis.setup, findings: report.findings))
-        }
+        let (rendered, summary) = ReportRendering.render(
+            report, format: format, quiet: quiet, color: color.resolved(toStandardOutput: output == nil), threshold: threshold,
+            setup: analysis.setup, configuration: configuration)
         try sink.write(rendered)
         try sink.close()
         if let summary, let path = Terminal.env("GITHUB_STEP_SUMMARY"), !path.isEmpty {
