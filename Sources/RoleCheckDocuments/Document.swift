@@ -166,6 +166,9 @@ public struct Node: Sendable {
 
     package var record: NodeRecord { document.records[Int(index)] }
 
+    /// Whether two handles name the same node of the same document.
+    public func isSame(_ other: Node) -> Bool { document === other.document && index == other.index }
+
     public var kind: NodeKind { record.kind }
     public var isNull: Bool { kind == .null }
     public var isContainer: Bool { kind == .array || kind == .object }

@@ -296,7 +296,7 @@ package enum PolicyLabel: Sendable {
         case (.roleTrust, .roleTrust): return true
         case (.roleInline(let a), .roleInline(let b)):
             guard let a, let b else { return a == nil && b == nil }
-            return a.document === b.document && a.index == b.index
+            return a.isSame(b)
         default: return false
         }
     }

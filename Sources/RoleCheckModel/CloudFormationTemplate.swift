@@ -221,7 +221,7 @@ struct CloudFormationTemplate {
         case "Fn::ImportValue":
             // Another template of the run that exports the name gives the value; else unknown.
             // `!ImportValue name` is its own argument; `Fn::ImportValue: <value>` has one.
-            let name = arg.index == n.index && arg.document === n.document ? arg.string : string(value(arg, depth: d))
+            let name = arg.isSame(n) ? arg.string : string(value(arg, depth: d))
             guard let name, let exported = imports[name] else { return .unknown }
             return .string(exported)
         default:

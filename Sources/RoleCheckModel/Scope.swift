@@ -130,7 +130,7 @@ extension Setup {
             return ScopeEvidence(reason: "its security configuration \(config.name ?? "") has an IAMConfiguration for runtime roles",
                                   node: config.nameNode ?? config.configuration)
         }
-        if let chain = chainFacts.first(where: { $0.chain.cluster.node.document === cluster.node.document && $0.chain.cluster.node.index == cluster.node.index }) {
+        if let chain = chainFacts.first(where: { $0.chain.cluster.node.isSame(cluster.node) }) {
             return ScopeEvidence(reason: "\(chain.chain.studio.label) offers runtime roles for it", node: chain.chain.runtimeRoleNode)
         }
         if let grant = grants().first(where: { _, resources in resources.contains { Wildcard.matches($0, cluster.effectiveArn) || $0 == "*" } })?.0 {

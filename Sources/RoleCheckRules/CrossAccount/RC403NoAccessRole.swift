@@ -28,7 +28,7 @@ public struct RC403NoAccessRole: SetupRule {
                 // The key of the runtime roles preloaded for that account names it.
                 let list = f.chain.runtimeRoleNode.parent
                 let key = setup.resources.classicRoleConfigs.lazy.flatMap(\.rolesByAccount)
-                    .first { entry in list.map { entry.roles.node.document === $0.document && entry.roles.node.index == $0.index } ?? false }?.keyNode
+                    .first { entry in list.map { entry.roles.node.isSame($0) } ?? false }?.keyNode
                 at = file?.node ?? key ?? list ?? f.chain.studio.preloadNode
             }
             context.report("hop Studio → access role (option 1): \(f.chain.cluster.label) is in account \(account), but \(f.chain.studio.label) has no EMR access role for that account, so Studio can neither list the cluster nor ask it for credentials; add the access role to \(where_)",

@@ -34,7 +34,7 @@ public struct RC309NotPreloaded: SetupRule {
                 // domain's only when both of the profile's lists are empty: say so when the domain
                 // has the role the profile hides.
                 if c.app == .jupyterLab,
-                   let profile = r.userProfiles.first(where: { $0.node.document === c.node.document && $0.node.index == c.node.index }),
+                   let profile = r.userProfiles.first(where: { $0.node.isSame(c.node) }),
                    let list = r.domains.first(where: { $0.id == profile.domainId })?.defaults.executionRoles,
                    let hidden = list.arns.first(where: { ARN($0.arn)?.account == cluster.account }) {
                     shadowed = "; the domain's EmrSettings list \(StatementMatcher.roleName(hidden.arn)), but a user profile with EmrSettings of its own does not inherit the domain's lists (they are not merged)"
@@ -51,7 +51,7 @@ public struct RC309NotPreloaded: SetupRule {
             // roles the domain preloads for a reachable cluster and the profile does not list are
             // not offered to this user. That may be a deliberate restriction, hence a warning.
             guard c.app == .jupyterLab,
-                  let profile = r.userProfiles.first(where: { $0.node.document === c.node.document && $0.node.index == c.node.index }),
+                  let profile = r.userProfiles.first(where: { $0.node.isSame(c.node) }),
                   !(profile.settings.executionRoles?.isEmpty ?? true) || !(profile.settings.assumableRoles?.isEmpty ?? true),
                   let domainList = r.domains.first(where: { $0.id == profile.domainId })?.defaults.executionRoles else { continue }
             let own = Set((profile.settings.executionRoles?.arns ?? []).map(\.arn))

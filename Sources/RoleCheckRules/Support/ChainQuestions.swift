@@ -33,7 +33,7 @@ enum ChainQuestions {
         var out: [RelatedLocation] = []
         func add(_ node: Node?, _ message: String) {
             guard let node else { return }
-            if let except, except.document === node.document && except.index == node.index { return }
+            if let except, except.isSame(node) { return }
             out.append(RelatedLocation(location: Location(node: node), message: message))
         }
         add(f.chain.studio.node, "Studio: \(f.chain.studio.label)")

@@ -17,9 +17,6 @@ extension Fix {
 }
 
 extension Node {
-    /// Whether two handles name the same node.
-    func isSame(_ other: Node) -> Bool { document === other.document && index == other.index }
-
     /// In a CloudFormation template, the logical ID of the resource this node belongs to.
     var cloudFormationLogicalId: String? {
         guard let resources = document.root["Resources"], resources.kind == .object else { return nil }
