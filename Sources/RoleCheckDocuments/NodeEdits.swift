@@ -286,7 +286,7 @@ extension Document {
             guard map.isExact, node.document.format != .hcl else { return nil }
             s = map.outerOffset(s)
             e = map.outerOffset(e)
-            if DocumentLoader.looksURLEncoded(node) { t = Self.percentEncode(t) }
+            if DocumentLoader.looksURLEncoded(node) { t = PercentEncoding.encode(t) }
             guard let escaped = node.document.escapeForString(t, in: node) else { return nil }
             t = escaped
             doc = node.document
@@ -307,20 +307,5 @@ extension Document {
             // A plain scalar: only text that cannot end it or start a comment.
             return t.contains(": ") || t.contains(" #") || t.contains("\n") || t.contains("\r") ? nil : t
         }
-    }
-
-    /// RFC 3986 percent-encoding of everything but the unreserved characters.
-    static func percentEncode(_ s: String) -> String {
-        var out = ""
-        for b in s.utf8 {
-            if b >= 0x30 && b <= 0x39 || b >= 0x41 && b <= 0x5A || b >= 0x61 && b <= 0x7A
-                || b == UInt8(ascii: "-") || b == UInt8(ascii: "_") || b == UInt8(ascii: ".") || b == UInt8(ascii: "~") {
-                out.unicodeScalars.append(Unicode.Scalar(b))
-            } else {
-                let hex = String(b, radix: 16, uppercase: true)
-                out += "%" + (hex.count == 1 ? "0" + hex : hex)
-            }
-        }
-        return out
     }
 }
