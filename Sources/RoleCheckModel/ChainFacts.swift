@@ -122,7 +122,7 @@ extension ChainFacts {
             if hit(role.node) || hit(role.trust?.root) { return true }
             if role.attachedPolicyArns.contains(where: { hit($0.node) }) { return true }
             if r.identityPolicies(of: role).policies.contains(where: { hit($0.root) }) { return true }
-            if let boundary = role.boundaryArn, let m = r.managedPolicies.first(where: { $0.arn == boundary }), hit(m.document.root) { return true }
+            if let boundary = role.boundaryArn, let m = r.managedPolicy(arn: boundary), hit(m.document.root) { return true }
         }
         return false
     }

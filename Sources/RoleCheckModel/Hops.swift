@@ -244,7 +244,7 @@ public final class HopEvaluator: @unchecked Sendable {
         guard let caller, Self.policiesKnown(caller), !caller.permissionsUnknown else { return nil }
         let (policies, missing) = resources.identityPolicies(of: caller)
         if !missing.isEmpty { return nil }
-        let boundary = caller.boundaryArn.flatMap { arn in resources.managedPolicies.first { $0.arn == arn }?.document }
+        let boundary = caller.boundaryArn.flatMap { resources.managedPolicy(arn: $0)?.document }
         if caller.boundaryArn != nil && boundary == nil { return nil }
         var set = PolicySet(identity: policies, boundary: boundary, resource: policy)
         set.serviceControl = serviceControl(for: caller.account)

@@ -88,6 +88,9 @@ public struct SetupResources: Sendable {
         return (role(named: profileName, account: cluster.account), nil)
     }
 
+    /// The managed policy of that ARN, when the inputs hold it (a boundary included).
+    public func managedPolicy(arn: String) -> ManagedPolicyResource? { managedByArn[arn] }
+
     /// A role's identity-based policies: inline ones and the attached managed ones the inputs hold.
     /// `missing` lists attached policies the inputs do not hold.
     public func identityPolicies(of role: RoleResource) -> (policies: [PolicyDocument], missing: [String]) {
