@@ -39,11 +39,12 @@ public enum Fixer {
         var original: [String: [UInt8]] = [:]
         var applied: [Finding] = []
         var notApplied: [(finding: Finding, reason: String)] = []
-        // Findings not to fix again: fixed already, or their fix breaks a file.
-        var refused: Set<String> = []
+        // Findings not to fix again: fixed already, or their fix breaks a file (by fingerprint,
+        // which covers the rule, file, pointer and offending value).
+        var settled: Set<String> = []
         var analysis = linter.analyze(inputs: inputs)
         for _ in 0..<rounds {
-            let candidates = analysis.report.findings.filter { $0.fix != nil && select($0) && !refused.contains(key($0)) }
+            let candidates = analysis.report.findings.filter { $0.fix != nil && select($0) && !settled.contains(key($0)) }
             if candidates.isEmpty { break }
             // Greedy in report order: a fix whose edits overlap one already taken waits a round.
             var chosen: [Finding] = []
@@ -65,18 +66,18 @@ public enum Fixer {
                 next[i] = .file(SourceFile(path: file.path, bytes: Fix.apply(edits, to: file.bytes)))
             }
             let relinted = linter.analyze(inputs: next)
-            // A fix must never break a file: if an edited file no longer parses, its fixes are refused.
+            // A fix must never break a file: if an edited file no longer parses, its fixes are settled.
             let broken = Set(relinted.report.findings.filter { $0.ruleId == "RC001" && byFile[$0.location.file] != nil }.map(\.location.file))
                 .subtracting(analysis.report.findings.filter { $0.ruleId == "RC001" }.map(\.location.file))
             if !broken.isEmpty {
                 for f in chosen where f.fix!.edits.contains(where: { broken.contains($0.file) }) {
-                    refused.insert(key(f))
+                    settled.insert(key(f))
                     notApplied.append((f, "its edit would leave \(f.fix!.edits[0].file) unreadable"))
                 }
                 continue
             }
             applied += chosen + duplicates
-            for f in chosen + duplicates { refused.insert(key(f)) }
+            for f in chosen + duplicates { settled.insert(key(f)) }
             inputs = next
             analysis = relinted
         }
@@ -86,7 +87,7 @@ public enum Fixer {
         for f in analysis.report.findings where f.fix != nil && select(f) {
             if appliedKeys.contains(key(f)) {
                 notApplied.append((f, "its fix was applied but the finding remains"))
-            } else if !refused.contains(key(f)) {
+            } else if !settled.contains(key(f)) {
                 notApplied.append((f, "its edits overlap another fix's; run rolecheck fix again"))
             }
         }
@@ -100,5 +101,5 @@ public enum Fixer {
                           changes: changes, inputs: inputs)
     }
 
-    static func key(_ f: Finding) -> String { f.ruleId + "|" + f.fingerprint }
+    static func key(_ f: Finding) -> String { f.fingerprint }
 }
