@@ -50,7 +50,7 @@ extension LintInput {
         if pa != pb { return pa.utf8.lexicographicallyPrecedes(pb.utf8) }
         switch (a, b) {
         case (.file(let x), .file(let y)):
-            if x.bytes.count != y.bytes.count { return x.bytes.count < y.bytes.count }
+            if x.byteCount != y.byteCount { return x.byteCount < y.byteCount }
             return x.bytes.lexicographicallyPrecedes(y.bytes)
         case (.tooLarge, .file): return true
         default: return false

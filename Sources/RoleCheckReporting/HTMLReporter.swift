@@ -586,9 +586,9 @@ private struct Page {
     /// Lines around the range's first line, the range marked (to the line's end when it spans
     /// lines) and a caret line under its start. Long lines are cut to a window around the range.
     mutating func excerpt(_ range: SourceRange, in file: SourceFile) {
-        let starts = file.lineStarts
+        let lineCount = file.lineCount
         let line = range.start.line
-        guard line >= 1 && line <= starts.count else { return }
+        guard line >= 1 && line <= lineCount else { return }
         guard let focus = focusLine(file, range) else { return }
         let startIndex = max(0, range.start.column - focus.firstColumn)   // in focus.scalars
         var endIndex = range.end.line == line ? range.end.column - focus.firstColumn : focus.scalars.count + (focus.cutAfter ? 1 : 0)
@@ -599,7 +599,7 @@ private struct Page {
             from = max(0, min(startIndex - r.maxSourceWidth / 4, focus.scalars.count - r.maxSourceWidth))
             to = min(focus.scalars.count, from + r.maxSourceWidth)
         }
-        let first = max(1, line - r.excerptContext), last = min(starts.count, line + r.excerptContext)
+        let first = max(1, line - r.excerptContext), last = min(lineCount, line + r.excerptContext)
         let width = String(last).count
         out += "<pre class=\"src\">"
         for n in first...last {
@@ -639,57 +639,51 @@ private struct Page {
         var cutAfter: Bool
     }
 
-    /// Byte bounds of a line, without its terminator.
-    func lineBounds(_ file: SourceFile, _ line: Int) -> (Int, Int) {
-        let starts = file.lineStarts
-        var s = Int(starts[line - 1])
-        if line == 1 { s = file.bomLength }
-        var e = line < starts.count ? Int(starts[line]) : file.bytes.count
-        while e > s && (file.bytes[e - 1] == 0x0A || file.bytes[e - 1] == 0x0D) { e -= 1 }
-        return (s, e)
-    }
-
     /// Lines longer than this many bytes are decoded only around the finding.
     static let longLine = 16 * 1024
 
     /// The finding's line, or for a very long line (a minified export) the part around the finding.
     func focusLine(_ file: SourceFile, _ range: SourceRange) -> LineWindow? {
-        let (s, e) = lineBounds(file, range.start.line)
-        if e - s <= Self.longLine {
-            return LineWindow(scalars: Array(String(decoding: file.bytes[s..<e], as: UTF8.self).unicodeScalars),
-                              firstColumn: 1, cutBefore: false, cutAfter: false)
-        }
-        // The byte offset of the range's start: the position's own, when it lies on this line;
-        // else counted from the line's start.
-        var focus = range.start.offset
-        if focus < s || focus > e {
-            focus = s
-            var column = 1
-            while focus < e && column < range.start.column {
-                focus += 1
-                while focus < e && file.bytes[focus] & 0xC0 == 0x80 { focus += 1 }
-                column += 1
+        let width = 2 * r.maxSourceWidth * 4
+        return file.withLine(range.start.line) { bytes, lineStart in
+            let e = bytes.count
+            if e <= Self.longLine {
+                return LineWindow(scalars: Array(String(decoding: bytes, as: UTF8.self).unicodeScalars),
+                                  firstColumn: 1, cutBefore: false, cutAfter: false)
             }
+            // The offset of the range's start in the line: the position's own, when it lies on
+            // this line; else counted from the line's start.
+            var focus = range.start.offset - lineStart
+            if focus < 0 || focus > e {
+                focus = 0
+                var column = 1
+                while focus < e && column < range.start.column {
+                    focus += 1
+                    while focus < e && bytes[focus] & 0xC0 == 0x80 { focus += 1 }
+                    column += 1
+                }
+            }
+            var a = max(0, focus - width), b = min(e, focus + width)
+            while a > 0 && bytes[a] & 0xC0 == 0x80 { a -= 1 }
+            while b < e && bytes[b] & 0xC0 == 0x80 { b += 1 }
+            var before = 0
+            for i in a..<focus where bytes[i] & 0xC0 != 0x80 { before += 1 }
+            return LineWindow(scalars: Array(String(decoding: UnsafeBufferPointer(rebasing: bytes[a..<b]), as: UTF8.self).unicodeScalars),
+                              firstColumn: range.start.column - before, cutBefore: a > 0, cutAfter: b < e)
         }
-        var a = max(s, focus - 2 * r.maxSourceWidth * 4), b = min(e, focus + 2 * r.maxSourceWidth * 4)
-        while a > s && file.bytes[a] & 0xC0 == 0x80 { a -= 1 }
-        while b < e && file.bytes[b] & 0xC0 == 0x80 { b += 1 }
-        var before = 0
-        var i = a
-        while i < focus { if file.bytes[i] & 0xC0 != 0x80 { before += 1 }; i += 1 }
-        return LineWindow(scalars: Array(String(decoding: file.bytes[a..<b], as: UTF8.self).unicodeScalars),
-                          firstColumn: range.start.column - before, cutBefore: a > s, cutAfter: b < e)
     }
 
     /// A line around the finding, cut to the same columns as the finding's line (0-based `from`).
     mutating func contextLine(_ file: SourceFile, _ n: Int, from: Int) {
-        let (s, e) = lineBounds(file, n)
-        let text = String(decoding: file.bytes[s..<min(e, s + Self.longLine)], as: UTF8.self)
+        let (text, long) = file.withLine(n) { bytes, _ in
+            (String(decoding: UnsafeBufferPointer(rebasing: bytes[0..<min(bytes.count, Self.longLine)]), as: UTF8.self),
+             bytes.count > Self.longLine)
+        } ?? ("", false)
         let scalars = Array(text.unicodeScalars)
         let lo = min(from, scalars.count), hi = min(scalars.count, lo + r.maxSourceWidth)
         if lo > 0 { out += "…" }
         for i in lo..<hi { HTMLText.appendScalar(scalars[i], to: &out, unsafe: .replace) }
-        if hi < scalars.count || e - s > Self.longLine { out += "…" }
+        if hi < scalars.count || long { out += "…" }
         out += "\n"
     }
 
