@@ -67,6 +67,9 @@ package struct NodeRecord {
     package static let flagKey: UInt8 = 4 // the record is an object key
     static let flagQuoted: UInt8 = 8 // YAML: the scalar was quoted or a block scalar
     package static let flagAlias: UInt8 = 16 // YAML: the node was copied from an alias
+    /// JSON: the value in `side` is the source text byte for byte (inside the quotes, for a
+    /// string); set where a released text's values were copied to `side`.
+    package static let flagVerbatim: UInt8 = 32
 
     package static let noParent = UInt32.max
 }
@@ -93,20 +96,25 @@ public final class Document: Sendable {
     public let streamIndex: Int
     public let origin: DocumentOrigin
     /// The bytes the records point into: the file's bytes or the embedded string's decoded bytes.
+    /// Empty when the document holds every scalar's value in `side` and its file released its
+    /// bytes (`textReleased`): then `source` reads them back.
     package let text: [UInt8]
+    /// Whether `text` was left empty because every value is in `side` (a large JSON file).
+    package let textReleased: Bool
     package let records: [NodeRecord]
     package let side: [UInt8]
     package let tags: [String]
     let duplicateIndexes: [(Int32, Int32)]
 
     package init(file: SourceFile, format: DocumentFormat, streamIndex: Int, origin: DocumentOrigin,
-         text: [UInt8], records: [NodeRecord], side: [UInt8], tags: [String],
+         text: [UInt8], textReleased: Bool = false, records: [NodeRecord], side: [UInt8], tags: [String],
          duplicates: [(Int32, Int32)]) {
         self.file = file
         self.format = format
         self.streamIndex = streamIndex
         self.origin = origin
         self.text = text
+        self.textReleased = textReleased
         self.records = records
         self.side = side
         self.tags = tags
@@ -140,6 +148,10 @@ public final class Document: Sendable {
         }
         return node
     }
+
+    /// The text the records' offsets are in: `text`, or the file's bytes (read again) when the
+    /// document released them. For edits and the few scans of raw source, never for values.
+    package var source: [UInt8] { textReleased ? file.bytes : text }
 
     /// Converts an offset in `text` to an offset in the outer file.
     package func fileOffset(_ offset: Int) -> Int {
@@ -358,6 +370,7 @@ public struct Node: Sendable {
     /// The range of the node's first character.
     public var headRange: SourceRange {
         let r = record
+        // (A released text is JSON's, where every node starts with an ASCII character.)
         let text = document.text
         var e = Int(r.start) + 1
         while e < text.count && e < Int(r.end) && text[e] & 0xC0 == 0x80 { e += 1 }

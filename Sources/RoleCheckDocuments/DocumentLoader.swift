@@ -43,7 +43,8 @@ public enum DocumentLoader {
         var format = format(forPath: file.path, bytes: file.bytes)
         switch format {
         case .json:
-            let result = JSONParser.parse(file: file, limits: limits)
+            let release = limits.releaseTextAbove.map { file.byteCount >= $0 && file.canReleaseBytes } ?? false
+            let result = release ? JSONParser.parseReleasingText(file: file, limits: limits) : JSONParser.parse(file: file, limits: limits)
             switch result {
             case .success(let doc):
                 return LoadedFile(file: file, format: .json, documents: [doc], error: nil)
@@ -71,8 +72,11 @@ public enum DocumentLoader {
         let text: [UInt8] = node.withValueBytes { Array($0) }
         let record = node.record
         let map: OffsetMap
-        if outer.format == .json {
-            map = OffsetMap.forJSONString(raw: outer.text, contentStart: Int(record.start) + 1,
+        if outer.format == .json && record.flags & NodeRecord.flagVerbatim != 0 {
+            // (A string without escapes, its value copied out of a released text.)
+            map = .shifted(by: Int(record.start) + 1, innerLength: text.count)
+        } else if outer.format == .json {
+            map = OffsetMap.forJSONString(raw: outer.source, contentStart: Int(record.start) + 1,
                                           contentEnd: max(Int(record.start) + 1, Int(record.end) - 1), outerBase: 0)
         } else {
             map = yamlScalarMap(node, valueLength: text.count)

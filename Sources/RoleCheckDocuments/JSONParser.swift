@@ -22,8 +22,16 @@ public enum JSONParser {
         parse(text: file.bytes, file: file, origin: .file, skipBOM: true, limits: limits)
     }
 
+    /// Parses a file into a document that holds its values itself, then lets the file release its
+    /// bytes (`SourceFile.releaseBytes`): for large exports, whose text is mostly layout.
+    package static func parseReleasingText(file: SourceFile, limits: ParseLimits) -> Result<Document, ParseError> {
+        let result = parse(text: file.bytes, file: file, origin: .file, skipBOM: true, limits: limits, releasingText: true)
+        if case .success = result { file.releaseBytes() }
+        return result
+    }
+
     package static func parse(text: [UInt8], file: SourceFile, origin: DocumentOrigin, skipBOM: Bool,
-                      limits: ParseLimits) -> Result<Document, ParseError> {
+                      limits: ParseLimits, releasingText: Bool = false) -> Result<Document, ParseError> {
         var state = State()
         let result: ParseError? = text.withUnsafeBufferPointer { buf in
             do {
@@ -36,9 +44,38 @@ public enum JSONParser {
             }
         }
         if let result { return .failure(result) }
+        if releasingText {
+            moveValuesToSide(&state.records, &state.side, text: text)
+            return .success(Document(file: file, format: .json, streamIndex: 0, origin: origin, text: [], textReleased: true,
+                                     records: state.records, side: state.side, tags: [],
+                                     duplicates: state.duplicates))
+        }
         return .success(Document(file: file, format: .json, streamIndex: 0, origin: origin, text: text,
                                  records: state.records, side: state.side, tags: [],
                                  duplicates: state.duplicates))
+    }
+
+    /// Copies every scalar value still read from `text` (a string without escapes, a number,
+    /// `true`, `false`, `null`) to `side`, marking it verbatim, so the document no longer needs
+    /// the text for its values.
+    static func moveValuesToSide(_ records: inout [NodeRecord], _ side: inout [UInt8], text: [UInt8]) {
+        var total = side.count
+        for r in records where r.kind != .array && r.kind != .object && r.flags & NodeRecord.flagSideValue == 0 {
+            total += Int(r.b)
+        }
+        side.reserveCapacity(total)
+        text.withUnsafeBufferPointer { buf in
+            records.withUnsafeMutableBufferPointer { recs in
+                for i in recs.indices {
+                    let r = recs[i]
+                    guard r.kind != .array && r.kind != .object && r.flags & NodeRecord.flagSideValue == 0 else { continue }
+                    let start = side.count
+                    side.append(contentsOf: UnsafeBufferPointer(rebasing: buf[Int(r.a)..<Int(r.a) + Int(r.b)]))
+                    recs[i].a = UInt32(truncatingIfNeeded: start)
+                    recs[i].flags |= NodeRecord.flagSideValue | NodeRecord.flagVerbatim
+                }
+            }
+        }
     }
 
     private struct Frame {

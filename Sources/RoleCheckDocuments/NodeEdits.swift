@@ -128,21 +128,21 @@ extension Document {
 
     /// The text's line break, as its first line ends (`\n` when it has one line).
     var newline: String {
-        guard let i = text.firstIndex(where: { $0 == 0x0A || $0 == 0x0D }) else { return "\n" }
-        if text[i] == 0x0A { return "\n" }
-        return i + 1 < text.count && text[i + 1] == 0x0A ? "\r\n" : "\r"
+        guard let i = source.firstIndex(where: { $0 == 0x0A || $0 == 0x0D }) else { return "\n" }
+        if source[i] == 0x0A { return "\n" }
+        return i + 1 < source.count && source[i + 1] == 0x0A ? "\r\n" : "\r"
     }
 
     /// Whether a container is written in flow style (`[…]`, `{…}`, always so in JSON).
     func isFlow(_ node: Node) -> Bool {
         let s = node.textOffsets.lowerBound
-        guard s < text.count else { return false }
-        return text[s] == UInt8(ascii: "[") || text[s] == UInt8(ascii: "{")
+        guard s < source.count else { return false }
+        return source[s] == UInt8(ascii: "[") || source[s] == UInt8(ascii: "{")
     }
 
     func lineStart(of offset: Int) -> Int {
-        var i = min(offset, text.count)
-        while i > 0, text[i - 1] != 0x0A, text[i - 1] != 0x0D { i -= 1 }
+        var i = min(offset, source.count)
+        while i > 0, source[i - 1] != 0x0A, source[i - 1] != 0x0D { i -= 1 }
         return i
     }
 
@@ -151,9 +151,9 @@ extension Document {
         if case .file = origin { return file.position(ofOffset: offset).line }
         var n = 0
         var i = 0
-        let end = min(offset, text.count)
+        let end = min(offset, source.count)
         while i < end {
-            if text[i] == 0x0A { n += 1 }
+            if source[i] == 0x0A { n += 1 }
             i += 1
         }
         return n
@@ -162,28 +162,28 @@ extension Document {
     /// The spaces before `offset` on its line, if only spaces are there.
     func indentation(at offset: Int) -> String? {
         let s = lineStart(of: offset)
-        guard text[s..<offset].allSatisfy({ $0 == 0x20 || $0 == 0x09 }) else { return nil }
-        return String(decoding: text[s..<offset], as: UTF8.self)
+        guard source[s..<offset].allSatisfy({ $0 == 0x20 || $0 == 0x09 }) else { return nil }
+        return String(decoding: source[s..<offset], as: UTF8.self)
     }
 
     /// The offset of the line break ending the line `offset` is on (or the end of the text).
     func lineEnd(after offset: Int) -> Int {
-        var i = min(offset, text.count)
-        while i < text.count, text[i] != 0x0A, text[i] != 0x0D { i += 1 }
+        var i = min(offset, source.count)
+        while i < source.count, source[i] != 0x0A, source[i] != 0x0D { i += 1 }
         return i
     }
 
     func skipNewline(at offset: Int) -> Int {
-        if offset < text.count, text[offset] == 0x0D { return offset + 1 < text.count && text[offset + 1] == 0x0A ? offset + 2 : offset + 1 }
-        if offset < text.count, text[offset] == 0x0A { return offset + 1 }
+        if offset < source.count, source[offset] == 0x0D { return offset + 1 < source.count && source[offset + 1] == 0x0A ? offset + 2 : offset + 1 }
+        if offset < source.count, source[offset] == 0x0A { return offset + 1 }
         return offset
     }
 
     /// The `-` of a block sequence entry whose value starts at `offset`.
     func dashBefore(_ offset: Int) -> Int? {
         var i = offset - 1
-        while i >= 0, text[i] == 0x20 { i -= 1 }
-        return i >= 0 && text[i] == UInt8(ascii: "-") ? i : nil
+        while i >= 0, source[i] == 0x20 { i -= 1 }
+        return i >= 0 && source[i] == UInt8(ascii: "-") ? i : nil
     }
 
     /// The end of the last scalar (or closing bracket) of a subtree.
@@ -203,15 +203,15 @@ extension Document {
         guard children.count > 1 else { return ", " }
         let gapStart: Int = node.kind == .array ? children[0].textOffsets.upperBound : node.members[0].value.textOffsets.upperBound
         let gapEnd = children[1].textOffsets.lowerBound
-        guard gapStart < gapEnd, gapEnd <= text.count else { return ", " }
-        return text[gapStart..<gapEnd].contains(0x20) ? ", " : ","
+        guard gapStart < gapEnd, gapEnd <= source.count else { return ", " }
+        return source[gapStart..<gapEnd].contains(0x20) ? ", " : ","
     }
 
     /// `": "` or `":"`, as a member writes it.
     func colonSpacing(_ key: Node, _ value: Node) -> String {
         let s = key.textOffsets.upperBound, e = value.textOffsets.lowerBound
-        guard s < e, e <= text.count, format == .json else { return ": " }
-        return text[s..<e].contains(0x20) ? ": " : ":"
+        guard s < e, e <= source.count, format == .json else { return ": " }
+        return source[s..<e].contains(0x20) ? ": " : ":"
     }
 
     // MARK: Rendering
@@ -243,7 +243,7 @@ extension Document {
         switch value {
         case .string(let s):
             if format == .yaml, let like, like.kind == .string, !like.isQuotedScalar, Self.isPlainSafe(s) { return s }
-            if format == .yaml, let like, like.isQuotedScalar, let q = like.textOffsets.first.map({ text[$0] }), q == UInt8(ascii: "'"),
+            if format == .yaml, let like, like.isQuotedScalar, let q = like.textOffsets.first.map({ source[$0] }), q == UInt8(ascii: "'"),
                !s.contains("'"), !s.contains("\n") {
                 return "'" + s + "'"
             }
@@ -270,7 +270,7 @@ extension Document {
         case .source(let node):
             guard node.document === self else { return nil }
             let r = node.textOffsets
-            return String(decoding: text[r], as: UTF8.self)
+            return String(decoding: source[r], as: UTF8.self)
         }
     }
 
@@ -299,8 +299,8 @@ extension Document {
     func escapeForString(_ t: String, in node: Node) -> String? {
         if format == .json { return Self.jsonEscaped(t) }
         let r = node.textOffsets
-        guard r.lowerBound < text.count else { return nil }
-        switch text[r.lowerBound] {
+        guard r.lowerBound < source.count else { return nil }
+        switch source[r.lowerBound] {
         case UInt8(ascii: "\""): return Self.jsonEscaped(t)
         case UInt8(ascii: "'"): return t.contains("\n") || t.contains("\r") ? nil : t.replacing("'", with: "''")
         default:

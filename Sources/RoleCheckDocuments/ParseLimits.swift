@@ -12,6 +12,11 @@ public struct ParseLimits: Sendable {
     public var maxAliasExpansion: Int = 1_000_000
     /// Most documents in one YAML stream.
     public var maxDocumentsPerStream: Int = 10_000
+    /// A JSON file read from disk of at least this many bytes gives its text back once parsed:
+    /// its document copies its values (about a third of an AWS CLI export, the rest being
+    /// layout) and the file is read again only where a finding needs a position, an excerpt or a
+    /// fix. Nil keeps every text. Not a bound on input; it only trades memory for a second read.
+    public var releaseTextAbove: Int? = 1 << 20
 
     public init() {}
 

@@ -49,7 +49,7 @@ extension ModelBuilder {
 
     static func mentionsImportValue(_ document: Document) -> Bool {
         let needle = Array("ImportValue".utf8)
-        return document.text.withUnsafeBufferPointer { buf in
+        return document.source.withUnsafeBufferPointer { buf in
             guard buf.count >= needle.count else { return false }
             return (0...(buf.count - needle.count)).contains { i in buf[i] == needle[0] && buf[i..<(i + needle.count)].elementsEqual(needle) }
         }

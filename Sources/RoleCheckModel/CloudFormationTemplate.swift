@@ -69,7 +69,8 @@ struct CloudFormationTemplate {
         var builder = Builder(template: self)
         builder.emit(document.root, parent: NodeRecord.noParent)
         self.resolved = Document(file: document.file, format: document.format, streamIndex: document.streamIndex,
-                                 origin: document.origin, text: document.text, records: builder.records,
+                                 origin: document.origin, text: document.text, textReleased: document.textReleased,
+                                 records: builder.records,
                                  side: builder.side, tags: builder.tags, duplicates: [])
     }
 

@@ -63,8 +63,10 @@ struct FixCommand: ParsableCommand {
     }
 
     func run() throws {
-        let prepared = try PreparedRun.prepare(paths: paths, config: config, failOn: failOn, baseline: baseline,
+        var prepared = try PreparedRun.prepare(paths: paths, config: config, failOn: failOn, baseline: baseline,
                                                useBaseline: true, stdinFilename: nil, catalog: catalog)
+        // Files are rewritten from the bytes that were parsed: keep every file's bytes in memory.
+        prepared.options.limits.releaseTextAbove = nil
         let wanted = Set(rules)
         let shown = prepared.shown
         let outcome = Fixer.run(Linter(options: prepared.options), inputs: prepared.inputs) { finding in

@@ -49,7 +49,8 @@ enum InputLoading {
         for path in paths {
             let display = path == "-" ? stdinName : path
             switch Inputs.read(path, limit: limit) {
-            case .success(.bytes(let bytes)): inputs.append(.file(SourceFile(path: display, bytes: bytes)))
+            case .success(.bytes(let bytes)):
+                inputs.append(.file(SourceFile(path: display, bytes: bytes, readFrom: path == "-" ? nil : path)))
             case .success(.tooLarge(let size)): inputs.append(.tooLarge(path: display, size: size))
             case .failure(let error): errors.append(error)
             }

@@ -140,7 +140,11 @@ struct Lint: ParsableCommand {
         for error in inputErrors {
             Terminal.writeError("rolecheck: error: \(error.description)\n")
         }
-        if !inputErrors.isEmpty { throw ExitCode(Exit.usage) }
+        let changed = SourceFile.changedSinceRead
+        for path in changed {
+            Terminal.writeError("rolecheck: error: \(path) changed on disk while it was being checked; positions in it are not reliable: run again\n")
+        }
+        if !inputErrors.isEmpty || !changed.isEmpty { throw ExitCode(Exit.usage) }
         if report.fails(at: threshold) { throw ExitCode(Exit.findings) }
     }
 }
