@@ -1,11 +1,7 @@
 import Foundation
 import Testing
-@testable import RoleCheckKit
 @testable import RoleCheckCore
 @testable import RoleCheckDocuments
-@testable import RoleCheckModel
-@testable import RoleCheckEngine
-@testable import RoleCheckReporting
 
 /// A file read from disk can give its bytes back (`SourceFile.releaseBytes`) and read them again,
 /// a block of lines at a time for a position or a line, whole for everything else, checking that
