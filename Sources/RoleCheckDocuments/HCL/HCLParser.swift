@@ -191,6 +191,13 @@ struct HCLState {
         self.buf = buf
         self.limits = limits
         self.recover = recover
+        // Room for what a Terraform file usually needs (a record for about every 20 bytes, the
+        // text of indented heredocs), so that the tree is written without growing its arrays
+        // (each growth copies them and touches fresh pages).
+        records.reserveCapacity(buf.count / 16 + 16)
+        links.reserveCapacity(buf.count / 32 + 16)
+        textSide.reserveCapacity(buf.count / 2)
+        segments.reserveCapacity(buf.count / 64)
     }
 
     // MARK: Bodies
