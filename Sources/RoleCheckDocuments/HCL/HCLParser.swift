@@ -38,15 +38,16 @@ public enum HCLParser {
     }
 
     static func run(_ file: SourceFile, limits: ParseLimits, recover: Bool) -> (file: HCLFile, errors: [ParseError]) {
-        if file.bytes.count > limits.maxFileSize {
-            let tree = HCLTree(file: file, records: [HCLRecord(.body, 0, 0)], links: [], side: [], segments: [], names: [])
+        let bytes = file.bytes
+        if bytes.count > limits.maxFileSize {
+            let tree = HCLTree(file: file, bytes: bytes, records: [HCLRecord(.body, 0, 0)], links: [], side: [], segments: [], names: [])
             return (HCLFile(tree: tree, body: 0),
-                    [ParseError("file is \(file.bytes.count) bytes, over the \(limits.maxFileSize)-byte limit", at: 0)])
+                    [ParseError("file is \(bytes.count) bytes, over the \(limits.maxFileSize)-byte limit", at: 0)])
         }
-        return file.bytes.withUnsafeBufferPointer { buf in
+        return bytes.withUnsafeBufferPointer { buf in
             var state = HCLState(buf: buf, limits: limits, recover: recover)
             let body = state.parseFile()
-            let tree = HCLTree(file: file, records: state.records, links: state.links, side: state.textSide,
+            let tree = HCLTree(file: file, bytes: bytes, records: state.records, links: state.links, side: state.textSide,
                                segments: state.segments, names: state.names)
             return (HCLFile(tree: tree, body: body), state.errors)
         }

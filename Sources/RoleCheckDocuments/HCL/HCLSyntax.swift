@@ -561,6 +561,9 @@ struct HCLSegment {
 /// A parsed file's records and side arrays, shared by the views.
 final class HCLTree: Sendable {
     let file: SourceFile
+    /// The bytes that were parsed (the file's, held here as `Document` holds its text): names
+    /// and text are read from them without asking the file.
+    let bytes: [UInt8]
     let records: [HCLRecord]
     let links: [UInt32]
     /// Decoded text of literals that are not a run of the source.
@@ -569,8 +572,10 @@ final class HCLTree: Sendable {
     /// Function names written across tokens (`provider :: aws :: f`).
     let names: [String]
 
-    init(file: SourceFile, records: [HCLRecord], links: [UInt32], side: [UInt8], segments: [HCLSegment], names: [String]) {
+    init(file: SourceFile, bytes: [UInt8], records: [HCLRecord], links: [UInt32], side: [UInt8], segments: [HCLSegment],
+         names: [String]) {
         self.file = file
+        self.bytes = bytes
         self.records = records
         self.links = links
         self.side = side
@@ -589,18 +594,18 @@ final class HCLTree: Sendable {
     }
 
     func sourceText(_ start: UInt32, _ end: UInt32) -> String {
-        file.bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[Int(start)..<Int(end)]), as: UTF8.self) }
+        bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[Int(start)..<Int(end)]), as: UTF8.self) }
     }
 
     /// Whether the source from `start` to `end` is `string`, as `String ==` compares (canonical
     /// equivalence): bytes first, the strings when either is not ASCII.
     func sourceEquals(_ start: UInt32, _ end: UInt32, _ string: String) -> Bool {
         let s = Int(start), e = Int(end)
-        let sameBytes = file.bytes.withUnsafeBufferPointer { b in
+        let sameBytes = bytes.withUnsafeBufferPointer { b in
             b[s..<e].elementsEqual(string.utf8)
         }
         if sameBytes { return true }
-        let ascii = string.utf8.allSatisfy { $0 < 0x80 } && file.bytes[s..<e].allSatisfy { $0 < 0x80 }
+        let ascii = string.utf8.allSatisfy { $0 < 0x80 } && bytes[s..<e].allSatisfy { $0 < 0x80 }
         return !ascii && sourceText(start, end) == string
     }
 
