@@ -56,8 +56,7 @@ public enum TerraformHCL {
             guard let m = loader.cache[dir] else { continue }
             for name in m.moduleOrder {
                 guard let call = m.moduleCalls[name], let source = call.block.body.attribute("source"),
-                      case .template(let parts, _) = source.expr.kind, parts.count == 1,
-                      case .literal(let path, _, _) = parts[0], path.hasPrefix("./") || path.hasPrefix("../") else { continue }
+                      let path = source.expr.literalString, path.hasPrefix("./") || path.hasPrefix("../") else { continue }
                 called.insert(TFLoader.normalize(dir + "/" + path))
             }
         }
@@ -98,10 +97,11 @@ struct TFSpan {
     let start: Int
     let end: Int
 
-    init(_ file: SourceFile, _ range: SourceRange) {
+    /// `offsets`: an element's byte offsets in `file` (its `offsets`, `nameOffsets` …).
+    init(_ file: SourceFile, _ offsets: Range<Int>) {
         self.file = ObjectIdentifier(file)
-        start = range.start.offset
-        end = max(range.start.offset, range.end.offset)
+        start = offsets.lowerBound
+        end = offsets.upperBound
     }
 
     init(file: ObjectIdentifier, start: Int, end: Int) {
@@ -284,7 +284,7 @@ final class TFInstance {
     // MARK: Expressions
 
     func evaluate(_ e: HCLExpr, _ file: SourceFile, _ level: Int = 0) -> TFValue {
-        let span = TFSpan(file, e.range)
+        let span = TFSpan(file, e.offsets)
         budget -= 1
         guard level < 64, budget > 0 else { return .unknown(span) }
         switch e.kind {
@@ -295,16 +295,20 @@ final class TFInstance {
             case .null: return .null(span)
             }
         case .template(let parts, _):
-            if parts.count == 1, case .literal(let text, let range, _) = parts[0] {
-                return .string(text, TFSpan(file, range))
+            if parts.count == 1 {
+                let part = parts[0]
+                switch part.kind {
+                case .literal(let text): return .string(text, TFSpan(file, part.offsets))
+                // "${x}" alone is x itself (HCL's unwrapping), a list or an object included.
+                case .interpolation(let inner): return evaluate(inner, file, level + 1)
+                case .directive: break
+                }
             }
-            // "${x}" alone is x itself (HCL's unwrapping), a list or an object included.
-            if parts.count == 1, case .interpolation(let inner, _) = parts[0] { return evaluate(inner, file, level + 1) }
             var out = ""
             for p in parts {
-                switch p {
-                case .literal(let text, _, _): out += text
-                case .interpolation(let inner, _):
+                switch p.kind {
+                case .literal(let text): out += text
+                case .interpolation(let inner):
                     guard let t = evaluate(inner, file, level + 1).text else { return .unknown(span) }
                     out += t
                 case .directive: return .unknown(span)
@@ -319,7 +323,7 @@ final class TFInstance {
                 let key: String?
                 if case .scopeTraversal(let root, let steps) = m.key.kind, steps.isEmpty { key = root } else { key = evaluate(m.key, file, level + 1).text }
                 guard let key else { return .unknown(span) }
-                out.append((key, TFSpan(file, m.key.range), evaluate(m.value, file, level + 1)))
+                out.append((key, TFSpan(file, m.key.offsets), evaluate(m.value, file, level + 1)))
             }
             return .object(out, span)
         case .functionCall(let name, let args, let expand):
@@ -354,19 +358,19 @@ final class TFInstance {
         }
     }
 
-    func apply(_ steps: [HCLTraversalStep], to start: TFValue, _ span: TFSpan, _ file: SourceFile, _ level: Int) -> TFValue {
+    func apply(_ steps: some Collection<HCLTraversalStep>, to start: TFValue, _ span: TFSpan, _ file: SourceFile, _ level: Int) -> TFValue {
         var cur = start
         for s in steps {
-            switch s {
-            case .attribute(let name, _):
+            switch s.kind {
+            case .attribute(let name):
                 guard let next = cur[name] else { return .unknown(span) }
                 cur = next
-            case .index(let ix, _):
+            case .index(let ix):
                 let key = evaluate(ix, file, level + 1)
                 if let items = cur.elements, let i = key.text.flatMap({ Int($0) }), i >= 0, i < items.count { cur = items[i] }
                 else if let k = key.text, let v = cur[k] { cur = v }
                 else { return .unknown(span) }
-            case .legacyIndex(let i, _):
+            case .legacyIndex(let i):
                 guard let items = cur.elements, i >= 0, i < items.count else { return .unknown(span) }
                 cur = items[i]
             }
@@ -377,17 +381,14 @@ final class TFInstance {
     /// The attribute read from a resource or data source after its name, and the steps after
     /// it. Instance keys in between are skipped: a resource with count or for_each is read as
     /// one instance.
-    static func attributeAfterInstanceKeys(_ steps: ArraySlice<HCLTraversalStep>) -> (name: String, rest: [HCLTraversalStep])? {
-        guard let i = steps.firstIndex(where: { if case .attribute = $0 { return true }; return false }),
-              case .attribute(let name, _) = steps[i] else { return nil }
-        return (name, Array(steps[(i + 1)...]))
+    static func attributeAfterInstanceKeys(_ steps: Slice<HCLList<HCLTraversalStep>>)
+        -> (name: String, rest: Slice<HCLList<HCLTraversalStep>>)? {
+        guard let i = steps.firstIndex(where: { $0.attributeName != nil }), let name = steps[i].attributeName else { return nil }
+        return (name, steps[(i + 1)...])
     }
 
-    func traverse(root: String, _ steps: [HCLTraversalStep], _ span: TFSpan, _ file: SourceFile, _ level: Int) -> TFValue {
-        func attr(_ i: Int) -> String? {
-            guard i < steps.count, case .attribute(let n, _) = steps[i] else { return nil }
-            return n
-        }
+    func traverse(root: String, _ steps: HCLList<HCLTraversalStep>, _ span: TFSpan, _ file: SourceFile, _ level: Int) -> TFValue {
+        func attr(_ i: Int) -> String? { i < steps.count ? steps[i].attributeName : nil }
         switch root {
         case "var":
             guard let name = attr(0) else { return .unknown(span) }
@@ -399,7 +400,7 @@ final class TFInstance {
             } else {
                 return .unknown(span)
             }
-            return apply(Array(steps.dropFirst()), to: value, span, file, level)
+            return apply(steps.dropFirst(), to: value, span, file, level)
         case "local":
             guard let name = attr(0), let local = module.locals[name] else { return .unknown(span) }
             let value: TFValue
@@ -407,12 +408,12 @@ final class TFInstance {
                 value = guarded("local.\(name)") { evaluate(local.attribute.expr, local.file, level + 1) } ?? .unknown(span)
                 localCache[name] = value
             }
-            return apply(Array(steps.dropFirst()), to: value, span, file, level)
+            return apply(steps.dropFirst(), to: value, span, file, level)
         case "module":
             guard let name = attr(0), let output = attr(1), let child = child(name),
                   let decl = child.module.outputs[output], let v = decl.block.body.attribute("value") else { return .unknown(span) }
             let value = child.guarded("output.\(output)") { child.evaluate(v.expr, decl.file, level + 1) } ?? .unknown(span)
-            return apply(Array(steps.dropFirst(2)), to: value, span, file, level)
+            return apply(steps.dropFirst(2), to: value, span, file, level)
         case "data":
             guard let type = attr(0), let name = attr(1),
                   let (attribute, rest) = Self.attributeAfterInstanceKeys(steps.dropFirst(2)) else { return .unknown(span) }
@@ -486,19 +487,19 @@ extension TFInstance {
     func body(_ b: HCLBody, _ file: SourceFile, span: TFSpan) -> TFBody {
         var out = TFBody(span: span)
         for a in b.attributes where !Self.metaArguments.contains(a.name) {
-            out.set(a.name, TFSpan(file, a.nameRange), .value(evaluate(a.expr, file)))
+            out.set(a.name, TFSpan(file, a.nameOffsets), .value(evaluate(a.expr, file)))
         }
         for block in b.blocks where !Self.metaArguments.contains(block.type) {
             if block.type == "dynamic" {
-                if let label = block.labels.first { out.set(label.value, TFSpan(file, label.range), .unknownBlocks(TFSpan(file, block.range))) }
+                if let label = block.labels.first { out.set(label.value, TFSpan(file, label.offsets), .unknownBlocks(TFSpan(file, block.offsets))) }
                 continue
             }
-            let inner = body(block.body, file, span: TFSpan(file, block.range))
+            let inner = body(block.body, file, span: TFSpan(file, block.offsets))
             if case .blocks(var list, let s)? = out[block.type] {
                 list.append(inner)
                 out.set(block.type, s, .blocks(list, s))
             } else {
-                out.set(block.type, TFSpan(file, block.typeRange), .blocks([inner], TFSpan(file, block.range)))
+                out.set(block.type, TFSpan(file, block.typeOffsets), .blocks([inner], TFSpan(file, block.offsets)))
             }
         }
         return out
@@ -520,9 +521,9 @@ extension TFInstance {
     func resourceBody(_ key: String) -> TFBody? {
         guard let decl = module.resources[key], !hasNoInstance(decl) else { return nil }
         let file = decl.file
-        let blockSpan = TFSpan(file, decl.block.range)
-        let labelSpan = decl.block.labels.last.map { TFSpan(file, $0.range) } ?? blockSpan
-        var b = body(decl.block.body, file, span: TFSpan(file, decl.block.body.range))
+        let blockSpan = TFSpan(file, decl.block.offsets)
+        let labelSpan = decl.block.labels.last.map { TFSpan(file, $0.offsets) } ?? blockSpan
+        var b = body(decl.block.body, file, span: TFSpan(file, decl.block.body.offsets))
         let type = decl.block.labels.first?.value ?? ""
         let label = decl.block.labels.last?.value ?? ""
         func str(_ k: String) -> String? { if case .value(let v)? = b[k], v.isKnown { return v.text } else { return nil } }
@@ -596,7 +597,7 @@ extension TFInstance {
     func policyDocument(_ name: String, _ use: TFSpan) -> TFValue {
         guard let decl = module.resources["data.aws_iam_policy_document.\(name)"] else { return .unknown(use) }
         let file = decl.file
-        let span = TFSpan(file, decl.block.range)
+        let span = TFSpan(file, decl.block.offsets)
         let body = decl.block.body
         // Base documents, then this one's statements, then overrides (by Sid).
         var statements: [TFValue] = []
@@ -613,41 +614,41 @@ extension TFInstance {
         if let sources = body.attribute("source_policy_documents") ?? body.attribute("source_json") {
             let v = evaluate(sources.expr, file)
             for doc in v.elements ?? [v] {
-                guard let list = statementsOf(doc) else { return .unknown(TFSpan(file, sources.expr.range)) }
+                guard let list = statementsOf(doc) else { return .unknown(TFSpan(file, sources.expr.offsets)) }
                 merge(list)
             }
         }
         for block in decl.block.body.blocks where block.type == "statement" {
-            guard let s = statement(block, file) else { return .unknown(TFSpan(file, block.range)) }
+            guard let s = statement(block, file) else { return .unknown(TFSpan(file, block.offsets)) }
             merge([s])
         }
         if !decl.block.body.blocks(ofType: "dynamic").isEmpty { return .unknown(span) }
         if let overrides = body.attribute("override_policy_documents") ?? body.attribute("override_json") {
             let v = evaluate(overrides.expr, file)
             for doc in v.elements ?? [v] {
-                guard let list = statementsOf(doc) else { return .unknown(TFSpan(file, overrides.expr.range)) }
+                guard let list = statementsOf(doc) else { return .unknown(TFSpan(file, overrides.expr.offsets)) }
                 merge(list)
             }
         }
         let version = body.attribute("version").map { evaluate($0.expr, file) } ?? .string("2012-10-17", span)
         var members: [(key: String, keySpan: TFSpan, value: TFValue)] = [("Version", span, version)]
-        if let id = body.attribute("policy_id") { members.append(("Id", TFSpan(file, id.nameRange), evaluate(id.expr, file))) }
+        if let id = body.attribute("policy_id") { members.append(("Id", TFSpan(file, id.nameOffsets), evaluate(id.expr, file))) }
         members.append(("Statement", span, .array(statements, span)))
         return .object(members, span)
     }
 
     /// One `statement` block as IAM JSON; nil when a part of it cannot be known.
     func statement(_ block: HCLBlock, _ file: SourceFile) -> TFValue? {
-        let span = TFSpan(file, block.range)
+        let span = TFSpan(file, block.offsets)
         var members: [(key: String, keySpan: TFSpan, value: TFValue)] = []
         let attrs = block.body
         func add(_ tfName: String, _ iam: String) {
             guard let a = attrs.attribute(tfName) else { return }
-            members.append((iam, TFSpan(file, a.nameRange), evaluate(a.expr, file)))
+            members.append((iam, TFSpan(file, a.nameOffsets), evaluate(a.expr, file)))
         }
         add("sid", "Sid")
         if let effect = attrs.attribute("effect") {
-            members.append(("Effect", TFSpan(file, effect.nameRange), evaluate(effect.expr, file)))
+            members.append(("Effect", TFSpan(file, effect.nameOffsets), evaluate(effect.expr, file)))
         } else {
             members.append(("Effect", span, .string("Allow", span)))
         }
@@ -665,16 +666,16 @@ extension TFInstance {
                 let v = evaluate(ids.expr, file)
                 if type == "*" {
                     byType = []
-                    members.append((iam, TFSpan(file, p.range), .string("*", TFSpan(file, ids.expr.range))))
+                    members.append((iam, TFSpan(file, p.offsets), .string("*", TFSpan(file, ids.expr.offsets))))
                     break
                 }
                 if let i = byType.firstIndex(where: { $0.key == type }), let old = byType[i].value.elements, let new = v.elements {
                     byType[i].value = .array(old + new, byType[i].value.span)
                 } else {
-                    byType.append((type, TFSpan(file, t.expr.range), v))
+                    byType.append((type, TFSpan(file, t.expr.offsets), v))
                 }
             }
-            if !byType.isEmpty { members.append((iam, TFSpan(file, blocks[0].range), .object(byType, TFSpan(file, blocks[0].range)))) }
+            if !byType.isEmpty { members.append((iam, TFSpan(file, blocks[0].offsets), .object(byType, TFSpan(file, blocks[0].offsets)))) }
         }
         let conditions = block.body.blocks.filter { $0.type == "condition" }
         if !conditions.isEmpty {
@@ -683,15 +684,15 @@ extension TFInstance {
                 guard let t = c.body.attribute("test"), let test = evaluate(t.expr, file).text,
                       let variable = c.body.attribute("variable"), let key = evaluate(variable.expr, file).text,
                       let values = c.body.attribute("values") else { return nil }
-                let entry = (key: key, keySpan: TFSpan(file, variable.expr.range), value: evaluate(values.expr, file))
+                let entry = (key: key, keySpan: TFSpan(file, variable.expr.offsets), value: evaluate(values.expr, file))
                 if let i = byTest.firstIndex(where: { $0.key == test }), case .object(var inner, let s) = byTest[i].value {
                     inner.append(entry)
                     byTest[i].value = .object(inner, s)
                 } else {
-                    byTest.append((test, TFSpan(file, t.expr.range), .object([entry], TFSpan(file, c.range))))
+                    byTest.append((test, TFSpan(file, t.expr.offsets), .object([entry], TFSpan(file, c.offsets))))
                 }
             }
-            members.append(("Condition", TFSpan(file, conditions[0].range), .object(byTest, TFSpan(file, conditions[0].range))))
+            members.append(("Condition", TFSpan(file, conditions[0].offsets), .object(byTest, TFSpan(file, conditions[0].offsets))))
         }
         return .object(members, span)
     }
@@ -950,7 +951,7 @@ struct TFDocumentBuilder {
         for k in keys {
             guard let decl = instance.module.resources[k], let body = instance.resourceBody(k) else { continue }
             emitted += 1
-            let span = TFSpan(decl.file, decl.block.range)
+            let span = TFSpan(decl.file, decl.block.offsets)
             let type = decl.block.labels[0].value, name = decl.block.labels[1].value
             let address = instance.prefixed("\(type).\(name)")
             let r = begin(.object, span, span, parent: list)

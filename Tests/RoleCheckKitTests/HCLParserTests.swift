@@ -38,8 +38,8 @@ enum HCLPrint {
     }
 
     static func part(_ p: HCLTemplatePart) -> String {
-        switch p {
-        case .literal(let text, _, _):
+        switch p.kind {
+        case .literal(let text):
             // By scalars: "\r\n" is one Character.
             return text.unicodeScalars.map { c -> String in
                 switch c {
@@ -50,16 +50,16 @@ enum HCLPrint {
                 default: String(c)
                 }
             }.joined()
-        case .interpolation(let e, _): return "${" + expr(e) + "}"
+        case .interpolation(let e): return "${" + expr(e) + "}"
         case .directive: return "%{}"
         }
     }
 
     static func step(_ s: HCLTraversalStep) -> String {
-        switch s {
-        case .attribute(let n, _): return "." + n
-        case .index(let e, _): return "[" + expr(e) + "]"
-        case .legacyIndex(let i, _): return ".\(i)"
+        switch s.kind {
+        case .attribute(let n): return "." + n
+        case .index(let e): return "[" + expr(e) + "]"
+        case .legacyIndex(let i): return ".\(i)"
         }
     }
 }
@@ -184,7 +184,7 @@ enum HCLPrint {
     // MARK: Real Terraform
 
     /// Every `.tf` of the two Terraform modules of the real-world corpus parses, and every range
-    /// in its tree is where `SourceFile` says.
+    /// in its tree lies inside what holds it.
     @Test func realWorldTerraformParses() throws {
         guard let base = TestSupport.sharedData("real-world") else { return }
         let paths = Self.files(under: base, suffix: ".tf")
@@ -330,7 +330,8 @@ enum HCLPrint {
         #expect(steps.map { Self.at($0.range) } == ["1:17-1:19", "1:19-1:32", "1:32-1:36"])
         #expect(Self.at(e.range) == "1:5-1:36")
         let legacy = try Self.value("x.12")
-        if case .scopeTraversal(_, let s) = legacy.kind, case .legacyIndex(let i, let r) = s.first {
+        if case .scopeTraversal(_, let s) = legacy.kind, let step = s.first, case .legacyIndex(let i) = step.kind {
+            let r = step.range
             #expect(i == 12)
             #expect(Self.at(r) == "1:6-1:9")
         } else {
@@ -398,13 +399,17 @@ enum HCLPrint {
         #expect(Self.at(e.range) == "1:5-1:42")
         // A string alone is one literal part; "" is one empty literal right after the quote.
         let empty = try Self.value("\"\"")
-        guard case .template(let ep, _) = empty.kind, case .literal(let text, let r, nil) = ep.first else { Issue.record("no literal"); return }
+        guard case .template(let ep, _) = empty.kind, let first = ep.first, case .literal(let text) = first.kind, first.offsetMap == nil else {
+            Issue.record("no literal"); return
+        }
+        let r = first.range
         #expect(ep.count == 1 && text.isEmpty)
         #expect(Self.at(r) == "1:6-1:6")
         // An interpolation alone stays a single part (HCL unwraps it to the value).
         guard case .template(let only, _) = try Self.value("\"${x}\"").kind else { return }
         #expect(only.count == 1)
-        if case .interpolation(let x, let r) = only[0] {
+        if case .interpolation(let x) = only[0].kind {
+            let r = only[0].range
             #expect(HCLPrint.expr(x) == "x")
             #expect(Self.at(r) == "1:6-1:10")
         } else {
@@ -421,7 +426,8 @@ enum HCLPrint {
         let e = try #require(f.body.attributes.first).expr
         guard case .template(let parts, _) = e.kind, parts.count == 1 else { Issue.record("not one literal"); return }
         let part = parts[0]
-        guard case .literal(let decoded, let range, let map) = part else { return }
+        guard case .literal(let decoded) = part.kind else { return }
+        let range = part.range, map = part.offsetMap
         #expect(decoded == "a\n\t\"\\é😀 ${x} %{y} $ %")
         #expect(map != nil)
         #expect(Self.at(range) == "1:6-1:47")
@@ -468,9 +474,10 @@ enum HCLPrint {
         #expect(HCLPrint.expr(a) == "<<\"hello\\n  ${name}!\\n\"")
         #expect(Self.at(a.range) == "1:5-4:4")
         let b = f.body.attributes[1].expr
-        guard case .template(let parts, true) = b.kind, case .literal(let text, let range, let map) = parts.first else {
+        guard case .template(let parts, true) = b.kind, let first = parts.first, case .literal(let text) = first.kind else {
             Issue.record("not a heredoc literal"); return
         }
+        let range = first.range, map = first.offsetMap
         #expect(text == "{\n  \"Version\": \"2012-10-17\"\n}\n")
         #expect(Self.at(range) == "6:5-9:1")
         #expect(map != nil)
@@ -503,7 +510,7 @@ enum HCLPrint {
         let source = "p = <<-EOT\n      line one\n        two é\n      EOT\n"
         let f = try Self.parse(source)
         guard case .template(let parts, _) = f.body.attributes[0].expr.kind, let part = parts.first,
-              case .literal(let text, _, _) = part else { Issue.record("no literal"); return }
+              case .literal(let text) = part.kind else { Issue.record("no literal"); return }
         #expect(text == "line one\n  two é\n")
         let bytes = Array(source.utf8)
         for (k, b) in Array(text.utf8).enumerated() {

@@ -62,12 +62,12 @@ struct HCLConstantEvaluator {
         case .literal(.bool(let b)): return .bool(b)
         case .literal(.null): return .null
         case .template(let parts, _):
-            if parts.count == 1, case .interpolation(let inner, _) = parts[0] { return try eval(inner) }
+            if parts.count == 1, case .interpolation(let inner) = parts[0].kind { return try eval(inner) }
             var s = ""
             for p in parts {
-                switch p {
-                case .literal(let text, _, _): s += text
-                case .interpolation(let inner, _): s += try string(eval(inner))
+                switch p.kind {
+                case .literal(let text): s += text
+                case .interpolation(let inner): s += try string(eval(inner))
                 case .directive: throw HCLEvalError(description: "template directives are beyond the test evaluator")
                 }
             }
@@ -118,16 +118,16 @@ struct HCLConstantEvaluator {
         }
     }
 
-    func traverse(_ v: HCLValue, _ steps: [HCLTraversalStep]) throws -> HCLValue {
+    func traverse(_ v: HCLValue, _ steps: HCLList<HCLTraversalStep>) throws -> HCLValue {
         var v = v
         for s in steps {
-            switch (s, v) {
-            case (.attribute(let name, _), .object(let m)):
+            switch (s.kind, v) {
+            case (.attribute(let name), .object(let m)):
                 guard let x = m[name] else { throw HCLEvalError(description: "no attribute \(name)") }
                 v = x
-            case (.index(let k, _), _):
+            case (.index(let k), _):
                 v = try index(v, eval(k))
-            case (.legacyIndex(let i, _), _):
+            case (.legacyIndex(let i), _):
                 v = try index(v, .number(Double(i)))
             default: throw HCLEvalError(description: "cannot traverse \(v)")
             }
@@ -307,79 +307,88 @@ func hclConforms(_ v: HCLValue, _ type: HCLExpr) -> Bool {
     }
 }
 
-/// Every range of a parsed file, checked against `SourceFile.position(ofOffset:)` (lines and
-/// columns as the reporters compute them) and for order.
+/// Every range of a parsed file, checked for order and nesting: each lies inside the file and
+/// inside the range of what holds it (an expression inside its attribute, a step inside its
+/// traversal …), and a literal's text maps inside the literal's range. (Lines and columns are
+/// `SourceFile`'s: the tree holds byte offsets.)
 struct HCLRangeChecker {
     let file: SourceFile
     var problems: [String] = []
     var count = 0
 
-    mutating func check(_ r: SourceRange, _ what: String) {
+    mutating func check(_ r: SourceRange, _ what: String, within outer: SourceRange) {
         count += 1
         if r.start.offset > r.end.offset { problems.append("\(what): start after end \(r)") }
-        for p in [r.start, r.end] where file.position(ofOffset: p.offset) != p {
-            problems.append("\(what): \(p) but the file says \(file.position(ofOffset: p.offset))")
+        if r.start.offset < outer.start.offset || r.end.offset > outer.end.offset {
+            problems.append("\(what): \(r) is not inside \(outer)")
         }
     }
 
     mutating func body(_ b: HCLBody) {
-        check(b.range, "body")
-        check(b.endRange, "body end")
+        let all = file.range(from: 0, to: file.bytes.count)
+        check(b.range, "body", within: all)
+        body(b, within: b.range)
+    }
+
+    mutating func body(_ b: HCLBody, within outer: SourceRange) {
+        check(b.endRange, "body end", within: outer)
         for a in b.attributes {
-            check(a.range, "attribute \(a.name)")
-            check(a.nameRange, "name of \(a.name)")
-            expr(a.expr)
+            check(a.range, "attribute \(a.name)", within: outer)
+            check(a.nameRange, "name of \(a.name)", within: a.range)
+            expr(a.expr, within: a.range)
         }
         for bl in b.blocks {
-            check(bl.range, "block \(bl.type)")
-            check(bl.typeRange, "type of \(bl.type)")
-            for l in bl.labels { check(l.range, "label \(l.value)") }
-            body(bl.body)
+            check(bl.range, "block \(bl.type)", within: outer)
+            check(bl.typeRange, "type of \(bl.type)", within: bl.range)
+            for l in bl.labels { check(l.range, "label \(l.value)", within: bl.range) }
+            check(bl.body.range, "body of \(bl.type)", within: bl.range)
+            body(bl.body, within: bl.body.range)
         }
     }
 
-    mutating func steps(_ s: [HCLTraversalStep]) {
+    mutating func steps(_ s: HCLList<HCLTraversalStep>, within outer: SourceRange) {
         for st in s {
-            check(st.range, "step")
-            if case .index(let e, _) = st { expr(e) }
+            check(st.range, "step", within: outer)
+            if case .index(let e) = st.kind { expr(e, within: st.range) }
         }
     }
 
-    mutating func expr(_ e: HCLExpr) {
-        check(e.range, HCLPrint.expr(e).prefix(60).description)
+    mutating func expr(_ e: HCLExpr, within outer: SourceRange) {
+        let r = e.range
+        check(r, HCLPrint.expr(e).prefix(60).description, within: outer)
         switch e.kind {
         case .literal: break
         case .template(let parts, _):
             for p in parts {
-                check(p.range, "template part")
-                switch p {
-                case .literal(let text, _, _):
+                check(p.range, "template part", within: r)
+                switch p.kind {
+                case .literal(let text):
                     // Every byte of the text maps inside the part's range.
                     for k in [0, text.utf8.count / 2, text.utf8.count] {
                         let o = p.fileOffset(ofTextOffset: k)!
                         if o < p.range.start.offset || o > p.range.end.offset { problems.append("literal offset \(k) → \(o) outside \(p.range)") }
                     }
-                case .interpolation(let x, _): expr(x)
+                case .interpolation(let x): expr(x, within: p.range)
                 case .directive: break
                 }
             }
-        case .tuple(let items): items.forEach { expr($0) }
-        case .object(let items): for (k, v) in items { expr(k); expr(v) }
-        case .functionCall(_, let args, _): args.forEach { expr($0) }
-        case .scopeTraversal(_, let s): steps(s)
-        case .relativeTraversal(let b, let s): expr(b); steps(s)
-        case .splat(let b, let s, _): expr(b); steps(s)
+        case .tuple(let items): items.forEach { expr($0, within: r) }
+        case .object(let items): for (k, v) in items { expr(k, within: r); expr(v, within: r) }
+        case .functionCall(_, let args, _): args.forEach { expr($0, within: r) }
+        case .scopeTraversal(_, let s): steps(s, within: r)
+        case .relativeTraversal(let b, let s): expr(b, within: r); steps(s, within: r)
+        case .splat(let b, let s, _): expr(b, within: r); steps(s, within: r)
         case .forExpr(let f):
-            check(f.valueVar.range, "for variable")
-            if let k = f.keyVar { check(k.range, "for key variable") }
-            expr(f.collection)
-            if let k = f.key { expr(k) }
-            expr(f.value)
-            if let c = f.condition { expr(c) }
-        case .conditional(let a, let b, let c): expr(a); expr(b); expr(c)
-        case .binary(_, let a, let b): expr(a); expr(b)
-        case .unary(_, let a): expr(a)
-        case .parenthesized(let a): expr(a)
+            check(f.valueVar.range, "for variable", within: r)
+            if let k = f.keyVar { check(k.range, "for key variable", within: r) }
+            expr(f.collection, within: r)
+            if let k = f.key { expr(k, within: r) }
+            expr(f.value, within: r)
+            if let c = f.condition { expr(c, within: r) }
+        case .conditional(let a, let b, let c): expr(a, within: r); expr(b, within: r); expr(c, within: r)
+        case .binary(_, let a, let b): expr(a, within: r); expr(b, within: r)
+        case .unary(_, let a): expr(a, within: r)
+        case .parenthesized(let a): expr(a, within: r)
         }
     }
 }

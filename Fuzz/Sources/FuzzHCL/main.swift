@@ -3,8 +3,8 @@ import FuzzSupport
 
 // The HCL parser (Terraform's .tf) on arbitrary bytes, plain and with recovery, under a lower
 // nesting limit so that the limits are explored at their edges. Besides "no crash, no sanitizer
-// report", every range of the tree must lie inside the file and agree with SourceFile's line and
-// column, every literal's map must land inside its range, and a parse must be repeatable.
+// report", every range of the tree must lie inside the file and inside the range of what holds it,
+// every literal's map must land inside its range, and a parse must be repeatable.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzHCL(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let file = SourceFile(path: "fuzz.tf", bytes: Array(UnsafeBufferPointer(start: data, count: size)))

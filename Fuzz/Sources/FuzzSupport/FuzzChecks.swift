@@ -45,79 +45,84 @@ public enum FuzzChecks {
 }
 
 extension FuzzChecks {
-    /// Walks an HCL tree without recursion; checks every range against the file. Returns the
-    /// number of ranges seen.
+    /// Walks an HCL tree without recursion; checks that every range lies inside the file and
+    /// inside the range of what holds it, and that a literal's text maps inside its range.
+    /// Returns the number of ranges seen.
     @discardableResult
     public static func walk(_ parsed: HCLFile, in file: SourceFile) -> Int {
         var count = 0
-        func check(_ r: SourceRange) {
+        func check(_ r: Range<Int>, within outer: Range<Int>) {
             count += 1
-            guard r.start.offset >= 0, r.start.offset <= r.end.offset, r.end.offset <= file.bytes.count else {
-                fatalError("HCL range \(r.start.offset)..<\(r.end.offset) outside a file of \(file.bytes.count) bytes")
+            guard r.lowerBound >= 0, r.upperBound <= file.bytes.count else {
+                fatalError("HCL range \(r) outside a file of \(file.bytes.count) bytes")
             }
-            guard file.position(ofOffset: r.start.offset) == r.start, file.position(ofOffset: r.end.offset) == r.end else {
-                fatalError("HCL range \(r) disagrees with the file's lines and columns")
+            guard r.lowerBound >= outer.lowerBound, r.upperBound <= outer.upperBound else {
+                fatalError("HCL range \(r) is not inside \(outer), the range of what holds it")
             }
         }
-        var bodies = [parsed.body]
-        var exprs: [HCLExpr] = []
-        while let b = bodies.popLast() {
-            check(b.range)
-            check(b.endRange)
+        let all = 0..<file.bytes.count
+        check(parsed.body.offsets, within: all)
+        var bodies = [(parsed.body, parsed.body.offsets)]
+        var exprs: [(HCLExpr, Range<Int>)] = []
+        while let (b, outer) = bodies.popLast() {
+            check(b.endOffset..<b.endOffset, within: outer)
             for a in b.attributes {
-                check(a.range)
-                check(a.nameRange)
-                exprs.append(a.expr)
+                check(a.offsets, within: outer)
+                check(a.nameOffsets, within: a.offsets)
+                exprs.append((a.expr, a.offsets))
             }
             for bl in b.blocks {
-                check(bl.range)
-                check(bl.typeRange)
-                for l in bl.labels { check(l.range) }
-                bodies.append(bl.body)
+                check(bl.offsets, within: outer)
+                check(bl.typeOffsets, within: bl.offsets)
+                for l in bl.labels { check(l.offsets, within: bl.offsets) }
+                check(bl.body.offsets, within: bl.offsets)
+                bodies.append((bl.body, bl.body.offsets))
             }
         }
-        while let e = exprs.popLast() {
-            check(e.range)
-            func steps(_ s: [HCLTraversalStep]) {
+        while let (e, outer) = exprs.popLast() {
+            let r = e.offsets
+            check(r, within: outer)
+            func steps(_ s: HCLList<HCLTraversalStep>) {
                 for st in s {
-                    check(st.range)
-                    if case .index(let x, _) = st { exprs.append(x) }
+                    check(st.offsets, within: r)
+                    if case .index(let x) = st.kind { exprs.append((x, st.offsets)) }
                 }
             }
             switch e.kind {
             case .literal: break
             case .template(let parts, _):
                 for p in parts {
-                    check(p.range)
-                    switch p {
-                    case .literal(let text, let range, _):
+                    let range = p.offsets
+                    check(range, within: r)
+                    switch p.kind {
+                    case .literal(let text):
                         let length = text.utf8.count
                         for k in [0, length / 3, length] {
-                            guard let o = p.fileOffset(ofTextOffset: k), o >= range.start.offset, o <= range.end.offset else {
+                            guard let o = p.fileOffset(ofTextOffset: k), o >= range.lowerBound, o <= range.upperBound else {
                                 fatalError("a literal's text offset \(k) maps outside its range \(range)")
                             }
                         }
-                    case .interpolation(let x, _): exprs.append(x)
+                    case .interpolation(let x): exprs.append((x, range))
                     case .directive: break
                     }
                 }
-            case .tuple(let items): exprs.append(contentsOf: items)
-            case .object(let items): for (k, v) in items { exprs.append(k); exprs.append(v) }
-            case .functionCall(_, let args, _): exprs.append(contentsOf: args)
+            case .tuple(let items): for x in items { exprs.append((x, r)) }
+            case .object(let items): for (k, v) in items { exprs.append((k, r)); exprs.append((v, r)) }
+            case .functionCall(_, let args, _): for x in args { exprs.append((x, r)) }
             case .scopeTraversal(_, let s): steps(s)
-            case .relativeTraversal(let b, let s): exprs.append(b); steps(s)
-            case .splat(let b, let s, _): exprs.append(b); steps(s)
+            case .relativeTraversal(let b, let s): exprs.append((b, r)); steps(s)
+            case .splat(let b, let s, _): exprs.append((b, r)); steps(s)
             case .forExpr(let f):
-                check(f.valueVar.range)
-                if let k = f.keyVar { check(k.range) }
-                exprs.append(f.collection)
-                exprs.append(f.value)
-                if let k = f.key { exprs.append(k) }
-                if let c = f.condition { exprs.append(c) }
-            case .conditional(let a, let b, let c): exprs.append(contentsOf: [a, b, c])
-            case .binary(_, let a, let b): exprs.append(contentsOf: [a, b])
-            case .unary(_, let a): exprs.append(a)
-            case .parenthesized(let a): exprs.append(a)
+                check(f.valueVar.offsets, within: r)
+                if let k = f.keyVar { check(k.offsets, within: r) }
+                exprs.append((f.collection, r))
+                exprs.append((f.value, r))
+                if let k = f.key { exprs.append((k, r)) }
+                if let c = f.condition { exprs.append((c, r)) }
+            case .conditional(let a, let b, let c): exprs.append(contentsOf: [(a, r), (b, r), (c, r)])
+            case .binary(_, let a, let b): exprs.append(contentsOf: [(a, r), (b, r)])
+            case .unary(_, let a): exprs.append((a, r))
+            case .parenthesized(let a): exprs.append((a, r))
             }
         }
         return count

@@ -60,6 +60,50 @@ extension HCLState {
 
     @inline(__always) var exprFrame: HCLExprFrame { exprs[exprs.count - 1] }
 
+    /// A finished node: a new record.
+    @inline(__always) mutating func node(_ r: HCLRecord, h: Int32) -> HCLNode {
+        HCLNode(index: Int32(truncatingIfNeeded: add(r)), h: h, start: r.start, end: r.end)
+    }
+
+    /// A new record as an operand. (`operand(node(…))` would read `pending` before `node`
+    /// runs: the arguments of a non-mutating call are evaluated after `self` is read.)
+    @inline(__always) mutating func operandStep(_ r: HCLRecord, h: Int32) -> HCLStep {
+        let n = node(r, h: h)
+        return .operand(operand(n))
+    }
+
+    /// A finished node as an operand that postfix steps may extend.
+    @inline(__always) func operand(_ n: HCLNode) -> HCLOperand {
+        HCLOperand(kind: .node, base: n, stepBase: Int32(truncatingIfNeeded: pending.count), end: n.end)
+    }
+
+    /// Adds a step (its record) to an operand.
+    @inline(__always) mutating func append(_ step: HCLRecord, to o: inout HCLOperand, h: Int32) {
+        if o.kind == .node { o.kind = .relative }
+        pending.append(UInt32(add(step)))
+        o.maxH = max(o.maxH, h)
+        o.end = step.end
+    }
+
+    /// The operand as a finished node (its steps leave `pending`).
+    mutating func finish(_ o: HCLOperand) -> HCLNode {
+        switch o.kind {
+        case .node:
+            return o.base
+        case .scope:
+            let count = pending.count - Int(o.stepBase)
+            let start = link(from: Int(o.stepBase))
+            return node(HCLRecord(.scope, o.base.startOffset, Int(o.end), a: start, b: count, c: o.base.endOffset), h: o.maxH + 1)
+        case .relative, .splat:
+            let count = pending.count - Int(o.stepBase)
+            let start = link(from: Int(o.stepBase))
+            let b = o.base
+            return node(HCLRecord(o.kind == .splat ? .splat : .relative, b.startOffset, Int(o.end), a: start, b: count, c: Int(b.index),
+                                  flags: o.full ? HCLRecord.flagFull : 0),
+                        h: max(b.h, o.maxH) + 1)
+        }
+    }
+
     /// Parses one expression; the cursor is left just after it (the token that ends it is not
     /// consumed). `baseDepth`: the blocks it is nested in.
     mutating func parseExpression(newlines: Bool, baseDepth: Int) throws -> HCLNode {
@@ -68,6 +112,10 @@ extension HCLState {
         operands.removeAll(keepingCapacity: true)
         ops.removeAll(keepingCapacity: true)
         prefixes.removeAll(keepingCapacity: true)
+        pending.removeAll(keepingCapacity: true)
+        indexed.removeAll(keepingCapacity: true)
+        fors.removeAll(keepingCapacity: true)
+        templates.removeAll(keepingCapacity: true)
         depth = baseDepth
         pushExpr(newlines)
         var step = HCLStep.wantOperand
@@ -99,15 +147,17 @@ extension HCLState {
             return .wantOperand
         case .number:
             take()
-            return .operand(.node(HCLNode(e: HCLExpr(kind: .literal(.number(text(t))), range: t.range), h: 1)))
+            return operandStep(HCLRecord(.number, t.start, t.end), h: 1)
         case .ident:
             take()
             let next = try peek(ef.newlines)
             if next.kind == .lparen || next.kind == .doubleColon { return try startCall(t, ef.newlines) }
-            if tokenIs(t, "true") { return .operand(.node(HCLNode(e: HCLExpr(kind: .literal(.bool(true)), range: t.range), h: 1))) }
-            if tokenIs(t, "false") { return .operand(.node(HCLNode(e: HCLExpr(kind: .literal(.bool(false)), range: t.range), h: 1))) }
-            if tokenIs(t, "null") { return .operand(.node(HCLNode(e: HCLExpr(kind: .literal(.null), range: t.range), h: 1))) }
-            return .operand(HCLOperand(kind: .scope, base: nil, root: text(t), rootRange: t.range, end: t.endPos))
+            if tokenIs(t, "true") { return operandStep(HCLRecord(.bool, t.start, t.end, flags: HCLRecord.flagTrue), h: 1) }
+            if tokenIs(t, "false") { return operandStep(HCLRecord(.bool, t.start, t.end), h: 1) }
+            if tokenIs(t, "null") { return operandStep(HCLRecord(.null, t.start, t.end), h: 1) }
+            // The root's offsets: a node without a record.
+            let root = HCLNode(index: -1, h: 0, start: UInt32(truncatingIfNeeded: t.start), end: UInt32(truncatingIfNeeded: t.end))
+            return .operand(HCLOperand(kind: .scope, base: root, stepBase: Int32(truncatingIfNeeded: pending.count), end: root.end))
         case .lparen:
             take()
             try enter(t)
@@ -126,9 +176,9 @@ extension HCLState {
             if next.kind == .rbrack {
                 take()
                 depth -= 1
-                return .operand(.node(HCLNode(e: HCLExpr(kind: .tuple([]), range: SourceRange(start: t.startPos, end: next.endPos)), h: 1)))
+                return operandStep(HCLRecord(.tuple, t.start, next.end, a: links.count), h: 1)
             }
-            frames.append(.tuple(open: t.startPos, items: [], maxH: 0))
+            frames.append(.tuple(open: t.startPos, base: Int32(truncatingIfNeeded: pending.count), maxH: 0))
             pushExpr(false)
             return .wantOperand
         case .lbrace:
@@ -144,22 +194,22 @@ extension HCLState {
             if next.kind == .rbrace {
                 take()
                 depth -= 1
-                return .operand(.node(HCLNode(e: HCLExpr(kind: .object([]), range: SourceRange(start: t.startPos, end: next.endPos)), h: 1)))
+                return operandStep(HCLRecord(.object, t.start, next.end, a: links.count), h: 1)
             }
-            frames.append(.object(open: t.startPos, items: [], key: nil, maxH: 0))
+            frames.append(.object(open: t.startPos, base: Int32(truncatingIfNeeded: pending.count), hasKey: false, maxH: 0))
             pushExpr(true)
             return .wantOperand
         case .quote:
             take()
-            if let node = simpleQuoted(t) { return .operand(.node(node)) }
+            if let node = simpleQuoted(t) { return .operand(operand(node)) }
             try enter(t)
-            var tf = HCLTemplateFrame(open: t, heredoc: false, labelMode: false, contentPos: here(), itemBase: tItems.count,
+            var tf = HCLTemplateFrame(open: t, heredoc: false, labelMode: false, contentPos: cur.i, itemBase: tItems.count,
                                       pieceBase: pieces.count, sideBase: side.count)
             return try runTemplate(&tf)
         case .heredoc:
             take()
             try enter(t)
-            var tf = HCLTemplateFrame(open: t, heredoc: true, labelMode: false, contentPos: here(), itemBase: tItems.count,
+            var tf = HCLTemplateFrame(open: t, heredoc: true, labelMode: false, contentPos: cur.i, itemBase: tItems.count,
                                       pieceBase: pieces.count, sideBase: side.count)
             return try runTemplate(&tf)
         default:
@@ -169,7 +219,9 @@ extension HCLState {
 
     /// `name(` or `ns::name(`: the call's arguments follow.
     mutating func startCall(_ nameTok: HCLToken, _ newlines: Bool) throws -> HCLStep {
-        var name = text(nameTok)
+        var nameEnd = nameTok.end
+        /// A name written across tokens (`provider :: aws :: f`), joined without the spaces.
+        var joined: String?
         var next = try peek(newlines)
         while next.kind == .doubleColon {
             take()
@@ -178,11 +230,18 @@ extension HCLState {
                 throw error("expected a function name after '::', found \(describe(part))", part.start, part.end)
             }
             take()
-            name += "::" + text(part)
+            if joined == nil && (next.start != nameEnd || part.start != next.end) { joined = sourceString(nameTok.start, nameEnd) }
+            if joined != nil { joined! += "::" + text(part) }
+            nameEnd = part.end
             next = try peek(newlines)
         }
+        var name = HCLCallName(start: Int32(truncatingIfNeeded: nameTok.start), end: Int32(truncatingIfNeeded: nameEnd), inTable: false)
+        if let joined {
+            name = HCLCallName(start: name.start, end: Int32(truncatingIfNeeded: names.count), inTable: true)
+            names.append(joined)
+        }
         guard next.kind == .lparen else {
-            throw error("expected '(' after the function name \"\(name)\", found \(describe(next))", next.start, next.end)
+            throw error("expected '(' after the function name \"\(callName(name))\", found \(describe(next))", next.start, next.end)
         }
         take()
         try enter(next)
@@ -190,13 +249,20 @@ extension HCLState {
         if first.kind == .rparen {
             take()
             depth -= 1
-            let e = HCLExpr(kind: .functionCall(name: name, args: [], expandFinal: false),
-                            range: SourceRange(start: nameTok.startPos, end: first.endPos))
-            return .operand(.node(HCLNode(e: e, h: 1)))
+            return operandStep(callRecord(name, end: first.end, argStart: links.count, argCount: 0, expand: false), h: 1)
         }
-        frames.append(.call(name: name, nameStart: nameTok.startPos, open: next.startPos, args: [], maxH: 0))
+        frames.append(.call(name: name, open: next.startPos, base: Int32(truncatingIfNeeded: pending.count), maxH: 0))
         pushExpr(false)
         return .wantOperand
+    }
+
+    func callName(_ name: HCLCallName) -> String {
+        name.inTable ? names[Int(name.end)] : sourceString(Int(name.start), Int(name.end))
+    }
+
+    func callRecord(_ name: HCLCallName, end: Int, argStart: Int, argCount: Int, expand: Bool) -> HCLRecord {
+        HCLRecord(.call, Int(name.start), end, a: argStart, b: argCount, c: Int(name.end),
+                  flags: (expand ? HCLRecord.flagExpand : 0) | (name.inTable ? HCLRecord.flagNameInTable : 0))
     }
 
     /// After `[for` or `{for`: the variables and `in`; the collection follows.
@@ -204,8 +270,8 @@ extension HCLState {
         let v = try peek(false)
         guard v.kind == .ident else { throw error("expected a variable name after 'for', found \(describe(v))", v.start, v.end) }
         take()
-        var keyVar: (name: String, range: SourceRange)?
-        var valueVar = (name: text(v), range: v.range)
+        var keyVar: Int32?
+        var valueVar = Int32(truncatingIfNeeded: add(HCLRecord(.name, v.start, v.end)))
         if try peek(false).kind == .comma {
             take()
             let w = try peek(false)
@@ -214,21 +280,22 @@ extension HCLState {
             }
             take()
             keyVar = valueVar
-            valueVar = (text(w), w.range)
+            valueVar = Int32(truncatingIfNeeded: add(HCLRecord(.name, w.start, w.end)))
         }
         let inTok = try peek(false)
         guard tokenIs(inTok, "in") else {
             throw error("expected 'in' after the variables of the 'for' expression, found \(describe(inTok))", inTok.start, inTok.end)
         }
         take()
-        frames.append(.forExpr(HCLForFrame(open: open, isObject: isObject, keyVar: keyVar, valueVar: valueVar)))
+        fors.append(HCLForFrame(open: open, isObject: isObject, keyVar: keyVar, valueVar: valueVar))
+        frames.append(.forExpr)
         pushExpr(false)
     }
 
     // MARK: Postfix, prefixes, binary operators
 
-    mutating func haveOperand(_ operand: HCLOperand) throws -> HCLStep {
-        var o = operand
+    mutating func haveOperand(_ start: HCLOperand) throws -> HCLStep {
+        var o = start
         let ef = exprFrame
         postfix: while true {
             let t = try peek(ef.newlines)
@@ -239,8 +306,7 @@ extension HCLState {
                 switch a.kind {
                 case .ident:
                     take()
-                    if o.kind == .splat && o.full == false && false { break }
-                    o.append(.attribute(text(a), SourceRange(start: t.startPos, end: a.endPos)), h: 0, end: a.endPos)
+                    append(HCLRecord(.attributeStep, t.start, a.end, c: a.start), to: &o, h: 0)
                 case .number:
                     take()
                     let digits = text(a)
@@ -252,19 +318,16 @@ extension HCLState {
                     guard let value = Double(digits), value == value.rounded(), value < 9.007199254740992e15, let index = Int(exactly: value) else {
                         throw error("invalid legacy index '.\(digits)': an index must be a whole number", a.start, a.end)
                     }
-                    if o.isAttributeSplat || o.kind == .splat {
-                        o.append(.legacyIndex(index, SourceRange(start: t.startPos, end: a.endPos)), h: 0, end: a.endPos)
-                    } else {
-                        o.append(.legacyIndex(index, SourceRange(start: t.startPos, end: a.endPos)), h: 0, end: a.endPos)
-                    }
+                    append(HCLRecord(.legacyIndexStep, t.start, a.end, a: index & 0xFFFF_FFFF, b: index >> 32), to: &o, h: 0)
                 case .star:
                     take()
                     if o.isAttributeSplat {
                         throw error("a splat '.*' cannot follow another '.*' directly; use [*] to splat inside a splat", t.start, a.end)
                     }
-                    let source = o.node
+                    let source = finish(o)
                     try checkHeight(source.h + 1, t.start, a.end)
-                    o = HCLOperand(kind: .splat, base: source, rootRange: source.e.range, full: false, end: a.endPos)
+                    o = HCLOperand(kind: .splat, base: source, stepBase: Int32(truncatingIfNeeded: pending.count), full: false,
+                                   end: UInt32(truncatingIfNeeded: a.end))
                 default:
                     throw error("expected an attribute name after '.', found \(describe(a))", a.start, a.end)
                 }
@@ -272,7 +335,8 @@ extension HCLState {
                 take()
                 if o.isAttributeSplat {
                     // An attribute splat ends at an index: `x.*.y[0]` indexes the splat's result.
-                    o = .node(o.node)
+                    let splat = finish(o)
+                    o = operand(splat)
                 }
                 let a = try peek(false)
                 if a.kind == .star {
@@ -280,28 +344,29 @@ extension HCLState {
                     let c = try peek(false)
                     guard c.kind == .rbrack else { throw error("expected ']' after '[*', found \(describe(c))", c.start, c.end) }
                     take()
-                    let source = o.node
+                    let source = finish(o)
                     try checkHeight(source.h + 1, t.start, c.end)
-                    o = HCLOperand(kind: .splat, base: source, rootRange: source.e.range, full: true, end: c.endPos)
+                    o = HCLOperand(kind: .splat, base: source, stepBase: Int32(truncatingIfNeeded: pending.count), full: true,
+                                   end: UInt32(truncatingIfNeeded: c.end))
                     continue postfix
                 }
                 try enter(t)
-                frames.append(.index(operand: o, open: t.startPos))
+                indexed.append(o)
+                frames.append(.index(open: t.startPos))
                 pushExpr(false)
                 return .wantOperand
             default:
                 break postfix
             }
         }
-        var node = o.node
-        try checkHeight(node.h, node.e.range.start.offset)
+        var n = finish(o)
+        try checkHeight(n.h, n.startOffset)
         while prefixes.count > ef.prefixBase {
             let p = prefixes.removeLast()
-            node = HCLNode(e: HCLExpr(kind: .unary(Self.opText(p.kind), node.e), range: SourceRange(start: p.pos, end: node.e.range.end)),
-                           h: node.h + 1)
-            try checkHeight(node.h, p.pos.offset)
+            n = node(HCLRecord(.unary, p.pos.offset, n.endOffset, a: Int(n.index), c: Int(p.kind.rawValue)), h: n.h + 1)
+            try checkHeight(n.h, p.pos.offset)
         }
-        operands.append(node)
+        operands.append(n)
         let t = try peek(ef.newlines)
         if let prec = Self.precedence(t.kind) {
             take()
@@ -328,15 +393,15 @@ extension HCLState {
         let lhs = operands.removeLast()
         let op = ops.removeLast()
         let h = max(lhs.h, rhs.h) + 1
-        try checkHeight(h, rhs.e.range.start.offset)
-        operands.append(HCLNode(e: HCLExpr(kind: .binary(Self.opText(op.kind), lhs.e, rhs.e),
-                                           range: SourceRange(start: lhs.e.range.start, end: rhs.e.range.end)), h: h))
+        try checkHeight(h, rhs.startOffset)
+        operands.append(node(HCLRecord(.binary, lhs.startOffset, rhs.endOffset, a: Int(lhs.index), b: Int(rhs.index), c: Int(op.kind.rawValue)),
+                             h: h))
     }
 
     // MARK: Completed expressions
 
     /// Hands a complete expression to the construct waiting for it.
-    mutating func deliver(_ node: HCLNode) throws -> HCLStep {
+    mutating func deliver(_ n: HCLNode) throws -> HCLStep {
         switch frames.removeLast() {
         case .expr:
             fatalError("HCL parser: an expression delivered to an expression frame")
@@ -347,19 +412,18 @@ extension HCLState {
             }
             take()
             depth -= 1
-            let h = node.h + 1
+            let h = n.h + 1
             try checkHeight(h, open.offset)
-            return .operand(.node(HCLNode(e: HCLExpr(kind: .parenthesized(node.e), range: SourceRange(start: open, end: c.endPos)),
-                                          h: h)))
-        case .tuple(let open, var items, var maxH):
-            items.append(node.e)
-            maxH = max(maxH, node.h)
+            return operandStep(HCLRecord(.paren, open.offset, c.end, a: Int(n.index)), h: h)
+        case .tuple(let open, let base, var maxH):
+            pending.append(UInt32(bitPattern: n.index))
+            maxH = max(maxH, n.h)
             var c = try peek(false)
             if c.kind == .comma {
                 take()
                 c = try peek(false)
                 if c.kind != .rbrack {
-                    frames.append(.tuple(open: open, items: items, maxH: maxH))
+                    frames.append(.tuple(open: open, base: base, maxH: maxH))
                     pushExpr(false)
                     return .wantOperand
                 }
@@ -370,30 +434,37 @@ extension HCLState {
             take()
             depth -= 1
             try checkHeight(maxH + 1, open.offset)
-            return .operand(.node(HCLNode(e: HCLExpr(kind: .tuple(items), range: SourceRange(start: open, end: c.endPos)), h: maxH + 1)))
-        case .object(let open, var items, let key, var maxH):
-            guard let key else {
-                var k = node
-                if case .scopeTraversal(let root, let steps) = node.e.kind, steps.isEmpty {
-                    k.e = HCLExpr(kind: .template([.literal(text: root, range: node.e.range, offsetMap: nil)], heredoc: false), range: node.e.range)
+            let count = pending.count - Int(base)
+            let start = link(from: Int(base))
+            return operandStep(HCLRecord(.tuple, open.offset, c.end, a: start, b: count), h: maxH + 1)
+        case .object(let open, let base, let hasKey, var maxH):
+            guard hasKey else {
+                var k = n
+                if records[Int(n.index)].kind == .scope && records[Int(n.index)].b == 0 {
+                    // A bare name: the string of its text.
+                    let part = add(HCLRecord(.literalPart, n.startOffset, n.endOffset))
+                    let partLink = links.count
+                    links.append(UInt32(part))
+                    k = node(HCLRecord(.template, n.startOffset, n.endOffset, a: partLink, b: 1), h: n.h)
                 }
                 let c = try peek(true)
                 guard c.kind == .equal || c.kind == .colon else {
                     throw error("expected '=' after the key of an element of the \(at("{", open)), found \(describe(c))", c.start, c.end)
                 }
                 take()
-                frames.append(.object(open: open, items: items, key: k.e, maxH: max(maxH, k.h)))
+                pending.append(UInt32(bitPattern: k.index))
+                frames.append(.object(open: open, base: base, hasKey: true, maxH: max(maxH, k.h)))
                 pushExpr(true)
                 return .wantOperand
             }
-            items.append((key, node.e))
-            maxH = max(maxH, node.h)
+            pending.append(UInt32(bitPattern: n.index))
+            maxH = max(maxH, n.h)
             var c = try peek(true)
             if c.kind == .comma || c.kind == .newline {
                 take()
                 c = try peek(false)
                 if c.kind != .rbrace {
-                    frames.append(.object(open: open, items: items, key: nil, maxH: maxH))
+                    frames.append(.object(open: open, base: base, hasKey: false, maxH: maxH))
                     pushExpr(true)
                     return .wantOperand
                 }
@@ -404,17 +475,19 @@ extension HCLState {
             take()
             depth -= 1
             try checkHeight(maxH + 1, open.offset)
-            return .operand(.node(HCLNode(e: HCLExpr(kind: .object(items), range: SourceRange(start: open, end: c.endPos)), h: maxH + 1)))
-        case .call(let name, let nameStart, let open, var args, var maxH):
-            args.append(node.e)
-            maxH = max(maxH, node.h)
+            let count = pending.count - Int(base)
+            let start = link(from: Int(base))
+            return operandStep(HCLRecord(.object, open.offset, c.end, a: start, b: count), h: maxH + 1)
+        case .call(let name, let open, let base, var maxH):
+            pending.append(UInt32(bitPattern: n.index))
+            maxH = max(maxH, n.h)
             var c = try peek(false)
             var expand = false
             if c.kind == .comma {
                 take()
                 c = try peek(false)
                 if c.kind != .rparen {
-                    frames.append(.call(name: name, nameStart: nameStart, open: open, args: args, maxH: maxH))
+                    frames.append(.call(name: name, open: open, base: base, maxH: maxH))
                     pushExpr(false)
                     return .wantOperand
                 }
@@ -423,26 +496,29 @@ extension HCLState {
                 expand = true
                 c = try peek(false)
                 guard c.kind == .rparen else {
-                    throw error("expected ')' after '...': only the last argument of \"\(name)\" can be expanded", c.start, c.end)
+                    throw error("expected ')' after '...': only the last argument of \"\(callName(name))\" can be expanded", c.start, c.end)
                 }
             }
             guard c.kind == .rparen else {
-                throw error("expected ',' or ')' after an argument of \"\(name)\" (its \(at("(", open))), found \(describe(c))", c.start, c.end)
+                throw error("expected ',' or ')' after an argument of \"\(callName(name))\" (its \(at("(", open))), found \(describe(c))",
+                            c.start, c.end)
             }
             take()
             depth -= 1
             try checkHeight(maxH + 1, open.offset)
-            let e = HCLExpr(kind: .functionCall(name: name, args: args, expandFinal: expand), range: SourceRange(start: nameStart, end: c.endPos))
-            return .operand(.node(HCLNode(e: e, h: maxH + 1)))
-        case .index(var operand, let open):
+            let count = pending.count - Int(base)
+            let start = link(from: Int(base))
+            return operandStep(callRecord(name, end: c.end, argStart: start, argCount: count, expand: expand), h: maxH + 1)
+        case .index(let open):
             let c = try peek(false)
             guard c.kind == .rbrack else {
                 throw error("expected ']' to close the \(at("[", open)), found \(describe(c))", c.start, c.end)
             }
             take()
             depth -= 1
-            operand.append(.index(node.e, SourceRange(start: open, end: c.endPos)), h: node.h, end: c.endPos)
-            return .operand(operand)
+            var o = indexed.removeLast()
+            append(HCLRecord(.indexStep, open.offset, c.end, a: Int(n.index)), to: &o, h: n.h)
+            return .operand(o)
         case .conditional(let condition, let whenTrue, let newlines, let question):
             guard let whenTrue else {
                 let c = try peek(newlines)
@@ -451,29 +527,30 @@ extension HCLState {
                                 c.start, c.end)
                 }
                 take()
-                frames.append(.conditional(condition: condition, whenTrue: node, newlines: newlines, question: question))
+                frames.append(.conditional(condition: condition, whenTrue: n, newlines: newlines, question: question))
                 pushExpr(newlines)
                 return .wantOperand
             }
             depth -= 1
-            let h = max(condition.h, whenTrue.h, node.h) + 1
+            let h = max(condition.h, whenTrue.h, n.h) + 1
             try checkHeight(h, question.offset)
-            return .completed(HCLNode(e: HCLExpr(kind: .conditional(condition.e, whenTrue.e, node.e),
-                                                 range: SourceRange(start: condition.e.range.start, end: node.e.range.end)), h: h))
-        case .forExpr(var f):
-            return try deliverFor(&f, node)
-        case .template(var tf):
-            tf.maxH = max(tf.maxH, node.h)
+            return .completed(node(HCLRecord(.conditional, condition.startOffset, n.endOffset, a: Int(condition.index),
+                                             b: Int(whenTrue.index), c: Int(n.index)), h: h))
+        case .forExpr:
+            var f = fors.removeLast()
+            return try deliverFor(&f, n)
+        case .template:
+            var tf = templates.removeLast()
+            tf.maxH = max(tf.maxH, n.h)
             let (close, tilde) = try sequenceClose(tf)
-            let range = SourceRange(start: tf.seqPos, end: close.endPos)
             switch tf.stage {
             case 0:
-                tItems.append(.interp(node.e, range))
+                tItems.append(.interp(n.index, tf.seqStart, close.end))
             case 1:
-                tItems.append(.directive(range))
+                tItems.append(.directive(tf.seqStart, close.end))
                 tf.directives.append((0, tf.seqStart, tf.seqPos))
             default:
-                tItems.append(.directive(range))
+                tItems.append(.directive(tf.seqStart, close.end))
                 tf.directives.append((2, tf.seqStart, tf.seqPos))
             }
             tf.ltrimNext = tilde
@@ -492,7 +569,8 @@ extension HCLState {
             }
             take()
             f.stage = 1
-            frames.append(.forExpr(f))
+            fors.append(f)
+            frames.append(.forExpr)
             pushExpr(false)
             return .wantOperand
         case 1:
@@ -504,12 +582,13 @@ extension HCLState {
                 take()
                 f.key = node
                 f.stage = 2
-                frames.append(.forExpr(f))
+                fors.append(f)
+            frames.append(.forExpr)
                 pushExpr(false)
                 return .wantOperand
             }
             if f.isObject {
-                throw error("an object 'for' ({for …}) needs a key and a value: key => value", node.e.range.start.offset, node.e.range.end.offset)
+                throw error("an object 'for' ({for …}) needs a key and a value: key => value", node.startOffset, node.endOffset)
             }
             f.value = node
         case 2:
@@ -535,7 +614,8 @@ extension HCLState {
         if tokenIs(c, "if") {
             take()
             f.stage = 3
-            frames.append(.forExpr(f))
+            fors.append(f)
+            frames.append(.forExpr)
             pushExpr(false)
             return .wantOperand
         }
@@ -550,9 +630,24 @@ extension HCLState {
         depth -= 1
         let h = max(f.collection!.h, f.key?.h ?? 0, f.value!.h, condition?.h ?? 0) + 1
         try checkHeight(h, f.open.start)
-        let fe = HCLForExpr(keyVar: f.keyVar, valueVar: f.valueVar, collection: f.collection!.e, key: f.key?.e, value: f.value!.e,
-                            condition: condition?.e, grouping: f.grouping)
-        return .operand(.node(HCLNode(e: HCLExpr(kind: .forExpr(fe), range: SourceRange(start: f.open.startPos, end: close.endPos)), h: h)))
+        let start = links.count
+        var flags: UInt8 = f.grouping ? HCLRecord.flagGrouping : 0
+        if let k = f.keyVar {
+            links.append(UInt32(bitPattern: k))
+            flags |= HCLRecord.flagKeyVar
+        }
+        links.append(UInt32(bitPattern: f.valueVar))
+        links.append(UInt32(bitPattern: f.collection!.index))
+        if let k = f.key {
+            links.append(UInt32(bitPattern: k.index))
+            flags |= HCLRecord.flagKey
+        }
+        links.append(UInt32(bitPattern: f.value!.index))
+        if let c = condition {
+            links.append(UInt32(bitPattern: c.index))
+            flags |= HCLRecord.flagCondition
+        }
+        return operandStep(HCLRecord(.forExpr, f.open.start, close.end, a: start, b: links.count - start, flags: flags), h: h)
     }
 
     // MARK: Templates
@@ -587,10 +682,11 @@ extension HCLState {
                 depth -= 1
                 let node = finishTemplate(tf, end: end)
                 try checkHeight(node.h, tf.open.start)
-                return .operand(.node(node))
+                return .operand(operand(node))
             case .interpolation:
                 tf.stage = 0
-                frames.append(.template(tf))
+                templates.append(tf)
+                frames.append(.template)
                 pushExpr(false)
                 return .wantOperand
             case .directive:
@@ -598,7 +694,8 @@ extension HCLState {
                 if tokenIs(kw, "if") {
                     take()
                     tf.stage = 1
-                    frames.append(.template(tf))
+                    templates.append(tf)
+                frames.append(.template)
                     pushExpr(false)
                     return .wantOperand
                 }
@@ -621,7 +718,8 @@ extension HCLState {
                     }
                     take()
                     tf.stage = 2
-                    frames.append(.template(tf))
+                    templates.append(tf)
+                frames.append(.template)
                     pushExpr(false)
                     return .wantOperand
                 }
@@ -652,7 +750,7 @@ extension HCLState {
                     tf.directives.removeLast()
                 }
                 let (close, tilde) = try sequenceClose(tf)
-                tItems.append(.directive(SourceRange(start: tf.seqPos, end: close.endPos)))
+                tItems.append(.directive(tf.seqStart, close.end))
                 tf.ltrimNext = tilde
             }
         }

@@ -53,14 +53,12 @@ struct HCLToken {
     var kind: HCLTokenKind
     var start: Int
     var end: Int
+    /// For messages ("the '(' at line 3, column 7").
     var startPos: SourcePosition
-    var endPos: SourcePosition
     /// A heredoc's marker: bytes `a..<b`; `flush` for `<<-`.
     var a: Int = 0
     var b: Int = 0
     var flush: Bool = false
-
-    var range: SourceRange { SourceRange(start: startPos, end: endPos) }
 }
 
 /// The scanner's position: a byte offset and what is needed to turn it into a line and a column
@@ -256,25 +254,25 @@ extension HCLState {
         let sp = here()
         @inline(__always) func tok(_ k: HCLTokenKind, _ len: Int) -> HCLToken {
             cur.i = s + len
-            return HCLToken(kind: k, start: s, end: s + len, startPos: sp, endPos: here())
+            return HCLToken(kind: k, start: s, end: s + len, startPos: sp)
         }
-        guard s < n else { return HCLToken(kind: .eof, start: s, end: s, startPos: sp, endPos: sp) }
+        guard s < n else { return HCLToken(kind: .eof, start: s, end: s, startPos: sp) }
         let c = buf[s]
         let next: UInt8 = s + 1 < n ? buf[s + 1] : 0
         switch c {
         case 0x0A:
             lineBreak(to: s + 1)
-            return HCLToken(kind: .newline, start: s, end: s + 1, startPos: sp, endPos: here())
+            return HCLToken(kind: .newline, start: s, end: s + 1, startPos: sp)
         case 0x0D:
             guard next == 0x0A else {
                 throw error("a carriage return must be followed by a line feed (HCL's line breaks are LF or CRLF)", s)
             }
             lineBreak(to: s + 2)
-            return HCLToken(kind: .newline, start: s, end: s + 2, startPos: sp, endPos: here())
+            return HCLToken(kind: .newline, start: s, end: s + 2, startPos: sp)
         case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "_"):
             cur.i = s + 1
             try scanIdentRest()
-            return HCLToken(kind: .ident, start: s, end: cur.i, startPos: sp, endPos: here())
+            return HCLToken(kind: .ident, start: s, end: cur.i, startPos: sp)
         case UInt8(ascii: "0")...UInt8(ascii: "9"):
             return try scanNumber(s, sp)
         case UInt8(ascii: "\""): return tok(.quote, 1)
@@ -325,7 +323,7 @@ extension HCLState {
                     cur.i = s + len
                     cur.cont += len - 1
                     try scanIdentRest()
-                    return HCLToken(kind: .ident, start: s, end: cur.i, startPos: sp, endPos: here())
+                    return HCLToken(kind: .ident, start: s, end: cur.i, startPos: sp)
                 }
                 throw error("unexpected character \(describeChar(s))", s, s + len)
             }
@@ -355,7 +353,7 @@ extension HCLState {
             throw error("invalid number: '\(String(decoding: buf[s..<e], as: UTF8.self))' has more than one '.'", s, e)
         }
         cur.i = i
-        return HCLToken(kind: .number, start: s, end: i, startPos: sp, endPos: here())
+        return HCLToken(kind: .number, start: s, end: i, startPos: sp)
     }
 
     /// `<<EOT` or `<<-EOT` followed by a line break: the heredoc's opening (the scanner moves
@@ -371,7 +369,6 @@ extension HCLState {
         cur.cont += first - 1
         try scanIdentRest()
         let markerEnd = cur.i
-        let endPos = here()
         guard markerEnd < n, buf[markerEnd] == 0x0A || (buf[markerEnd] == 0x0D && markerEnd + 1 < n && buf[markerEnd + 1] == 0x0A) else {
             cur = saved
             if markerEnd >= n { throw error("the heredoc's marker must be followed by a line break", markerEnd, markerEnd) }
@@ -379,7 +376,7 @@ extension HCLState {
                         markerEnd, charEnd(markerEnd))
         }
         lineBreak(to: buf[markerEnd] == 0x0A ? markerEnd + 1 : markerEnd + 2)
-        return HCLToken(kind: .heredoc, start: s, end: markerEnd, startPos: sp, endPos: endPos, a: j, b: markerEnd, flush: flush)
+        return HCLToken(kind: .heredoc, start: s, end: markerEnd, startPos: sp, a: j, b: markerEnd, flush: flush)
     }
 
     func text(_ t: HCLToken) -> String { String(decoding: buf[t.start..<t.end], as: UTF8.self) }

@@ -38,70 +38,48 @@ public enum HCLParser {
     }
 
     static func run(_ file: SourceFile, limits: ParseLimits, recover: Bool) -> (file: HCLFile, errors: [ParseError]) {
-        let empty = SourcePosition(line: 1, column: 1, offset: 0)
-        if file.bytes.count > limits.maxFileSize {
-            let body = HCLBody(attributes: [], blocks: [], range: SourceRange(start: empty, end: empty),
-                               endRange: SourceRange(start: empty, end: empty))
-            return (HCLFile(file: file, body: body),
-                    [ParseError("file is \(file.bytes.count) bytes, over the \(limits.maxFileSize)-byte limit", at: 0)])
+        let bytes = file.bytes
+        if bytes.count > limits.maxFileSize {
+            let tree = HCLTree(file: file, bytes: bytes, records: [HCLRecord(.body, 0, 0)], links: [], side: [], segments: [], names: [])
+            return (HCLFile(tree: tree, body: 0),
+                    [ParseError("file is \(bytes.count) bytes, over the \(limits.maxFileSize)-byte limit", at: 0)])
         }
-        return file.bytes.withUnsafeBufferPointer { buf in
+        return bytes.withUnsafeBufferPointer { buf in
             var state = HCLState(buf: buf, limits: limits, recover: recover)
             let body = state.parseFile()
-            return (HCLFile(file: file, body: body), state.errors)
+            let tree = HCLTree(file: file, bytes: bytes, records: state.records, links: state.links, side: state.textSide,
+                               segments: state.segments, names: state.names)
+            return (HCLFile(tree: tree, body: body), state.errors)
         }
     }
 }
 
+/// A finished expression: its record, its byte offsets and its height (for the depth limit).
 struct HCLNode {
-    var e: HCLExpr
+    var index: Int32
     var h: Int32
+    var start: UInt32
+    var end: UInt32
+
+    @inline(__always) var startOffset: Int { Int(start) }
+    @inline(__always) var endOffset: Int { Int(end) }
 }
 
 /// An operand being extended by postfix steps: a finished node, a variable with its steps, steps
-/// applied to another expression, or a splat.
+/// applied to another expression, or a splat. Its steps' records are `HCLState.pending` from
+/// `stepBase` on.
 struct HCLOperand {
     enum Kind: UInt8 { case node, scope, relative, splat }
     var kind: Kind
-    /// The node, the relative traversal's base, or the splat's source.
-    var base: HCLNode?
-    var root = ""
-    var rootRange: SourceRange
-    var steps: [HCLTraversalStep] = []
+    /// The node, the relative traversal's base, or the splat's source (a scope's root: its
+    /// offsets only).
+    var base: HCLNode
+    var stepBase: Int32
     var full = false
     var maxH: Int32 = 0
-    var end: SourcePosition
-
-    static func node(_ n: HCLNode) -> HCLOperand {
-        HCLOperand(kind: .node, base: n, rootRange: n.e.range, end: n.e.range.end)
-    }
+    var end: UInt32
 
     var isAttributeSplat: Bool { kind == .splat && !full }
-
-    mutating func append(_ step: HCLTraversalStep, h: Int32, end: SourcePosition) {
-        if kind == .node { kind = .relative }
-        steps.append(step)
-        maxH = max(maxH, h)
-        self.end = end
-    }
-
-    var node: HCLNode {
-        switch kind {
-        case .node:
-            return base!
-        case .scope:
-            return HCLNode(e: HCLExpr(kind: .scopeTraversal(root: root, steps: steps), range: SourceRange(start: rootRange.start, end: end)),
-                           h: maxH + 1)
-        case .relative:
-            let b = base!
-            return HCLNode(e: HCLExpr(kind: .relativeTraversal(b.e, steps), range: SourceRange(start: b.e.range.start, end: end)),
-                           h: max(b.h, maxH) + 1)
-        case .splat:
-            let b = base!
-            return HCLNode(e: HCLExpr(kind: .splat(b.e, steps, full: full), range: SourceRange(start: b.e.range.start, end: end)),
-                           h: max(b.h, maxH) + 1)
-        }
-    }
 }
 
 struct HCLExprFrame {
@@ -114,8 +92,9 @@ struct HCLExprFrame {
 struct HCLForFrame {
     var open: HCLToken
     var isObject: Bool
-    var keyVar: (name: String, range: SourceRange)?
-    var valueVar: (name: String, range: SourceRange)
+    /// The variables' records.
+    var keyVar: Int32?
+    var valueVar: Int32
     var collection: HCLNode?
     var key: HCLNode?
     var value: HCLNode?
@@ -124,19 +103,32 @@ struct HCLForFrame {
     var grouping = false
 }
 
+/// A function call's name: the source from `start` to `end`, or `HCLState.names[end]` when
+/// `inTable` (a name written across tokens, `provider :: aws :: f`).
+struct HCLCallName {
+    var start: Int32
+    var end: Int32
+    var inTable: Bool
+}
+
 /// An open construct waiting for an expression. Kept small (the frames are pushed and popped
-/// for every element): openings are their positions, and rare or large frames are boxed.
+/// for every element): openings are their positions, the elements read so far wait in
+/// `HCLState.pending` from `base` on, and the large states have stacks of their own.
 enum HCLFrame {
     /// An expression being read; its state is `HCLState.exprs.last`.
     case expr
     case paren(open: SourcePosition)
-    case tuple(open: SourcePosition, items: [HCLExpr], maxH: Int32)
-    case object(open: SourcePosition, items: [(key: HCLExpr, value: HCLExpr)], key: HCLExpr?, maxH: Int32)
-    indirect case call(name: String, nameStart: SourcePosition, open: SourcePosition, args: [HCLExpr], maxH: Int32)
-    indirect case index(operand: HCLOperand, open: SourcePosition)
-    indirect case conditional(condition: HCLNode, whenTrue: HCLNode?, newlines: Bool, question: SourcePosition)
-    indirect case forExpr(HCLForFrame)
-    indirect case template(HCLTemplateFrame)
+    case tuple(open: SourcePosition, base: Int32, maxH: Int32)
+    /// `hasKey`: the last record in `pending` is a key waiting for its value.
+    case object(open: SourcePosition, base: Int32, hasKey: Bool, maxH: Int32)
+    case call(name: HCLCallName, open: SourcePosition, base: Int32, maxH: Int32)
+    /// The operand is `HCLState.indexed.last`.
+    case index(open: SourcePosition)
+    case conditional(condition: HCLNode, whenTrue: HCLNode?, newlines: Bool, question: SourcePosition)
+    /// The state is `HCLState.fors.last`.
+    case forExpr
+    /// The state is `HCLState.templates.last`.
+    case template
 }
 
 enum HCLStep {
@@ -145,12 +137,15 @@ enum HCLStep {
     case completed(HCLNode)
 }
 
+/// An open body: its attributes' and blocks' records are `HCLState.bodyAttributes` and
+/// `HCLState.bodyBlocks` from the bases on; a block's type and labels (in `HCLState.links`).
 struct HCLBodyBuilder {
-    var attributes: [HCLAttribute] = []
-    var blocks: [HCLBlock] = []
-    var type = ""
-    var typeRange: SourceRange
-    var labels: [(value: String, range: SourceRange)] = []
+    var attributeBase: Int
+    var blockBase: Int
+    var typeStart = 0
+    var typeEnd = 0
+    var labelStart = 0
+    var labelCount = 0
     var open: HCLToken?
 }
 
@@ -169,10 +164,27 @@ struct HCLState {
     var operands: [HCLNode] = []
     var ops: [(kind: HCLTokenKind, prec: UInt8)] = []
     var prefixes: [(kind: HCLTokenKind, pos: SourcePosition)] = []
+    /// Records waiting for the construct that will hold them (elements, arguments, steps).
+    var pending: [UInt32] = []
+    var indexed: [HCLOperand] = []
+    var fors: [HCLForFrame] = []
+    var templates: [HCLTemplateFrame] = []
     // Template scratch.
     var tItems: [HCLTemplateItem] = []
     var pieces: [HCLPiece] = []
     var side: [UInt8] = []
+    var adjust: [Int] = []
+    // Bodies.
+    var bodyAttributes: [UInt32] = []
+    var bodyBlocks: [UInt32] = []
+    var labels: [UInt32] = []
+
+    // The tree.
+    var records: [HCLRecord] = []
+    var links: [UInt32] = []
+    var textSide: [UInt8] = []
+    var segments: [HCLSegment] = []
+    var names: [String] = []
 
     static let maxErrors = 100
 
@@ -180,13 +192,36 @@ struct HCLState {
         self.buf = buf
         self.limits = limits
         self.recover = recover
+        // Room for what a Terraform file usually needs (a record for about every 20 bytes, the
+        // text of indented heredocs), so that the tree is written without growing its arrays
+        // (each growth copies them and touches fresh pages).
+        records.reserveCapacity(buf.count / 16 + 16)
+        links.reserveCapacity(buf.count / 32 + 16)
+        textSide.reserveCapacity(buf.count / 2)
+        segments.reserveCapacity(buf.count / 64)
     }
 
     // MARK: Bodies
 
-    mutating func parseFile() -> HCLBody {
-        let origin = SourcePosition(line: 1, column: 1, offset: 0)
-        var bodies = [HCLBodyBuilder(typeRange: SourceRange(start: origin, end: origin))]
+    /// Appends a record; its index.
+    @inline(__always) mutating func add(_ r: HCLRecord) -> Int {
+        records.append(r)
+        return records.count - 1
+    }
+
+    /// Appends the records `pending[base...]` to `links` (and drops them from `pending`); where they start.
+    @inline(__always) mutating func link(from base: Int) -> Int {
+        let start = links.count
+        links.append(contentsOf: pending[base...])
+        pending.removeSubrange(base...)
+        return start
+    }
+
+    func sourceString(_ start: Int, _ end: Int) -> String { String(decoding: buf[start..<end], as: UTF8.self) }
+
+    /// The file's body record.
+    mutating func parseFile() -> Int {
+        var bodies = [HCLBodyBuilder(attributeBase: 0, blockBase: 0)]
         while true {
             if errors.count >= Self.maxErrors { break }
             let t: HCLToken
@@ -203,39 +238,39 @@ struct HCLState {
             case .eof:
                 if bodies.count > 1 {
                     let open = bodies[bodies.count - 1].open!
-                    let name = bodies[bodies.count - 1].type
+                    let name = sourceString(bodies[bodies.count - 1].typeStart, bodies[bodies.count - 1].typeEnd)
                     if errors.isEmpty || !recover {
                         _ = record(error("unclosed block \"\(name)\": no '}' closes this '{' before the end of the input", open.start, open.end))
                     }
-                    if !recover { return finishTop(bodies[0], t) }
+                    if !recover { return finishTop(bodies, t) }
                     while bodies.count > 1 { closeBlock(&bodies, t, closed: false) }
                 }
-                return finishTop(bodies[0], t)
+                return finishTop(bodies, t)
             case .rbrace:
                 take()
                 if bodies.count > 1 {
                     closeBlock(&bodies, t, closed: true)
-                    lineEndAfterBlock(bodies[bodies.count - 1].blocks.last!.type)
+                    lineEndAfterBlock()
                 } else {
-                    if !record(error("unexpected '}': no block is open here", t.start, t.end)) { return finishTop(bodies[0], t) }
+                    if !record(error("unexpected '}': no block is open here", t.start, t.end)) { return finishTop(bodies, t) }
                     recoverFrom(offset: t.end)
                 }
             default:
                 do {
                     let closedOnItsLine = try parseItem(t, &bodies)
-                    if closedOnItsLine { lineEndAfterBlock(bodies[bodies.count - 1].blocks.last!.type) }
+                    if closedOnItsLine { lineEndAfterBlock() }
                 } catch let e as ParseError {
-                    if !record(e) { return finishTop(bodies[0], t) }
+                    if !record(e) { return finishTop(bodies, t) }
                     recoverFrom(offset: t.start)
                 } catch {
-                    return finishTop(bodies[0], t)
+                    return finishTop(bodies, t)
                 }
             }
-            if !recover && !errors.isEmpty { return finishTop(bodies[0], t) }
+            if !recover && !errors.isEmpty { return finishTop(bodies, t) }
         }
-        let end = SourcePosition(line: cur.line, column: cur.i - cur.lineStart - cur.cont + 1, offset: cur.i)
-        return HCLBody(attributes: bodies[0].attributes, blocks: bodies[0].blocks, range: SourceRange(start: origin, end: end),
-                       endRange: SourceRange(start: end, end: end))
+        let open = bodies.count > 1 ? bodies[1] : nil
+        return makeBody(bodies[0], attributeEnd: open?.attributeBase ?? bodyAttributes.count, blockEnd: open?.blockBase ?? bodyBlocks.count,
+                        start: 0, end: cur.i, closed: false)
     }
 
     /// Records an error; false when parsing must stop (not recovering, or too many errors).
@@ -244,29 +279,49 @@ struct HCLState {
         return recover && errors.count < Self.maxErrors
     }
 
-    func finishTop(_ top: HCLBodyBuilder, _ eof: HCLToken) -> HCLBody {
-        let origin = SourcePosition(line: 1, column: 1, offset: 0)
-        let end = eof.kind == .eof ? eof.startPos : SourcePosition(line: cur.line, column: cur.i - cur.lineStart - cur.cont + 1, offset: cur.i)
-        return HCLBody(attributes: top.attributes, blocks: top.blocks, range: SourceRange(start: origin, end: end),
-                       endRange: SourceRange(start: end, end: end))
+    /// The file's body record, from the file's start to the end of the input, or to where
+    /// parsing stopped (blocks still open are left out).
+    mutating func finishTop(_ bodies: [HCLBodyBuilder], _ eof: HCLToken) -> Int {
+        let end = eof.kind == .eof ? eof.start : cur.i
+        let open = bodies.count > 1 ? bodies[1] : nil
+        return makeBody(bodies[0], attributeEnd: open?.attributeBase ?? bodyAttributes.count, blockEnd: open?.blockBase ?? bodyBlocks.count,
+                        start: 0, end: end, closed: false)
     }
 
+    /// The record of a body whose attributes and blocks are `bodyAttributes` and `bodyBlocks`
+    /// from the builder's bases to the ends given (they leave the stacks): `closed` when it ends
+    /// with its `}` (its end range is just before it).
+    mutating func makeBody(_ b: HCLBodyBuilder, attributeEnd: Int, blockEnd: Int, start: Int, end: Int, closed: Bool) -> Int {
+        let linkStart = links.count
+        links.append(contentsOf: bodyAttributes[b.attributeBase..<attributeEnd])
+        links.append(contentsOf: bodyBlocks[b.blockBase..<blockEnd])
+        bodyAttributes.removeSubrange(b.attributeBase..<attributeEnd)
+        bodyBlocks.removeSubrange(b.blockBase..<blockEnd)
+        return add(HCLRecord(.body, start, end, a: linkStart, b: attributeEnd - b.attributeBase, c: blockEnd - b.blockBase,
+                             flags: closed ? HCLRecord.flagClosed : 0))
+    }
+
+    /// Closes the innermost block at `close` (its `}` when `closed`, else where the input ends).
     mutating func closeBlock(_ bodies: inout [HCLBodyBuilder], _ close: HCLToken, closed: Bool) {
         let b = bodies.removeLast()
-        let open = b.open!
-        let endPos = closed ? close.endPos : close.startPos
-        let body = HCLBody(attributes: b.attributes, blocks: b.blocks, range: SourceRange(start: open.startPos, end: endPos),
-                           endRange: SourceRange(start: close.startPos, end: close.startPos))
-        bodies[bodies.count - 1].blocks.append(HCLBlock(type: b.type, typeRange: b.typeRange, labels: b.labels, body: body,
-                                                        range: SourceRange(start: b.typeRange.start, end: endPos)))
+        let end = closed ? close.end : close.start
+        _ = makeBody(b, attributeEnd: bodyAttributes.count, blockEnd: bodyBlocks.count, start: b.open!.start, end: end, closed: closed)
+        addBlock(b, end: end)
+    }
+
+    /// A block's record, just after its body's, in the body it belongs to.
+    @inline(__always) mutating func addBlock(_ b: HCLBodyBuilder, end: Int) {
+        bodyBlocks.append(UInt32(add(HCLRecord(.block, b.typeStart, end, a: b.labelStart, b: b.labelCount, c: b.typeEnd))))
     }
 
     /// After a block's `}`: a line break or the end of the input.
-    mutating func lineEndAfterBlock(_ type: String) {
+    mutating func lineEndAfterBlock() {
         do {
             let t = try peek(true)
             if t.kind == .newline { take(); return }
             if t.kind == .eof { return }
+            let last = records[Int(bodyBlocks[bodyBlocks.count - 1])]
+            let type = sourceString(Int(last.start), Int(last.c))
             if record(error("expected a line break after the '}' of block \"\(type)\", found \(describe(t))", t.start, t.end)) {
                 recoverFrom(offset: t.start)
             }
@@ -285,7 +340,6 @@ struct HCLState {
             throw error("expected an argument (name = value) or a block (type \"label\" { … }), found \(describe(t))", t.start, t.end)
         }
         take()
-        let name = text(t)
         let next = try peek(true)
         switch next.kind {
         case .equal:
@@ -296,77 +350,78 @@ struct HCLState {
             case .newline: take()
             case .eof: break
             case .comma:
-                throw error("unexpected ',' after the value of \"\(name)\": arguments are separated by line breaks, not commas",
+                throw error("unexpected ',' after the value of \"\(text(t))\": arguments are separated by line breaks, not commas",
                             after.start, after.end)
             default:
-                throw error("expected a line break after the value of \"\(name)\", found \(describe(after))", after.start, after.end)
+                throw error("expected a line break after the value of \"\(text(t))\", found \(describe(after))", after.start, after.end)
             }
-            bodies[bodies.count - 1].attributes.append(
-                HCLAttribute(name: name, nameRange: t.range, expr: value.e, range: SourceRange(start: t.startPos, end: value.e.range.end)))
+            bodyAttributes.append(UInt32(add(HCLRecord(.attribute, t.start, value.endOffset, a: Int(value.index), c: t.end))))
             return false
         case .ident, .quote, .lbrace:
             break
         default:
-            throw error("expected '=' (an argument) or a label or '{' (a block) after \"\(name)\", found \(describe(next))",
+            throw error("expected '=' (an argument) or a label or '{' (a block) after \"\(text(t))\", found \(describe(next))",
                         next.start, next.end)
         }
         // A block: labels, then '{'.
-        var labels: [(value: String, range: SourceRange)] = []
+        labels.removeAll(keepingCapacity: true)
         var open: HCLToken
         while true {
             let l = try peek(true)
             switch l.kind {
             case .ident:
                 take()
-                labels.append((text(l), l.range))
+                labels.append(UInt32(add(HCLRecord(.label, l.start, l.end))))
                 continue
             case .quote:
                 take()
-                labels.append(try scanLabel(l))
+                labels.append(UInt32(try scanLabel(l)))
                 continue
             case .lbrace:
                 take()
                 open = l
             case .equal:
-                throw error("unexpected '=' in the definition of block \"\(name)\": a block is written type \"label\" { … }, without '='",
+                throw error("unexpected '=' in the definition of block \"\(text(t))\": a block is written type \"label\" { … }, without '='",
                             l.start, l.end)
             case .newline:
-                throw error("the '{' of block \"\(name)\" must be on the same line as its type and labels", l.start, l.end)
+                throw error("the '{' of block \"\(text(t))\" must be on the same line as its type and labels", l.start, l.end)
             default:
-                throw error("expected a quoted label or '{' in the definition of block \"\(name)\", found \(describe(l))", l.start, l.end)
+                throw error("expected a quoted label or '{' in the definition of block \"\(text(t))\", found \(describe(l))", l.start, l.end)
             }
             break
         }
         if bodies.count > limits.maxDepth {
             throw error("nesting deeper than \(limits.maxDepth) levels", open.start, open.end)
         }
+        let labelStart = links.count
+        links.append(contentsOf: labels)
+        let block = HCLBodyBuilder(attributeBase: bodyAttributes.count, blockBase: bodyBlocks.count, typeStart: t.start, typeEnd: t.end,
+                                   labelStart: labelStart, labelCount: labels.count, open: open)
         let first = try peek(true)
         switch first.kind {
         case .newline, .eof:
-            bodies.append(HCLBodyBuilder(type: name, typeRange: t.range, labels: labels, open: open))
+            bodies.append(block)
             return false
         case .rbrace:
             take()
-            let body = HCLBody(attributes: [], blocks: [], range: SourceRange(start: open.startPos, end: first.endPos),
-                               endRange: SourceRange(start: first.startPos, end: first.startPos))
-            bodies[bodies.count - 1].blocks.append(HCLBlock(type: name, typeRange: t.range, labels: labels, body: body,
-                                                            range: SourceRange(start: t.startPos, end: first.endPos)))
+            _ = add(HCLRecord(.body, open.start, first.end, a: links.count, flags: HCLRecord.flagClosed))
+            addBlock(block, end: first.end)
             return true
         default:
             break
         }
         // A one-line block: `type { name = value }`.
         guard first.kind == .ident else {
-            throw error("expected an argument or '}' after the '{' of block \"\(name)\", found \(describe(first))", first.start, first.end)
+            throw error("expected an argument or '}' after the '{' of block \"\(text(t))\", found \(describe(first))", first.start, first.end)
         }
         take()
         let eq = try peek(true)
         if eq.kind == .ident || eq.kind == .quote || eq.kind == .lbrace {
-            throw error("a one-line block holds at most one argument: put block \"\(text(first))\" on a line of its own inside \"\(name)\"",
+            throw error("a one-line block holds at most one argument: put block \"\(text(first))\" on a line of its own inside \"\(text(t))\"",
                         first.start, eq.end)
         }
         guard eq.kind == .equal else {
-            throw error("expected '=' after \"\(text(first))\" in the one-line block \"\(name)\", found \(describe(eq))", eq.start, eq.end)
+            throw error("expected '=' after \"\(text(first))\" in the one-line block \"\(text(t))\", found \(describe(eq))", eq.start, eq.end)
         }
         take()
         let value = try parseExpression(newlines: true, baseDepth: bodies.count)
@@ -375,33 +430,38 @@ struct HCLState {
         case .rbrace:
             take()
         case .comma:
-            throw error("a one-line block holds only one argument: write block \"\(name)\" on several lines, one argument per line",
+            throw error("a one-line block holds only one argument: write block \"\(text(t))\" on several lines, one argument per line",
                         close.start, close.end)
         case .newline:
-            throw error("a one-line block must be closed on the line it opens: put '}' right after the argument of block \"\(name)\"",
+            throw error("a one-line block must be closed on the line it opens: put '}' right after the argument of block \"\(text(t))\"",
                         close.start, close.end)
         case .eof:
-            throw error("unclosed block \"\(name)\": no '}' closes this '{' before the end of the input", open.start, open.end)
+            throw error("unclosed block \"\(text(t))\": no '}' closes this '{' before the end of the input", open.start, open.end)
         default:
-            throw error("expected '}' to close the one-line block \"\(name)\", found \(describe(close))", close.start, close.end)
+            throw error("expected '}' to close the one-line block \"\(text(t))\", found \(describe(close))", close.start, close.end)
         }
-        let attribute = HCLAttribute(name: text(first), nameRange: first.range, expr: value.e,
-                                     range: SourceRange(start: first.startPos, end: value.e.range.end))
-        let body = HCLBody(attributes: [attribute], blocks: [], range: SourceRange(start: open.startPos, end: close.endPos),
-                           endRange: SourceRange(start: close.startPos, end: close.startPos))
-        bodies[bodies.count - 1].blocks.append(HCLBlock(type: name, typeRange: t.range, labels: labels, body: body,
-                                                        range: SourceRange(start: t.startPos, end: close.endPos)))
+        let attribute = add(HCLRecord(.attribute, first.start, value.endOffset, a: Int(value.index), c: first.end))
+        let linkStart = links.count
+        links.append(UInt32(attribute))
+        _ = add(HCLRecord(.body, open.start, close.end, a: linkStart, b: 1, flags: HCLRecord.flagClosed))
+        addBlock(block, end: close.end)
         return true
     }
 
-    /// A quoted block label: a string without template sequences.
-    mutating func scanLabel(_ open: HCLToken) throws -> (value: String, range: SourceRange) {
-        if let node = simpleQuoted(open), let text = node.e.literalString { return (text, node.e.range) }
-        var tf = HCLTemplateFrame(open: open, heredoc: false, labelMode: true, contentPos: here(), itemBase: tItems.count,
-                                  pieceBase: pieces.count, sideBase: side.count)
-        guard case .end(let end) = try continueTemplate(&tf) else { throw error("internal error reading a label", open.start) }
-        let node = finishTemplate(tf, end: end)
-        return (node.e.literalString ?? "", node.e.range)
+    /// A quoted block label (a string without template sequences): its record.
+    mutating func scanLabel(_ open: HCLToken) throws -> Int {
+        let node: HCLNode
+        if let simple = simpleQuoted(open) {
+            node = simple
+        } else {
+            var tf = HCLTemplateFrame(open: open, heredoc: false, labelMode: true, contentPos: cur.i, itemBase: tItems.count,
+                                      pieceBase: pieces.count, sideBase: side.count)
+            guard case .end(let end) = try continueTemplate(&tf) else { throw error("internal error reading a label", open.start) }
+            node = finishTemplate(tf, end: end)
+        }
+        // The template's one literal part (a label has no template sequence).
+        let part = Int(links[Int(records[Int(node.index)].a)])
+        return add(HCLRecord(.label, node.startOffset, node.endOffset, a: part, flags: HCLRecord.flagQuoted))
     }
 
     // MARK: Recovery
@@ -428,6 +488,10 @@ struct HCLState {
         operands.removeAll(keepingCapacity: true)
         ops.removeAll(keepingCapacity: true)
         prefixes.removeAll(keepingCapacity: true)
+        pending.removeAll(keepingCapacity: true)
+        indexed.removeAll(keepingCapacity: true)
+        fors.removeAll(keepingCapacity: true)
+        templates.removeAll(keepingCapacity: true)
         tItems.removeAll(keepingCapacity: true)
         pieces.removeAll(keepingCapacity: true)
         side.removeAll(keepingCapacity: true)

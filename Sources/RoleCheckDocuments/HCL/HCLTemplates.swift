@@ -20,20 +20,21 @@ struct HCLLitTok {
     var p0: Int
     var p1: Int
     var start: Int
-    var startPos: SourcePosition
 }
 
 enum HCLTemplateItem {
     case lit(HCLLitTok)
-    case interp(HCLExpr, SourceRange)
-    case directive(SourceRange)
+    /// The expression's record; the offsets of `${` and of the end of its `}`.
+    case interp(Int32, Int, Int)
+    case directive(Int, Int)
 }
 
 struct HCLTemplateFrame {
     var open: HCLToken
     var heredoc: Bool
     var labelMode: Bool
-    var contentPos: SourcePosition
+    /// Where the text starts (just after the quote, or after the heredoc's line break).
+    var contentPos: Int
     var itemBase: Int
     var pieceBase: Int
     var sideBase: Int
@@ -49,7 +50,8 @@ struct HCLTemplateFrame {
 }
 
 enum HCLTemplateStop {
-    case end(SourcePosition)
+    /// The offset just after the closing quote or marker.
+    case end(Int)
     case interpolation
     case directive
 }
@@ -91,11 +93,11 @@ extension HCLState {
 
     /// Ends a literal token at the cursor (if it holds any source text) and applies a pending
     /// left strip marker to it.
-    mutating func finishLit(_ tf: inout HCLTemplateFrame, start: Int, pos: SourcePosition, p0: Int, end: Int) {
+    mutating func finishLit(_ tf: inout HCLTemplateFrame, start: Int, p0: Int, end: Int) {
         let strip = tf.ltrimNext
         tf.ltrimNext = false
         guard end > start else { return }
-        var t = HCLLitTok(p0: p0, p1: pieces.count, start: start, startPos: pos)
+        var t = HCLLitTok(p0: p0, p1: pieces.count, start: start)
         if strip { trimFront(&t, count: Int.max) }
         tItems.append(.lit(t))
     }
@@ -106,7 +108,7 @@ extension HCLState {
     }
 
     mutating func continueQuoted(_ tf: inout HCLTemplateFrame) throws -> HCLTemplateStop {
-        let tokStart = cur.i, tokPos = here(), p0 = pieces.count
+        let tokStart = cur.i, p0 = pieces.count
         var seg = cur.i
         while true {
             guard cur.i < n else {
@@ -116,9 +118,9 @@ extension HCLState {
             switch c {
             case UInt8(ascii: "\""):
                 if cur.i > seg { appendSource(seg, cur.i, tokenPieces: p0) }
-                finishLit(&tf, start: tokStart, pos: tokPos, p0: p0, end: cur.i)
+                finishLit(&tf, start: tokStart, p0: p0, end: cur.i)
                 cur.i += 1
-                return .end(here())
+                return .end(cur.i)
             case UInt8(ascii: "\\"):
                 if cur.i > seg { appendSource(seg, cur.i, tokenPieces: p0) }
                 try scanEscape(p0)
@@ -137,7 +139,7 @@ extension HCLState {
                                     cur.i, cur.i + 2)
                     }
                     if cur.i > seg { appendSource(seg, cur.i, tokenPieces: p0) }
-                    finishLit(&tf, start: tokStart, pos: tokPos, p0: p0, end: cur.i)
+                    finishLit(&tf, start: tokStart, p0: p0, end: cur.i)
                     return startSequence(&tf, directive: c == UInt8(ascii: "%"))
                 } else {
                     cur.i += 1
@@ -251,9 +253,9 @@ extension HCLState {
             if tf.startOfLine, let close = heredocCloses(at: cur.i, markerStart: tf.open.a, markerEnd: tf.open.b) {
                 cur.cont += close.cont
                 cur.i = close.end
-                return .end(here())
+                return .end(cur.i)
             }
-            let tokStart = cur.i, tokPos = here(), p0 = pieces.count
+            let tokStart = cur.i, p0 = pieces.count
             var seg = cur.i
             while true {
                 guard cur.i < n else {
@@ -268,7 +270,7 @@ extension HCLState {
                     }
                     let end = cur.i + (c == 0x0A ? 1 : 2)
                     appendSource(seg, end, tokenPieces: p0)
-                    finishLit(&tf, start: tokStart, pos: tokPos, p0: p0, end: end)
+                    finishLit(&tf, start: tokStart, p0: p0, end: end)
                     lineBreak(to: end)
                     tf.startOfLine = true
                     break
@@ -284,7 +286,7 @@ extension HCLState {
                     }
                     if n1 == UInt8(ascii: "{") {
                         if cur.i > seg { appendSource(seg, cur.i, tokenPieces: p0) }
-                        finishLit(&tf, start: tokStart, pos: tokPos, p0: p0, end: cur.i)
+                        finishLit(&tf, start: tokStart, p0: p0, end: cur.i)
                         tf.startOfLine = false
                         return startSequence(&tf, directive: c == UInt8(ascii: "%"))
                     }
@@ -403,7 +405,7 @@ extension HCLState {
     mutating func flushIndentation(from base: Int) {
         var minSpaces = Int.max
         var newline = true
-        var adjust: [Int] = []
+        adjust.removeAll(keepingCapacity: true)
         for k in base..<tItems.count {
             if newline {
                 newline = false
@@ -420,82 +422,69 @@ extension HCLState {
             if case .lit(let t) = tItems[k], endsWithNewline(t) { newline = true }
         }
         guard minSpaces > 0 && minSpaces != Int.max else { return }
-        for k in adjust {
+        for j in adjust.indices {
+            let k = adjust[j]
             guard case .lit(var t) = tItems[k] else { continue }
             trimFront(&t, count: minSpaces)
             tItems[k] = .lit(t)
         }
     }
 
-    /// The position of byte `offset` of a literal token's line.
-    func position(in t: HCLLitTok, _ offset: Int) -> SourcePosition {
-        if offset > t.start, buf[offset - 1] == 0x0A {
-            return SourcePosition(line: t.startPos.line + 1, column: 1, offset: offset)
-        }
-        var column = t.startPos.column
-        var j = t.start
-        while j < offset {
-            if buf[j] & 0xC0 != 0x80 { column += 1 }
-            j += 1
-        }
-        return SourcePosition(line: t.startPos.line, column: column, offset: offset)
-    }
-
-    /// Joins consecutive literal tokens into one literal part.
-    func literalPart(_ items: ArraySlice<HCLTemplateItem>) -> HCLTemplatePart {
-        var first: (HCLLitTok, HCLPiece)?
-        var last: (HCLLitTok, HCLPiece)?
+    /// Joins consecutive literal tokens into one literal part: its record. The text is a run of
+    /// the source when it can be, else decoded into `textSide` with an offset map in `segments`.
+    mutating func literalPart(_ k0: Int, _ k1: Int) -> Int {
+        var first: HCLPiece?
+        var last: HCLPiece?
         var contiguous = true
-        var count = 0
         var firstTok: HCLLitTok?
-        for item in items {
-            guard case .lit(let t) = item else { continue }
+        for k in k0..<k1 {
+            guard case .lit(let t) = tItems[k] else { continue }
             if firstTok == nil { firstTok = t }
-            for k in t.p0..<t.p1 {
-                let p = pieces[k]
-                if p.side >= 0 || (last != nil && last!.1.end != p.start) { contiguous = false }
-                if first == nil { first = (t, p) }
-                last = (t, p)
-                count += p.side < 0 ? p.end - p.start : p.len
+            for j in t.p0..<t.p1 {
+                let p = pieces[j]
+                if p.side >= 0 || (last != nil && last!.end != p.start) { contiguous = false }
+                if first == nil { first = p }
+                last = p
             }
         }
         guard let first, let last else {
-            let t = firstTok!
-            let pos = position(in: t, t.start)
-            return .literal(text: "", range: SourceRange(start: pos, end: pos), offsetMap: nil)
+            let start = firstTok!.start
+            return add(HCLRecord(.literalPart, start, start))
         }
-        let range = SourceRange(start: position(in: first.0, first.1.start), end: position(in: last.0, last.1.end))
-        if contiguous {
-            return .literal(text: String(decoding: buf[first.1.start..<last.1.end], as: UTF8.self), range: range, offsetMap: nil)
-        }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(count)
-        var inner: [Int] = [], outer: [Int] = [], linear: [Bool] = []
+        if contiguous { return add(HCLRecord(.literalPart, first.start, last.end)) }
+        let textStart = textSide.count
+        let header = segments.count
+        segments.append(HCLSegment(inner: 0, outer: 0))
+        var linear = false
         var prevEnd = -1
-        for item in items {
-            guard case .lit(let t) = item else { continue }
-            for k in t.p0..<t.p1 {
-                let p = pieces[k]
+        for k in k0..<k1 {
+            guard case .lit(let t) = tItems[k] else { continue }
+            for j in t.p0..<t.p1 {
+                let p = pieces[j]
+                let inner = UInt32(truncatingIfNeeded: textSide.count - textStart)
                 if p.side < 0 {
-                    if !(linear.last == true && prevEnd == p.start) {
-                        inner.append(bytes.count); outer.append(p.start); linear.append(true)
+                    if !(linear && prevEnd == p.start) {
+                        segments.append(HCLSegment(inner: inner, outer: UInt32(truncatingIfNeeded: p.start)))
+                        linear = true
                     }
-                    bytes.append(contentsOf: buf[p.start..<p.end])
+                    textSide.append(contentsOf: buf[p.start..<p.end])
                 } else {
-                    inner.append(bytes.count); outer.append(p.start); linear.append(false)
-                    bytes.append(contentsOf: side[p.side..<p.side + p.len])
+                    segments.append(HCLSegment(inner: inner, outer: UInt32(truncatingIfNeeded: p.start) | HCLSegment.nonLinear))
+                    linear = false
+                    textSide.append(contentsOf: side[p.side..<p.side + p.len])
                 }
                 prevEnd = p.end
             }
         }
-        let map = OffsetMap(innerStarts: inner, outerStarts: outer, linear: linear, innerEnd: bytes.count, outerEnd: last.1.end)
-        return .literal(text: String(decoding: bytes, as: UTF8.self), range: range, offsetMap: map)
+        segments[header].inner = UInt32(truncatingIfNeeded: segments.count - header - 1)
+        return add(HCLRecord(.literalPart, first.start, last.end, a: textStart, b: textSide.count - textStart, c: header,
+                             flags: HCLRecord.flagSide))
     }
 
-    /// The template node, once its closing quote or marker is read.
-    mutating func finishTemplate(_ tf: HCLTemplateFrame, end: SourcePosition) -> HCLNode {
+    /// The template node, once its closing quote or marker is read (`end`: just after it).
+    mutating func finishTemplate(_ tf: HCLTemplateFrame, end: Int) -> HCLNode {
         if tf.heredoc && tf.open.flush { flushIndentation(from: tf.itemBase) }
-        var parts: [HCLTemplatePart] = []
+        let partBase = pending.count
         var k = tf.itemBase
         let count = tItems.count
         while k < count {
@@ -503,24 +492,26 @@ extension HCLState {
             case .lit:
                 var e = k + 1
                 while e < count, case .lit = tItems[e] { e += 1 }
-                parts.append(literalPart(tItems[k..<e]))
+                pending.append(UInt32(literalPart(k, e)))
                 k = e
-            case .interp(let expr, let range):
-                parts.append(.interpolation(expr, range: range))
+            case .interp(let expr, let start, let end):
+                pending.append(UInt32(add(HCLRecord(.interpolationPart, start, end, a: Int(expr)))))
                 k += 1
-            case .directive(let range):
-                parts.append(.directive(range: range))
+            case .directive(let start, let end):
+                pending.append(UInt32(add(HCLRecord(.directivePart, start, end))))
                 k += 1
             }
         }
-        if parts.isEmpty {
-            parts.append(.literal(text: "", range: SourceRange(start: tf.contentPos, end: tf.contentPos), offsetMap: nil))
+        if pending.count == partBase {
+            pending.append(UInt32(add(HCLRecord(.literalPart, tf.contentPos, tf.contentPos))))
         }
         tItems.removeSubrange(tf.itemBase...)
         pieces.removeSubrange(tf.pieceBase...)
         side.removeSubrange(tf.sideBase...)
-        let range = SourceRange(start: tf.open.startPos, end: end)
-        return HCLNode(e: HCLExpr(kind: .template(parts, heredoc: tf.heredoc), range: range), h: tf.maxH + 1)
+        let partCount = pending.count - partBase
+        let partStart = link(from: partBase)
+        return node(HCLRecord(.template, tf.open.start, end, a: partStart, b: partCount, flags: tf.heredoc ? HCLRecord.flagHeredoc : 0),
+                    h: tf.maxH + 1)
     }
 
     /// A quoted string without escapes or template sequences, read in one pass; nil (and the
@@ -532,14 +523,12 @@ extension HCLState {
         while i < n {
             let c = buf[i]
             if c == UInt8(ascii: "\"") {
-                let contentPos = here()
                 cur.cont += cont
-                cur.i = i
-                let endContent = here()
                 cur.i = i + 1
-                let text = String(decoding: buf[start..<i], as: UTF8.self)
-                let part = HCLTemplatePart.literal(text: text, range: SourceRange(start: contentPos, end: endContent), offsetMap: nil)
-                return HCLNode(e: HCLExpr(kind: .template([part], heredoc: false), range: SourceRange(start: open.startPos, end: here())), h: 1)
+                let part = add(HCLRecord(.literalPart, start, i))
+                let partLink = links.count
+                links.append(UInt32(part))
+                return node(HCLRecord(.template, open.start, i + 1, a: partLink, b: 1), h: 1)
             }
             if c == UInt8(ascii: "\\") || c == 0x0A || c == 0x0D { return nil }
             if c == UInt8(ascii: "$") || c == UInt8(ascii: "%") {
