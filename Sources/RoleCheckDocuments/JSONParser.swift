@@ -44,13 +44,9 @@ public enum JSONParser {
             }
         }
         if let result { return .failure(result) }
-        if releasingText {
-            moveValuesToSide(&state.records, &state.side, text: text)
-            return .success(Document(file: file, format: .json, streamIndex: 0, origin: origin, text: [], textReleased: true,
-                                     records: state.records, side: state.side, tags: [],
-                                     duplicates: state.duplicates))
-        }
-        return .success(Document(file: file, format: .json, streamIndex: 0, origin: origin, text: text,
+        if releasingText { moveValuesToSide(&state.records, &state.side, text: text) }
+        return .success(Document(file: file, format: .json, streamIndex: 0, origin: origin,
+                                 text: releasingText ? [] : text, textReleased: releasingText,
                                  records: state.records, side: state.side, tags: [],
                                  duplicates: state.duplicates))
     }

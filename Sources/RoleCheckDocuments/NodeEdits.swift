@@ -128,6 +128,7 @@ extension Document {
 
     /// The text's line break, as its first line ends (`\n` when it has one line).
     var newline: String {
+        let source = self.source
         guard let i = source.firstIndex(where: { $0 == 0x0A || $0 == 0x0D }) else { return "\n" }
         if source[i] == 0x0A { return "\n" }
         return i + 1 < source.count && source[i + 1] == 0x0A ? "\r\n" : "\r"
@@ -135,12 +136,14 @@ extension Document {
 
     /// Whether a container is written in flow style (`[…]`, `{…}`, always so in JSON).
     func isFlow(_ node: Node) -> Bool {
+        let source = self.source
         let s = node.textOffsets.lowerBound
         guard s < source.count else { return false }
         return source[s] == UInt8(ascii: "[") || source[s] == UInt8(ascii: "{")
     }
 
     func lineStart(of offset: Int) -> Int {
+        let source = self.source
         var i = min(offset, source.count)
         while i > 0, source[i - 1] != 0x0A, source[i - 1] != 0x0D { i -= 1 }
         return i
@@ -149,6 +152,7 @@ extension Document {
     func line(of offset: Int) -> Int {
         // A file's lines are indexed once (binary search); an embedded text is short.
         if case .file = origin { return file.position(ofOffset: offset).line }
+        let source = self.source
         var n = 0
         var i = 0
         let end = min(offset, source.count)
@@ -161,6 +165,7 @@ extension Document {
 
     /// The spaces before `offset` on its line, if only spaces are there.
     func indentation(at offset: Int) -> String? {
+        let source = self.source
         let s = lineStart(of: offset)
         guard source[s..<offset].allSatisfy({ $0 == 0x20 || $0 == 0x09 }) else { return nil }
         return String(decoding: source[s..<offset], as: UTF8.self)
@@ -168,12 +173,14 @@ extension Document {
 
     /// The offset of the line break ending the line `offset` is on (or the end of the text).
     func lineEnd(after offset: Int) -> Int {
+        let source = self.source
         var i = min(offset, source.count)
         while i < source.count, source[i] != 0x0A, source[i] != 0x0D { i += 1 }
         return i
     }
 
     func skipNewline(at offset: Int) -> Int {
+        let source = self.source
         if offset < source.count, source[offset] == 0x0D { return offset + 1 < source.count && source[offset + 1] == 0x0A ? offset + 2 : offset + 1 }
         if offset < source.count, source[offset] == 0x0A { return offset + 1 }
         return offset
@@ -181,6 +188,7 @@ extension Document {
 
     /// The `-` of a block sequence entry whose value starts at `offset`.
     func dashBefore(_ offset: Int) -> Int? {
+        let source = self.source
         var i = offset - 1
         while i >= 0, source[i] == 0x20 { i -= 1 }
         return i >= 0 && source[i] == UInt8(ascii: "-") ? i : nil
@@ -201,6 +209,7 @@ extension Document {
     func commaSpacing(in node: Node) -> String {
         let children: [Node] = node.kind == .array ? node.elements : node.members.map(\.key)
         guard children.count > 1 else { return ", " }
+        let source = self.source
         let gapStart: Int = node.kind == .array ? children[0].textOffsets.upperBound : node.members[0].value.textOffsets.upperBound
         let gapEnd = children[1].textOffsets.lowerBound
         guard gapStart < gapEnd, gapEnd <= source.count else { return ", " }
@@ -209,6 +218,7 @@ extension Document {
 
     /// `": "` or `":"`, as a member writes it.
     func colonSpacing(_ key: Node, _ value: Node) -> String {
+        let source = self.source
         let s = key.textOffsets.upperBound, e = value.textOffsets.lowerBound
         guard s < e, e <= source.count, format == .json else { return ": " }
         return source[s..<e].contains(0x20) ? ": " : ":"
@@ -297,6 +307,7 @@ extension Document {
 
     /// Text to write inside the string literal `node` (of this document) so that it reads back as `t`.
     func escapeForString(_ t: String, in node: Node) -> String? {
+        let source = self.source
         if format == .json { return Self.jsonEscaped(t) }
         let r = node.textOffsets
         guard r.lowerBound < source.count else { return nil }

@@ -32,10 +32,9 @@ public final class SourceFile: Sendable {
 
     private struct Storage {
         var bytes: [UInt8]?
-        /// `SourceFile.fingerprint` of the bytes, taken when they were released.
-        var fingerprint: UInt64 = 0
-        /// The fingerprint of each block of lines (`LineCheckpoints`) and where the blocks start,
-        /// taken when the bytes were released.
+        /// The fingerprint of each block of lines (`LineCheckpoints`) and where the blocks start
+        /// (the checkpoints' own array, kept here so a re-read needs no other lock), taken when
+        /// the bytes were released.
         var blockFingerprints: [UInt64] = []
         var blockStarts: [UInt32] = []
         /// The block of lines read last (a position or a line of a released file needs one block).
@@ -66,7 +65,7 @@ public final class SourceFile: Sendable {
     public var bytes: [UInt8] {
         storage.withLock { storage in
             if let bytes = storage.bytes { return bytes }
-            let bytes = reread(expecting: storage.fingerprint, blockStarts: storage.blockStarts)
+            let bytes = reread(expecting: storage.blockFingerprints, blockStarts: storage.blockStarts)
             storage.bytes = bytes
             return bytes
         }
@@ -86,10 +85,7 @@ public final class SourceFile: Sendable {
         let starts = checkpoints.starts
         storage.withLock { storage in
             guard let bytes = storage.bytes else { return }
-            storage.blockFingerprints = starts.indices.map { k in
-                Self.fingerprint(bytes[Self.blockRange(k, starts: starts, count: bytes.count)])
-            }
-            storage.fingerprint = Self.fingerprint(blocks: storage.blockFingerprints)
+            storage.blockFingerprints = Self.blockFingerprints(bytes, starts: starts)
             storage.blockStarts = starts
             storage.bytes = nil
         }
@@ -99,23 +95,32 @@ public final class SourceFile: Sendable {
         Int(starts[k])..<(k + 1 < starts.count ? Int(starts[k + 1]) : count)
     }
 
+    private static func blockFingerprints(_ bytes: [UInt8], starts: [UInt32]) -> [UInt64] {
+        starts.indices.map { fingerprint(bytes[blockRange($0, starts: starts, count: bytes.count)]) }
+    }
+
+    /// What stands in for bytes that are not the ones parsed: blanks of the same length, the file
+    /// recorded in `changedSinceRead`.
+    private func unreliable(_ count: Int) -> [UInt8] {
+        Self.changed.withLock { if !$0.contains(path) { $0.append(path) } }
+        return [UInt8](repeating: 0x20, count: count)
+    }
+
     /// Calls `body` with the bytes of the block of lines `k` (or with all the bytes, when they are
     /// held) and the file offset of the buffer's first byte.
     private func withBlock<R>(_ k: Int, _ body: (UnsafeBufferPointer<UInt8>, _ base: Int) -> R) -> R {
         let starts = checkpoints.starts
-        let block: [UInt8] = storage.withLock { storage in
-            if let bytes = storage.bytes { return bytes }
-            if let last = storage.lastBlock, last.index == k { return last.bytes }
+        let (block, base): ([UInt8], Int) = storage.withLock { storage in
+            if let bytes = storage.bytes { return (bytes, 0) }
             let range = Self.blockRange(k, starts: starts, count: byteCount)
+            if let last = storage.lastBlock, last.index == k { return (last.bytes, range.lowerBound) }
             var block = readFrom.flatMap { Self.readRange($0, range) } ?? []
             if block.count != range.count || Self.fingerprint(block[...]) != storage.blockFingerprints[k] {
-                Self.changed.withLock { if !$0.contains(path) { $0.append(path) } }
-                block = [UInt8](repeating: 0x20, count: range.count)
+                block = unreliable(range.count)
             }
             storage.lastBlock = (k, block)
-            return block
+            return (block, range.lowerBound)
         }
-        let base = block.count == byteCount ? 0 : Int(starts[k])
         return block.withUnsafeBufferPointer { body($0, base) }
     }
 
@@ -144,28 +149,18 @@ public final class SourceFile: Sendable {
     /// file changed during the run): positions and excerpts in them are not to be trusted.
     public static var changedSinceRead: [String] { changed.withLock { $0.sorted() } }
 
-    private func reread(expecting fingerprint: UInt64, blockStarts starts: [UInt32]) -> [UInt8] {
+    private func reread(expecting fingerprints: [UInt64], blockStarts starts: [UInt32]) -> [UInt8] {
         if let path = readFrom, let bytes = Self.readRange(path, 0..<byteCount),
-           Self.fingerprint(blocks: starts.indices.map { Self.fingerprint(bytes[Self.blockRange($0, starts: starts, count: bytes.count)]) }) == fingerprint {
+           Self.blockFingerprints(bytes, starts: starts) == fingerprints {
             return bytes
         }
-        Self.changed.withLock { if !$0.contains(path) { $0.append(path) } }
-        return [UInt8](repeating: 0x20, count: byteCount)
+        return unreliable(byteCount)
     }
 
     /// A 64-bit digest of the bytes (not cryptographic: it tells a file that changed from one that
     /// did not), eight bytes at a time.
-    /// The whole file's fingerprint, from its blocks'.
-    static func fingerprint(blocks: [UInt64]) -> UInt64 {
-        blocks.withUnsafeBytes { fingerprint($0) }
-    }
-
     static func fingerprint(_ bytes: ArraySlice<UInt8>) -> UInt64 {
-        bytes.withUnsafeBytes { fingerprint($0) }
-    }
-
-    static func fingerprint(_ raw: UnsafeRawBufferPointer) -> UInt64 {
-        do {
+        bytes.withUnsafeBytes { raw in
             var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(raw.count)
             let words = raw.count / 8
             for w in 0..<words {

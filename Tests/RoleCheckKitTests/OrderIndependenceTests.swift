@@ -23,11 +23,13 @@ import Testing
         return out
     }
 
-    static func files(of folder: String) throws -> [SourceFile] {
+    /// `rereadable`: each file may release its bytes and read them again from its path.
+    static func files(of folder: String, rereadable: Bool = false) throws -> [SourceFile] {
         let collected = Inputs.collect([TestSupport.packageRoot + "/" + folder])
         let prefix = TestSupport.packageRoot + "/"
         return try collected.paths.map { p in
-            SourceFile(path: String(p.dropFirst(prefix.count)), bytes: try #require(TestSupport.readFile(p)))
+            SourceFile(path: String(p.dropFirst(prefix.count)), bytes: try #require(TestSupport.readFile(p)),
+                       readFrom: rereadable ? p : nil)
         }
     }
 

@@ -36,11 +36,7 @@ import Testing
     @Test(arguments: FocusTests.folders)
     func releasingTextsChangesNoReport(_ folder: String) throws {
         func run(release: Bool) throws -> (reports: [String], files: [SourceFile], documents: [Document]) {
-            let collected = Inputs.collect([TestSupport.packageRoot + "/" + folder])
-            let prefix = TestSupport.packageRoot + "/"
-            let files = try collected.paths.map { p in
-                SourceFile(path: String(p.dropFirst(prefix.count)), bytes: try #require(TestSupport.readFile(p)), readFrom: p)
-            }
+            let files = try OrderIndependenceTests.files(of: folder, rereadable: true)
             var options = LintOptions()
             options.limits.releaseTextAbove = release ? 0 : nil
             let (report, setup) = Linter(options: options).analyze(inputs: files.map { .file($0) })

@@ -11,10 +11,18 @@ import Testing
         var template = Array((NSTemporaryDirectory() + "/rolecheck-released-XXXXXX").utf8CString)
         let fd = mkstemp(&template)
         try #require(fd >= 0)
+        close(fd)
+        return try write(bytes, to: String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
+    }
+
+    /// Writes (or overwrites) a file; returns its path.
+    static func write(_ bytes: [UInt8], to path: String) throws -> String {
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        try #require(fd >= 0)
         defer { close(fd) }
-        let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        let written = bytes.withUnsafeBytes { Foundation.write(fd, $0.baseAddress, $0.count) }
         try #require(written == bytes.count)
-        return String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return path
     }
 
     /// Text with every kind of line break, multi-byte characters, a byte-order mark and lines
@@ -67,7 +75,7 @@ import Testing
         var changed = bytes
         changed[10] = changed[10] == UInt8(ascii: "a") ? UInt8(ascii: "b") : UInt8(ascii: "a")
         unlink(path)
-        _ = try Self.temporaryFileAt(path, changed)
+        _ = try Self.write(changed, to: path)
         let p = file.position(ofOffset: 12)
         #expect(p.offset == 12)
         #expect(SourceFile.changedSinceRead.contains("released-then-changed"))
@@ -79,15 +87,6 @@ import Testing
         unlink(path)
         #expect(gone.lineText(2).allSatisfy { $0 == " " })
         #expect(SourceFile.changedSinceRead.contains("released-then-deleted"))
-    }
-
-    static func temporaryFileAt(_ path: String, _ bytes: [UInt8]) throws -> String {
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        try #require(fd >= 0)
-        defer { close(fd) }
-        let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-        try #require(written == bytes.count)
-        return path
     }
 
     @Test func fileWithoutAPathToReadFromKeepsItsBytes() {
