@@ -36,9 +36,9 @@ public enum DocumentLoader {
     }
 
     public static func load(_ file: SourceFile, limits: ParseLimits = .default) -> LoadedFile {
-        if file.bytes.count > limits.maxFileSize {
+        if file.byteCount > limits.maxFileSize {
             return LoadedFile(file: file, format: .json, documents: [],
-                              error: ParseError("file is \(file.bytes.count) bytes, over the \(limits.maxFileSize)-byte limit", at: 0))
+                              error: ParseError("file is \(file.byteCount) bytes, over the \(limits.maxFileSize)-byte limit", at: 0))
         }
         var format = format(forPath: file.path, bytes: file.bytes)
         switch format {

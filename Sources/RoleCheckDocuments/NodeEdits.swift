@@ -301,7 +301,7 @@ extension Document {
             t = escaped
             doc = node.document
         }
-        guard s <= e, e <= doc.file.bytes.count else { return nil }
+        guard s <= e, e <= doc.file.byteCount else { return nil }
         return TextEdit(file: doc.file.path, start: s, end: e, range: doc.file.range(from: s, to: e), replacement: t)
     }
 

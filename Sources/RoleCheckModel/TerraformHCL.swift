@@ -821,7 +821,7 @@ struct TFDocumentBuilder {
 
     func place(_ span: TFSpan, _ site: TFSpan) -> (UInt32, UInt32) {
         let s = span.file == fid ? span : site
-        let limit = file.bytes.count
+        let limit = file.byteCount
         return (UInt32(min(s.start, limit)), UInt32(min(max(s.end, s.start), limit)))
     }
 
